@@ -1,0 +1,43 @@
+"""The bakery staff back office at /admin/<slug>/."""
+
+import uuid
+
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from config.auth import enter_realm, register_realm
+from config.extensions import db
+from tenants.staff.models import StaffUser
+from tenants.web import load_request_tenant
+
+bp = Blueprint("backoffice", __name__, url_prefix="/admin/<slug>", template_folder="templates")
+
+
+@bp.url_value_preprocessor
+def _resolve_tenant(endpoint, values):
+    enter_realm("staff")
+    load_request_tenant(values.pop("slug"))
+
+
+@bp.url_defaults
+def _add_slug(endpoint, values):
+    if "slug" not in values and g.get("tenant") is not None:
+        values["slug"] = g.tenant.slug
+
+
+def _load_staff(rest: str):
+    tenant_id, _, user_id = rest.partition(":")
+    tenant = g.get("tenant")
+    if tenant is None or str(tenant.id) != tenant_id:
+        return None  # a cookie from another bakery is anonymous here
+    try:
+        user_uuid = uuid.UUID(user_id)
+    except ValueError:
+        return None
+    user = db.session.scalar(select(StaffUser).where(StaffUser.id == user_uuid))
+    return user if user is not None and user.is_active else None
+
+
+register_realm("staff", _load_staff)
+
+from admin.backoffice import views_auth, views_home, views_settings, views_staff  # noqa: E402,F401

@@ -1,0 +1,32 @@
+"""Back-office access checks: signed in as this bakery's staff, holding a permission."""
+
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from tenants.staff.models import StaffUser
+
+
+def staff_required(permission: str | None = None):
+    """Require a signed-in staff user of this bakery (and `permission`, when given)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not isinstance(current_user._get_current_object(), StaffUser):
+                return redirect(url_for("backoffice.login", next=request.full_path))
+            if permission and not current_user.can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only follow `next` to a path on this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

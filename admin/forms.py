@@ -1,0 +1,143 @@
+"""WTForms of the back office, the console and sign-up. CSRF comes with FlaskForm."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tenants.features import FEATURES
+from tenants.locales import LOCALE_CHOICES, currency_choices, timezone_choices
+from tenants.staff.permissions import role_choices
+
+
+class SignUpForm(FlaskForm):
+    name = StringField("Bakery name", validators=[DataRequired(), Length(max=120)])
+    slug = StringField(
+        "Web address",
+        validators=[DataRequired(), Length(max=40)],
+        description="Your back office and wholesale portal live under this name.",
+    )
+    owner_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=200)],
+        description="At least 10 characters.",
+    )
+    timezone = SelectField("Timezone", default="Europe/London")
+    currency = SelectField("Currency", default="EUR")
+    locale = SelectField("Language and region", default="en_GB", choices=LOCALE_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+        self.currency.choices = currency_choices()
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class EmailForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=200)],
+        description="At least 10 characters.",
+    )
+
+
+class InviteStaffForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField("Role", choices=role_choices())
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=role_choices())
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token: for buttons that post."""
+
+
+class SettingsForm(FlaskForm):
+    name = StringField("Bakery name", validators=[DataRequired(), Length(max=120)])
+    contact_email = EmailField(
+        "Contact email (replies to our emails go here)",
+        validators=[Optional(), Email(), Length(max=254)],
+    )
+    address = TextAreaField("Address", validators=[Length(max=500)])
+    timezone = SelectField("Timezone")
+    currency = SelectField("Currency")
+    locale = SelectField("Language and region", choices=LOCALE_CHOICES)
+    brand_colour = StringField("Brand colour", validators=[DataRequired(), Length(max=7)])
+    logo = FileField("Logo (PNG, JPEG, GIF or WebP, up to 512 KB)")
+    remove_logo = BooleanField("Remove the current logo")
+    order_approval_required = BooleanField("Review new portal orders before they are confirmed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+        self.currency.choices = currency_choices()
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PlanForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=40)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    monthly_price = DecimalField(
+        "Monthly price", places=2, validators=[DataRequired(), NumberRange(min=0, max=100000)]
+    )
+    features = CheckboxesField("Features", choices=list(FEATURES.items()))
+    max_customers = IntegerField(
+        "Customers (blank = unlimited)", validators=[Optional(), NumberRange(min=0)]
+    )
+    max_staff_users = IntegerField(
+        "Staff users (blank = unlimited)", validators=[Optional(), NumberRange(min=0)]
+    )
+    max_products = IntegerField(
+        "Products (blank = unlimited)", validators=[Optional(), NumberRange(min=0)]
+    )
+
+
+class ChangeTierForm(FlaskForm):
+    plan_id = SelectField("Tier")
+
+
+class OverrideForm(FlaskForm):
+    plan_id = SelectField("Override tier")
+    expires_at = DateTimeLocalField("Until (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+class SuspendForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason (shown to the platform team only)", validators=[DataRequired(), Length(max=500)]
+    )
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search")

@@ -1,0 +1,227 @@
+"""Operators: sign in, bakeries (tier, override, suspension), tiers, the audit log."""
+
+from datetime import UTC
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from admin.backoffice.access import safe_next
+from admin.forms import (
+    ChangeTierForm,
+    ConfirmForm,
+    OverrideForm,
+    PlanForm,
+    SearchForm,
+    SignInForm,
+    SuspendForm,
+)
+from admin.platform import bp, operator_required
+from config.extensions import db
+from config.forms import attach_error, client_address
+from tenants import platform_admin as ops
+from tenants import throttle
+from tenants.errors import NotFound, ValidationFailed
+from tenants.features import FEATURES, LIMITS
+from tenants.operators import authenticate_operator
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        account = throttle.account_key("operator", "platform", form.email.data)
+        address = throttle.address_key("operator", client_address(request))
+        if throttle.is_throttled(db.session, account=account, address=address):
+            form.form_errors.append("Too many failed sign-ins. Wait 15 minutes and try again.")
+            status = 429
+        else:
+            operator = authenticate_operator(
+                db.session, email=form.email.data, password=form.password.data
+            )
+            if operator is None:
+                throttle.record_failure(db.session, account=account, address=address)
+                db.session.commit()
+                form.form_errors.append("That email and password don't match an operator.")
+                status = 401
+            else:
+                throttle.clear_account(db.session, account=account)
+                db.session.commit()
+                session.clear()
+                login_user(operator)
+                session.permanent = True
+                return redirect(safe_next(request.args.get("next"), url_for("platform.bakeries")))
+    elif form.errors:
+        status = 422
+    return render_template("platform/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    ConfirmForm().validate_on_submit() or abort(400)
+    logout_user()
+    session.clear()
+    return redirect(url_for("platform.login"))
+
+
+@bp.get("/")
+@operator_required
+def bakeries():
+    search = SearchForm(request.args)
+    rows = ops.list_bakeries(db.session, search=search.q.data or "")
+    return render_template("platform/bakeries.html", rows=rows, search=search, limits=LIMITS)
+
+
+def _bakery_or_404(tenant_id):
+    try:
+        return ops.get_bakery(db.session, tenant_id)
+    except NotFound:
+        abort(404)
+
+
+def _plan_choices():
+    return [(str(p.id), f"{p.name} ({p.code})") for p in ops.list_plans(db.session)]
+
+
+@bp.get("/bakeries/<tenant_id>")
+@operator_required
+def bakery(tenant_id):
+    tenant = _bakery_or_404(tenant_id)
+    tier_form = ChangeTierForm(plan_id=str(tenant.plan_id))
+    tier_form.plan_id.choices = _plan_choices()
+    override_form = OverrideForm(plan_id=str(tenant.override_plan_id or ""))
+    override_form.plan_id.choices = [("", "No override")] + _plan_choices()
+    rows = ops.list_bakeries(db.session, search=tenant.slug)
+    row = next(r for r in rows if r.tenant.id == tenant.id)
+    return render_template(
+        "platform/bakery.html",
+        row=row,
+        tenant=tenant,
+        tier_form=tier_form,
+        override_form=override_form,
+        suspend_form=SuspendForm(),
+        confirm=ConfirmForm(),
+        entries=ops.audit_entries(db.session, tenant_id=tenant.id, limit=50),
+        limits=LIMITS,
+    )
+
+
+@bp.post("/bakeries/<tenant_id>/tier")
+@operator_required
+def change_tier(tenant_id):
+    tenant = _bakery_or_404(tenant_id)
+    form = ChangeTierForm()
+    form.plan_id.choices = _plan_choices()
+    if not form.validate_on_submit():
+        abort(400)
+    plan = ops.get_plan(db.session, form.plan_id.data)
+    ops.change_tier(db.session, tenant, actor=current_user, plan=plan)
+    db.session.commit()
+    flash(f"{tenant.name} is now on {plan.name}.")
+    return redirect(url_for("platform.bakery", tenant_id=tenant.id))
+
+
+@bp.post("/bakeries/<tenant_id>/override")
+@operator_required
+def override(tenant_id):
+    tenant = _bakery_or_404(tenant_id)
+    form = OverrideForm()
+    form.plan_id.choices = [("", "No override")] + _plan_choices()
+    if not form.validate_on_submit():
+        flash("Give a valid date and time for the override's end.", "error")
+        return redirect(url_for("platform.bakery", tenant_id=tenant.id))
+    plan = ops.get_plan(db.session, form.plan_id.data) if form.plan_id.data else None
+    expires = form.expires_at.data.replace(tzinfo=UTC) if form.expires_at.data else None
+    try:
+        ops.set_override(db.session, tenant, actor=current_user, plan=plan, expires_at=expires)
+        db.session.commit()
+        flash("Override saved." if plan else "Override removed.")
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("platform.bakery", tenant_id=tenant.id))
+
+
+@bp.post("/bakeries/<tenant_id>/suspend")
+@operator_required
+def suspend(tenant_id):
+    tenant = _bakery_or_404(tenant_id)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        flash("Say why the bakery is suspended.", "error")
+        return redirect(url_for("platform.bakery", tenant_id=tenant.id))
+    ops.suspend(db.session, tenant, actor=current_user, reason=form.reason.data)
+    db.session.commit()
+    flash(f"{tenant.name} is suspended.")
+    return redirect(url_for("platform.bakery", tenant_id=tenant.id))
+
+
+@bp.post("/bakeries/<tenant_id>/reactivate")
+@operator_required
+def reactivate(tenant_id):
+    tenant = _bakery_or_404(tenant_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    ops.reactivate(db.session, tenant, actor=current_user)
+    db.session.commit()
+    flash(f"{tenant.name} is active again.")
+    return redirect(url_for("platform.bakery", tenant_id=tenant.id))
+
+
+@bp.get("/tiers")
+@operator_required
+def plans():
+    return render_template(
+        "platform/plans.html", plans=ops.list_plans(db.session), features=FEATURES, limits=LIMITS
+    )
+
+
+@bp.route("/tiers/new", methods=["GET", "POST"])
+@operator_required
+def new_plan():
+    return _edit_plan(None)
+
+
+@bp.route("/tiers/<plan_id>", methods=["GET", "POST"])
+@operator_required
+def edit_plan(plan_id):
+    try:
+        plan = ops.get_plan(db.session, plan_id)
+    except NotFound:
+        abort(404)
+    return _edit_plan(plan)
+
+
+def _edit_plan(plan):
+    form = PlanForm(obj=plan)
+    if plan is not None and request.method == "GET":
+        form.monthly_price.data = Decimal(plan.monthly_price_minor) / 100
+    if form.validate_on_submit():
+        minor = int((form.monthly_price.data * 100).quantize(Decimal(1), ROUND_HALF_UP))
+        try:
+            saved = ops.save_plan(
+                db.session,
+                actor=current_user,
+                plan=plan,
+                code=form.code.data,
+                name=form.name.data,
+                monthly_price_minor=minor,
+                features=form.features.data,
+                limits={name: getattr(form, f"max_{name}").data for name in LIMITS},
+            )
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash(f"Tier {saved.name} saved.")
+            return redirect(url_for("platform.plans"))
+    return render_template("platform/plan_form.html", form=form, plan=plan), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/audit")
+@operator_required
+def audit_log():
+    return render_template("platform/audit.html", entries=ops.audit_entries(db.session))

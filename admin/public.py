@@ -1,0 +1,65 @@
+"""Public pages outside any bakery: sign-up, and bakery logos for emails and portals."""
+
+from flask import Blueprint, Response, abort, redirect, render_template, session, url_for
+from flask_login import login_user
+from sqlalchemy.exc import IntegrityError
+
+from admin.forms import SignUpForm
+from config.extensions import db
+from config.forms import attach_error
+from tenants.errors import ValidationFailed
+from tenants.signup import sign_up_bakery
+from tenants.web import tenant_by_slug
+
+bp = Blueprint("public", __name__, template_folder="templates")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            tenant, owner = sign_up_bakery(
+                db.session,
+                name=form.name.data,
+                slug=form.slug.data.strip(),
+                owner_name=form.owner_name.data,
+                email=form.email.data,
+                password=form.password.data,
+                timezone=form.timezone.data,
+                currency=form.currency.data,
+                locale=form.locale.data,
+            )
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        except IntegrityError:
+            # Two sign-ups raced for the same slug; the constraint decided.
+            db.session.rollback()
+            attach_error(
+                form, ValidationFailed("This address is taken. Try another.", field="slug")
+            )
+        else:
+            session.clear()
+            login_user(owner)
+            session.permanent = True
+            return redirect(url_for("backoffice.home", slug=tenant.slug))
+    return render_template("public/signup.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html")
+
+
+@bp.get("/brand/<slug>/logo")
+def logo(slug: str):
+    tenant = tenant_by_slug(slug)
+    if tenant is None or not tenant.logo_content_type:
+        abort(404)
+    return Response(
+        tenant.logo,
+        mimetype=tenant.logo_content_type,
+        headers={"Cache-Control": "public, max-age=300"},
+    )

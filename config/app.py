@@ -1,0 +1,121 @@
+"""The Flask application factory: the one place every package is wired together."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+from config.extensions import csrf, db, login_manager, migrate
+from config.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, check_db_role: bool = True) -> Flask:
+    """Build the app from `settings` (default: the environment)."""
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder="templates",
+        static_folder="static",
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    secure_cookies = settings.is_production or settings.base_url.startswith("https://")
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=secure_cookies,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Sessions slide: every request renews the cookie, 30 days of inactivity ends it.
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        TESTING=settings.env == "test",
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+
+    _import_models()
+    _install_backends(app, settings)
+    _register_blueprints(app)
+
+    from config import cli, web_errors
+
+    web_errors.register(app)
+    cli.register(app)
+    app.after_request(_security_headers)
+
+    if check_db_role and settings.dialect == "postgresql":
+        from config.db_roles import check_app_role
+
+        with app.app_context():
+            check_app_role(db.engine)
+    return app
+
+
+def _engine_options(settings: Settings) -> dict:
+    if settings.dialect == "sqlite":
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+
+def _import_models() -> None:
+    """Import every model module so metadata (and Alembic) sees all tables."""
+    import tenants.models  # noqa: F401
+    import tenants.outbox  # noqa: F401
+    import tenants.staff.models  # noqa: F401
+    import tenants.throttle  # noqa: F401
+    import tenants.tokens  # noqa: F401
+    from tenants import audit, customers, operators  # noqa: F401
+
+
+def _install_backends(app: Flask, settings: Settings) -> None:
+    from jobs.backends import InlineBackend, RQBackend
+    from jobs.transport import transport_for
+
+    app.extensions["job_backend"] = (
+        RQBackend(settings.redis_url) if settings.redis_url else InlineBackend()
+    )
+    app.extensions["mail_transport"] = transport_for(settings, app.instance_path)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from admin.backoffice import bp as backoffice_bp
+    from admin.platform import bp as platform_bp
+    from admin.public import bp as signup_bp
+    from config.health import bp as health_bp
+    from jobs.mail import templates as mail_templates
+    from portal import bp as portal_bp
+
+    for bp in (health_bp, signup_bp, backoffice_bp, platform_bp, portal_bp, mail_templates):
+        app.register_blueprint(bp)
+
+    settings: Settings = app.config["SETTINGS"]
+    if settings.demo_mode and not settings.is_production:
+        from admin.devmail import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp)
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "form-action 'self'; frame-ancestors 'none'",
+    )
+    return response

@@ -1,0 +1,35 @@
+"""Refuse to serve on PostgreSQL with a role that could see past row-level security."""
+
+from sqlalchemy import text
+
+
+class UnsafeDatabaseRole(RuntimeError):
+    """The application's database role can bypass RLS or owns tables."""
+
+
+def check_app_role(engine) -> None:
+    """Raise UnsafeDatabaseRole if the role is a superuser, has BYPASSRLS or owns a table."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        role = conn.execute(
+            text(
+                "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            )
+        ).one()
+        if role.rolsuper or role.rolbypassrls:
+            raise UnsafeDatabaseRole(
+                f"database role {role.rolname!r} bypasses row-level security; connect the app "
+                "as a non-owner role without BYPASSRLS (migrations use MIGRATION_DATABASE_URL)"
+            )
+        owned = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_tables WHERE tableowner = current_user "
+                "AND schemaname = current_schema()"
+            )
+        ).scalar()
+        if owned:
+            raise UnsafeDatabaseRole(
+                f"database role {role.rolname!r} owns {owned} table(s); table owners can bypass "
+                "row-level security, so the app must connect as a role that owns none"
+            )

@@ -1,0 +1,19 @@
+"""Form helpers shared by every blueprint: put a service's error next to its field."""
+
+from __future__ import annotations
+
+from tenants.errors import DomainError
+
+
+def attach_error(form, exc: DomainError) -> None:
+    """Show `exc` under the form field it names, or above the form when it names none."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*list(field.errors or []), exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+def client_address(request) -> str:
+    """The client's address as the proxy in front of us (if any) reports it."""
+    return request.access_route[0] if request.access_route else (request.remote_addr or "unknown")

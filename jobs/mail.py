@@ -1,0 +1,128 @@
+"""Render and send outbox emails. Safe to run twice: a row is claimed before it is sent."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import Blueprint, current_app, render_template
+from sqlalchemy import or_, select, update
+
+from config.clock import utcnow
+from config.extensions import db
+from config.formatting import format_date, format_money
+from tenants.outbox import OutboundEmail
+from tenants.tokens import issue_token
+
+log = logging.getLogger(__name__)
+
+templates = Blueprint("mail_templates", __name__, template_folder="templates")
+
+MAX_ATTEMPTS = 6
+# After the n-th failure, wait BACKOFF[n-1] before trying again.
+BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def deliver_email(tenant, email_id: str, *, now: datetime | None = None) -> str:
+    """Send outbox row `email_id` of `tenant` if it is still due; returns its final status."""
+    now = now or utcnow()
+    claimed = db.session.scalar(
+        update(OutboundEmail)
+        .where(
+            OutboundEmail.id == uuid.UUID(str(email_id)),
+            or_(
+                OutboundEmail.status == "pending",
+                (OutboundEmail.status == "sending")
+                & (OutboundEmail.claimed_at < now - STALE_CLAIM),
+            ),
+            or_(OutboundEmail.next_attempt_at.is_(None), OutboundEmail.next_attempt_at <= now),
+        )
+        .values(status="sending", claimed_at=now, attempts=OutboundEmail.attempts + 1)
+        .returning(OutboundEmail.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed is None:
+        return "skipped"
+    row = db.session.scalar(
+        select(OutboundEmail)
+        .where(OutboundEmail.id == claimed)
+        .execution_options(populate_existing=True)
+    )
+    # Commit the claim first: a second run of this job now finds nothing to do.
+    db.session.commit()
+    try:
+        message = render_message(tenant, row, now=now)
+        current_app.extensions["mail_transport"].send(message)
+    except Exception as exc:  # SMTP refusals, network errors, template errors alike
+        db.session.rollback()
+        _record_failure(row, exc, now)
+        db.session.commit()
+        log.warning(
+            "email %s to %s failed (attempt %s): %s", row.id, row.to_email, row.attempts, exc
+        )
+        return row.status
+    row.status = "sent"
+    row.sent_at = now
+    row.last_error = ""
+    db.session.commit()
+    return "sent"
+
+
+def _record_failure(row: OutboundEmail, exc: Exception, now: datetime) -> None:
+    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = "failed"
+        row.next_attempt_at = None
+    else:
+        row.status = "pending"
+        row.next_attempt_at = now + BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
+
+
+def render_message(tenant, row: OutboundEmail, *, now: datetime) -> EmailMessage:
+    """Build the MIME message for `row`: branded HTML and plain-text parts, tenant Reply-To."""
+    settings = current_app.config["SETTINGS"]
+    context = dict(row.context or {})
+    if row.token_link:
+        spec = row.token_link
+        raw, token = issue_token(
+            db.session,
+            purpose=spec["purpose"],
+            subject_id=uuid.UUID(spec["subject_id"]),
+            ttl=timedelta(seconds=int(spec["ttl_seconds"])),
+            now=now,
+        )
+        context["link"] = settings.base_url + spec["path"].replace("{token}", raw)
+        context["link_expires_at"] = format_date(token.expires_at, tenant, with_time=True)
+    context.update(
+        bakery=tenant,
+        brand_colour=tenant.brand_colour,
+        logo_url=f"{settings.base_url}/brand/{tenant.slug}/logo"
+        if tenant.logo_content_type
+        else None,
+        base_url=settings.base_url,
+        recipient_name=row.to_name,
+        money=lambda minor: format_money(minor, tenant),
+        date=lambda value: format_date(value, tenant),
+    )
+    subject = render_template(f"mail/{row.template}.subject.txt", **context).strip()
+    text_body = render_template(f"mail/{row.template}.txt", **context)
+    html_body = render_template(f"mail/{row.template}.html", **context)
+    row.subject = subject[:300]
+
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = formataddr((tenant.name, settings.mail_from))
+    message["To"] = formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email
+    if tenant.contact_email:
+        message["Reply-To"] = formataddr((tenant.name, tenant.contact_email))
+    message["Message-ID"] = make_msgid(idstring=str(row.id), domain="bakery-platform")
+    message["X-Outbox-Id"] = str(row.id)
+    if context.get("preferences_url"):
+        message["List-Unsubscribe"] = f"<{context['preferences_url']}>"
+    message.set_content(text_body)
+    message.add_alternative(html_body, subtype="html")
+    return message

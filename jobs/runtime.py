@@ -1,0 +1,56 @@
+"""How a job runs: in an app context, with its tenant re-read and its session bound to it.
+
+RQ workers call `run`, the inline backend calls `execute`; both commit once at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from config.extensions import db
+from config.queue import resolve
+from tenants.models import Tenant
+from tenants.scoping import bind_tenant
+
+log = logging.getLogger(__name__)
+_worker_app = None
+
+
+def worker_app():
+    """The app a worker process runs jobs in, built once per process (after any fork)."""
+    global _worker_app
+    if _worker_app is None:
+        from config.app import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+def run(path: str, tenant_id: str | None, *args):
+    """The function RQ executes: run the job at `path` for `tenant_id` with `args`."""
+    app = worker_app()
+    return execute(app, path, tenant_id, *args)
+
+
+def execute(app, path: str, tenant_id: str | None, *args):
+    """Run one job in a fresh app context and session; commit once; roll back on error."""
+    fn = resolve(path)
+    with app.app_context():
+        try:
+            if tenant_id is None:
+                result = fn(*args)
+            else:
+                tenant = db.session.get(Tenant, uuid.UUID(str(tenant_id)))
+                if tenant is None:
+                    log.warning("job %s skipped: tenant %s no longer exists", path, tenant_id)
+                    return None
+                bind_tenant(db.session, tenant.id)
+                result = fn(tenant, *args)
+            db.session.commit()
+            return result
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()

@@ -1,0 +1,42 @@
+"""Password rules and hashing shared by staff, buyers and operators."""
+
+from __future__ import annotations
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tenants.errors import ValidationFailed
+
+MIN_LENGTH = 10
+# A short list of the passwords attackers try first; length does most of the work.
+_COMMON = {
+    "password12",
+    "password123",
+    "1234567890",
+    "qwertyuiop",
+    "letmein123",
+    "iloveyou12",
+    "welcome123",
+    "bakery1234",
+    "admin12345",
+    "passw0rd12",
+}
+
+
+def check_password_strength(password: str, *, field: str = "password") -> None:
+    """Raise ValidationFailed for a password that is too weak."""
+    if len(password) < MIN_LENGTH:
+        raise ValidationFailed(
+            f"Use at least {MIN_LENGTH} characters for your password.", field=field
+        )
+    if password.lower() in _COMMON or len(set(password)) < 4:
+        raise ValidationFailed(
+            "That password is too easy to guess. Try a longer phrase.", field=field
+        )
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    return bool(password_hash) and check_password_hash(password_hash, password)

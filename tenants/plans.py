@@ -1,0 +1,85 @@
+"""Plan gating: the single source of truth for what a bakery's tier allows.
+
+`effective_plan` derives the tier from the subscription state and an operator override;
+`has_feature`, `require_feature` and `check_limit` are what views, services and jobs call.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from config.clock import utcnow
+from config.extensions import db
+from tenants.errors import FeatureNotAvailable, LimitReached
+from tenants.features import FEATURES, LIMITS
+from tenants.models import Plan, Tenant
+from tenants.usage import tenant_usage
+
+PAST_DUE_GRACE = timedelta(days=7)
+
+
+def fallback_plan() -> Plan:
+    """The tier bakeries fall back to when their subscription lapses."""
+    plan = db.session.scalar(select(Plan).where(Plan.is_fallback.is_(True)))
+    if plan is None:
+        raise RuntimeError("no fallback plan is configured")
+    return plan
+
+
+def effective_plan(
+    tenant: Tenant, *, now: datetime | None = None, fallback: Plan | None = None
+) -> Plan:
+    """The tier in force for `tenant` at `now` (pass `fallback` to save its look-up in lists)."""
+    now = now or utcnow()
+    if tenant.override_plan is not None and (
+        tenant.override_expires_at is None or tenant.override_expires_at > now
+    ):
+        return tenant.override_plan
+    status = tenant.subscription_status
+    if status == "active":
+        return tenant.plan
+    if status == "trialing" and tenant.trial_ends_at is not None and tenant.trial_ends_at > now:
+        return tenant.plan
+    if (
+        status == "past_due"
+        and tenant.past_due_since is not None
+        and tenant.past_due_since + PAST_DUE_GRACE > now
+    ):
+        return tenant.plan
+    return fallback or fallback_plan()
+
+
+def has_feature(tenant: Tenant, feature: str, *, now: datetime | None = None) -> bool:
+    """Whether the tenant's effective tier includes `feature` (a key of FEATURES)."""
+    if feature not in FEATURES:
+        raise KeyError(f"unknown feature {feature!r}")
+    return feature in (effective_plan(tenant, now=now).features or [])
+
+
+def require_feature(tenant: Tenant, feature: str, *, now: datetime | None = None) -> None:
+    """Raise FeatureNotAvailable unless the tier includes `feature`."""
+    if not has_feature(tenant, feature, now=now):
+        raise FeatureNotAvailable(feature, f"The {FEATURES[feature]} is not included in your plan.")
+
+
+def usage(tenant: Tenant, name: str) -> int:
+    """How many of what limit `name` caps the tenant has now (its session must be bound)."""
+    return tenant_usage(db.session, tenant.id).get(name, 0)
+
+
+def check_limit(tenant: Tenant, name: str, *, adding: int = 1, now: datetime | None = None) -> None:
+    """Raise LimitReached if adding `adding` more of `name` would pass the tier's limit."""
+    plan = effective_plan(tenant, now=now)
+    allowed = plan.limit(name)
+    if allowed is None:
+        return
+    current = usage(tenant, name)
+    if current + adding > allowed:
+        raise LimitReached(
+            name,
+            allowed,
+            f"Your {plan.name} plan allows {allowed} {LIMITS[name]}; you have {current}. "
+            "Upgrade your plan to add more.",
+        )

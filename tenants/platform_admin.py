@@ -1,0 +1,214 @@
+"""What platform operators do: find bakeries, move them between tiers, suspend, edit tiers.
+
+Every change is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+
+from config.clock import utcnow
+from tenants import audit
+from tenants.errors import NotFound, ValidationFailed
+from tenants.features import FEATURES, LIMITS
+from tenants.models import Plan, Tenant
+from tenants.plans import effective_plan
+from tenants.usage import platform_usage
+
+
+@dataclass
+class BakeryRow:
+    tenant: Tenant
+    effective: Plan
+    usage: dict[str, int]
+
+
+def list_bakeries(session, *, search: str = "", now: datetime | None = None) -> list[BakeryRow]:
+    """Bakeries matching `search` (name or slug) with their effective tier and usage."""
+    stmt = select(Tenant).order_by(Tenant.name)
+    if search.strip():
+        like = f"%{search.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Tenant.name).like(like), Tenant.slug.like(like)))
+    tenants = list(session.scalars(stmt))
+    counts = platform_usage(session)
+    fallback = session.scalar(select(Plan).where(Plan.is_fallback.is_(True)))
+    rows = []
+    for tenant in tenants:
+        plan = effective_plan(tenant, now=now, fallback=fallback)
+        rows.append(BakeryRow(tenant, plan, counts.get(tenant.id, {})))
+    return rows
+
+
+def get_bakery(session, tenant_id) -> Tenant:
+    try:
+        tenant = session.get(Tenant, uuid.UUID(str(tenant_id)))
+    except ValueError:
+        tenant = None
+    if tenant is None:
+        raise NotFound("No such bakery.")
+    return tenant
+
+
+def get_plan(session, plan_id) -> Plan:
+    try:
+        plan = session.get(Plan, uuid.UUID(str(plan_id)))
+    except ValueError:
+        plan = None
+    if plan is None:
+        raise NotFound("No such tier.")
+    return plan
+
+
+def list_plans(session) -> list[Plan]:
+    return list(session.scalars(select(Plan).order_by(Plan.position, Plan.name)))
+
+
+def change_tier(session, tenant: Tenant, *, actor, plan: Plan, now=None) -> Tenant:
+    """Move a bakery to `plan` as an active subscription."""
+    before = (tenant.plan.code, tenant.subscription_status)
+    tenant.plan_id, tenant.plan = plan.id, plan
+    tenant.subscription_status = "active"
+    tenant.past_due_since = None
+    audit.record(
+        session,
+        actor=actor.email,
+        action="tenant.change_tier",
+        tenant_id=tenant.id,
+        target=tenant.slug,
+        details={"from": before[0], "from_status": before[1], "to": plan.code},
+        now=now,
+    )
+    session.flush()
+    return tenant
+
+
+def set_override(session, tenant: Tenant, *, actor, plan: Plan | None, expires_at, now=None):
+    """Give a bakery another tier until `expires_at` (None plan clears the override)."""
+    now = now or utcnow()
+    if plan is not None and expires_at is not None and expires_at <= now:
+        raise ValidationFailed("The override must end in the future.", field="expires_at")
+    tenant.override_plan_id = plan.id if plan else None
+    tenant.override_plan = plan
+    tenant.override_expires_at = expires_at if plan else None
+    audit.record(
+        session,
+        actor=actor.email,
+        action="tenant.override_tier",
+        tenant_id=tenant.id,
+        target=tenant.slug,
+        details={
+            "to": plan.code if plan else None,
+            "expires_at": expires_at.isoformat() if expires_at and plan else None,
+        },
+        now=now,
+    )
+    session.flush()
+    return tenant
+
+
+def suspend(session, tenant: Tenant, *, actor, reason: str, now=None) -> Tenant:
+    """Suspend a bakery: its back office and portal show a 'suspended' page; data is kept."""
+    now = now or utcnow()
+    if not reason.strip():
+        raise ValidationFailed("Say why the bakery is suspended.", field="reason")
+    tenant.suspended_at, tenant.suspended_reason = now, reason.strip()
+    audit.record(
+        session,
+        actor=actor.email,
+        action="tenant.suspend",
+        tenant_id=tenant.id,
+        target=tenant.slug,
+        details={"reason": reason.strip()},
+        now=now,
+    )
+    session.flush()
+    return tenant
+
+
+def reactivate(session, tenant: Tenant, *, actor, now=None) -> Tenant:
+    tenant.suspended_at, tenant.suspended_reason = None, ""
+    audit.record(
+        session,
+        actor=actor.email,
+        action="tenant.reactivate",
+        tenant_id=tenant.id,
+        target=tenant.slug,
+        now=now,
+    )
+    session.flush()
+    return tenant
+
+
+def save_plan(
+    session,
+    *,
+    actor,
+    plan: Plan | None,
+    code: str,
+    name: str,
+    monthly_price_minor: int,
+    features: list[str],
+    limits: dict[str, int | None],
+    now=None,
+) -> Plan:
+    """Create a tier (plan None) or edit one."""
+    code = code.strip().lower()
+    if not code or not code.replace("-", "").replace("_", "").isalnum():
+        raise ValidationFailed("Use letters, digits, '-' and '_' for the code.", field="code")
+    if not name.strip():
+        raise ValidationFailed("Enter a name.", field="name")
+    if monthly_price_minor < 0:
+        raise ValidationFailed("The price can't be negative.", field="monthly_price")
+    unknown = set(features) - set(FEATURES)
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown feature(s): {', '.join(sorted(unknown))}.", field="features"
+        )
+    for key, value in limits.items():
+        if key not in LIMITS:
+            raise ValidationFailed(f"Unknown limit {key}.")
+        if value is not None and value < 0:
+            raise ValidationFailed("Limits can't be negative.", field=f"max_{key}")
+    clash = session.scalar(select(Plan.id).where(Plan.code == code))
+    if clash and (plan is None or clash != plan.id):
+        raise ValidationFailed("Another tier has this code.", field="code")
+    created = plan is None
+    if created:
+        plan = Plan(position=(session.scalar(select(func.max(Plan.position))) or 0) + 1)
+        session.add(plan)
+    before = {} if created else _plan_snapshot(plan)
+    plan.code, plan.name, plan.monthly_price_minor = code, name.strip(), monthly_price_minor
+    plan.features = sorted(features)
+    for key, value in limits.items():
+        setattr(plan, f"max_{key}", value)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.email,
+        action="plan.create" if created else "plan.update",
+        target=code,
+        details={"before": before, "after": _plan_snapshot(plan)},
+        now=now,
+    )
+    return plan
+
+
+def _plan_snapshot(plan: Plan) -> dict:
+    return {
+        "code": plan.code,
+        "name": plan.name,
+        "monthly_price_minor": plan.monthly_price_minor,
+        "features": list(plan.features or []),
+        **{f"max_{k}": plan.limit(k) for k in LIMITS},
+    }
+
+
+def audit_entries(session, *, tenant_id=None, limit: int = 200):
+    stmt = select(audit.AuditEntry).order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc())
+    if tenant_id is not None:
+        stmt = stmt.where(audit.AuditEntry.tenant_id == tenant_id)
+    return list(session.scalars(stmt.limit(limit)))

@@ -1,0 +1,1 @@
+"""Bakery staff: accounts, roles and the permissions each role grants, invitations, passwords."""

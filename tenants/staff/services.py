@@ -1,0 +1,229 @@
+"""Staff services: sign-in, invitations, password resets, roles.
+
+Plain functions taking the tenant and the actor; they flush, the caller commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from config.clock import utcnow
+from tenants.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.outbox import queue_email
+from tenants.passwords import check_password_strength, hash_password, verify_password
+from tenants.plans import check_limit
+from tenants.staff.models import StaffUser
+from tenants.staff.permissions import ROLES
+from tenants.tokens import consume_token, peek_token
+
+INVITE_TTL = timedelta(days=7)
+RESET_TTL = timedelta(hours=2)
+INVITE_PURPOSE = "staff_invite"
+RESET_PURPOSE = "staff_reset"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def staff_by_email(session, email: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+
+
+def get_staff(session, staff_id) -> StaffUser:
+    """The bound tenant's staff user with this id; NotFound otherwise (another bakery's too)."""
+    try:
+        staff_uuid = uuid.UUID(str(staff_id))
+    except ValueError as exc:
+        raise NotFound("No such staff member.") from exc
+    user = session.scalar(select(StaffUser).where(StaffUser.id == staff_uuid))
+    if user is None:
+        raise NotFound("No such staff member.")
+    return user
+
+
+def authenticate_staff(session, tenant, *, email: str, password: str, now=None):
+    """The active staff user with these credentials at this bakery, or None."""
+    user = staff_by_email(session, email)
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    user.last_sign_in_at = now or utcnow()
+    return user
+
+
+def create_owner(session, tenant, *, email: str, name: str, password: str) -> StaffUser:
+    """The first staff user of a new bakery (used by sign-up and the demo)."""
+    check_password_strength(password)
+    owner = StaffUser(
+        tenant_id=tenant.id,
+        email=normalise_email(email),
+        name=name.strip(),
+        role="owner",
+        status="active",
+        password_hash=hash_password(password),
+    )
+    session.add(owner)
+    session.flush()
+    return owner
+
+
+def invite_staff(
+    session,
+    tenant,
+    *,
+    actor: StaffUser,
+    email: str,
+    name: str,
+    role: str,
+    now: datetime | None = None,
+) -> StaffUser:
+    """Invite a person to the back office; they get an email to set their password."""
+    _require(actor, "staff")
+    if role not in ROLES:
+        raise ValidationFailed("Choose a role.", field="role")
+    if role == "owner" and actor.role != "owner":
+        raise PermissionDenied("Only an owner can make someone an owner.")
+    email = normalise_email(email)
+    existing = staff_by_email(session, email)
+    if existing is not None and existing.status != "invited":
+        raise ValidationFailed("This person is already on your team.", field="email")
+    if existing is None:
+        check_limit(tenant, "staff_users")
+        existing = StaffUser(tenant_id=tenant.id, email=email, name=name.strip(), role=role)
+        session.add(existing)
+    existing.name, existing.role, existing.status = name.strip(), role, "invited"
+    existing.invited_at = now or utcnow()
+    session.flush()
+    _send_token_mail(
+        session,
+        tenant,
+        existing,
+        template="staff_invite",
+        purpose=INVITE_PURPOSE,
+        ttl=INVITE_TTL,
+        path=f"/admin/{tenant.slug}/invitation/{{token}}",
+        context={"inviter": actor.name, "role": ROLES[role][0]},
+        now=now,
+    )
+    return existing
+
+
+def invitation_for(session, token: str, *, now=None) -> StaffUser | None:
+    """The invited user a live invitation token belongs to (does not use the token)."""
+    row = peek_token(session, token, purpose=INVITE_PURPOSE, now=now)
+    return session.get(StaffUser, (row.tenant_id, row.subject_id)) if row else None
+
+
+def accept_invitation(session, tenant, *, token: str, password: str, now=None) -> StaffUser:
+    """Use an invitation: set the password and activate the account."""
+    check_password_strength(password)
+    subject = consume_token(session, token, purpose=INVITE_PURPOSE, now=now)
+    if subject is None:
+        raise ValidationFailed("This invitation link has expired or was already used.")
+    user = get_staff(session, subject)
+    user.password_hash = hash_password(password)
+    user.status = "active"
+    session.flush()
+    return user
+
+
+def request_password_reset(session, tenant, *, email: str, now=None) -> None:
+    """Email a reset link if the address belongs to an active staff user; silent otherwise."""
+    user = staff_by_email(session, email)
+    if user is None or user.status != "active":
+        return
+    _send_token_mail(
+        session,
+        tenant,
+        user,
+        template="staff_password_reset",
+        purpose=RESET_PURPOSE,
+        ttl=RESET_TTL,
+        path=f"/admin/{tenant.slug}/reset/{{token}}",
+        context={},
+        now=now,
+    )
+
+
+def reset_password(session, tenant, *, token: str, password: str, now=None) -> StaffUser:
+    """Use a reset link to set a new password."""
+    check_password_strength(password)
+    subject = consume_token(session, token, purpose=RESET_PURPOSE, now=now)
+    if subject is None:
+        raise ValidationFailed("This reset link has expired or was already used.")
+    user = get_staff(session, subject)
+    user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def change_role(session, tenant, *, actor: StaffUser, staff_id, role: str) -> StaffUser:
+    """Give a staff member another role; a bakery always keeps at least one active owner."""
+    _require(actor, "staff")
+    if role not in ROLES:
+        raise ValidationFailed("Choose a role.", field="role")
+    user = get_staff(session, staff_id)
+    if role == "owner" and actor.role != "owner":
+        raise PermissionDenied("Only an owner can make someone an owner.")
+    if user.role == "owner" and role != "owner":
+        _keep_an_owner(session, user)
+    user.role = role
+    session.flush()
+    return user
+
+
+def set_disabled(session, tenant, *, actor: StaffUser, staff_id, disabled: bool) -> StaffUser:
+    """Disable (sign out for good) or re-enable a staff member."""
+    _require(actor, "staff")
+    user = get_staff(session, staff_id)
+    if user.id == actor.id:
+        raise ValidationFailed("You can't disable your own account.")
+    if disabled:
+        if user.role == "owner":
+            _keep_an_owner(session, user)
+        user.status = "disabled"
+    else:
+        check_limit(tenant, "staff_users")
+        user.status = "active" if user.password_hash else "invited"
+    session.flush()
+    return user
+
+
+def list_staff(session) -> list[StaffUser]:
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.name)))
+
+
+def _keep_an_owner(session, leaving: StaffUser) -> None:
+    owners = session.scalar(
+        select(func.count(StaffUser.id)).where(
+            StaffUser.role == "owner", StaffUser.status == "active", StaffUser.id != leaving.id
+        )
+    )
+    if not owners:
+        raise ValidationFailed("A bakery needs at least one active owner.", field="role")
+
+
+def _require(actor: StaffUser, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied("You don't have permission to do that.")
+
+
+def _send_token_mail(session, tenant, user, *, template, purpose, ttl, path, context, now):
+    queue_email(
+        session,
+        tenant,
+        to_email=user.email,
+        to_name=user.name,
+        template=template,
+        context={"name": user.name, **context},
+        token_link={
+            "purpose": purpose,
+            "subject_id": str(user.id),
+            "ttl_seconds": int(ttl.total_seconds()),
+            "path": path,
+        },
+        now=now,
+    )

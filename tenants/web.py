@@ -1,0 +1,31 @@
+"""Edge helpers the bakery-scoped blueprints share: resolve the slug, bind the session, gate.
+
+These run in views only; services receive the tenant they produce as an argument.
+"""
+
+from __future__ import annotations
+
+from flask import abort, g
+from sqlalchemy import select
+
+from config.extensions import db
+from tenants.errors import TenantSuspended
+from tenants.models import Tenant
+from tenants.scoping import bind_tenant
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    """The bakery with `slug`, or None."""
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def load_request_tenant(slug: str) -> Tenant:
+    """Resolve the URL's bakery, bind this request's session to it, refuse suspended ones."""
+    tenant = tenant_by_slug(slug)
+    if tenant is None:
+        abort(404)
+    g.tenant = tenant
+    bind_tenant(db.session, tenant.id)
+    if tenant.is_suspended:
+        raise TenantSuspended("This bakery is suspended.")
+    return tenant
