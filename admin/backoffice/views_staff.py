@@ -1,4 +1,4 @@
-"""The team page: invite staff, change roles, disable accounts."""
+"""The team page: invite staff, change roles, resend invitations, disable accounts."""
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
@@ -8,7 +8,7 @@ from admin.backoffice.access import staff_required
 from admin.forms import ConfirmForm, InviteStaffForm, RoleForm
 from config.extensions import db
 from config.forms import attach_error
-from tenants.errors import LimitReached, NotFound, PermissionDenied, ValidationFailed
+from tenants.errors import DomainError, NotFound
 from tenants.staff import services as staff
 from tenants.staff.permissions import ROLES
 
@@ -20,16 +20,10 @@ def staff_list():
     status = 200
     if form.validate_on_submit():
         try:
-            staff.invite_staff(
-                db.session,
-                g.tenant,
-                actor=current_user,
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-            )
+            staff.invite_staff(db.session, g.tenant, actor=current_user, email=form.email.data,
+                               name=form.name.data, role=form.role.data)
             db.session.commit()
-        except (ValidationFailed, LimitReached, PermissionDenied) as exc:
+        except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc)
             status = exc.status_code
@@ -38,86 +32,73 @@ def staff_list():
             return redirect(url_for("backoffice.staff_list"))
     elif form.errors:
         status = 422
-    return render_template(
-        "backoffice/staff.html",
-        form=form,
-        team=staff.list_staff(db.session),
-        roles=ROLES,
-        role_form=RoleForm(),
-        confirm=ConfirmForm(),
-    ), status
+    return render_template("backoffice/staff.html", form=form, team=staff.list_staff(db.session),
+                           roles=ROLES), status
+
+
+def _member_or_404(staff_id):
+    try:
+        return staff.get_staff(db.session, staff_id)
+    except NotFound:
+        abort(404)
+
+
+def _apply(action, success_message):
+    """Run one staff change, commit it, and report the outcome on the team page."""
+    try:
+        user = action()
+        db.session.commit()
+        flash(success_message(user))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("backoffice.staff_list"))
 
 
 @bp.post("/staff/<staff_id>/role")
 @staff_required("staff")
 def staff_role(staff_id):
+    member = _member_or_404(staff_id)
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        user = staff.change_role(
-            db.session, g.tenant, actor=current_user, staff_id=staff_id, role=form.role.data
-        )
-        db.session.commit()
-        flash(f"{user.name} is now {ROLES[user.role][0]}.")
-    except NotFound:
-        abort(404)
-    except (ValidationFailed, PermissionDenied) as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("backoffice.staff_list"))
+    return _apply(
+        lambda: staff.change_role(db.session, g.tenant, actor=current_user, user=member,
+                                  role=form.role.data),
+        lambda user: f"{user.name} is now {ROLES[user.role][0]}.",
+    )
 
 
 @bp.post("/staff/<staff_id>/disable")
 @staff_required("staff")
 def staff_disable(staff_id):
-    return _set_disabled(staff_id, True)
+    member = _member_or_404(staff_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return _apply(
+        lambda: staff.set_disabled(db.session, g.tenant, actor=current_user, user=member,
+                                   disabled=True),
+        lambda user: f"{user.name} is disabled.",
+    )
 
 
 @bp.post("/staff/<staff_id>/enable")
 @staff_required("staff")
 def staff_enable(staff_id):
-    return _set_disabled(staff_id, False)
+    member = _member_or_404(staff_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return _apply(
+        lambda: staff.set_disabled(db.session, g.tenant, actor=current_user, user=member,
+                                   disabled=False),
+        lambda user: f"{user.name} is enabled.",
+    )
 
 
 @bp.post("/staff/<staff_id>/resend")
 @staff_required("staff")
 def staff_resend(staff_id):
+    member = _member_or_404(staff_id)
     ConfirmForm().validate_on_submit() or abort(400)
-    try:
-        user = staff.get_staff(db.session, staff_id)
-        if user.status != "invited":
-            flash(f"{user.name} has already joined.", "error")
-            return redirect(url_for("backoffice.staff_list"))
-        staff.invite_staff(
-            db.session,
-            g.tenant,
-            actor=current_user,
-            email=user.email,
-            name=user.name,
-            role=user.role,
-        )
-        db.session.commit()
-        flash(f"A new invitation went to {user.email}; the old link no longer works.")
-    except NotFound:
-        abort(404)
-    except (ValidationFailed, PermissionDenied, LimitReached) as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("backoffice.staff_list"))
-
-
-def _set_disabled(staff_id, disabled: bool):
-    ConfirmForm().validate_on_submit() or abort(400)
-    try:
-        user = staff.set_disabled(
-            db.session, g.tenant, actor=current_user, staff_id=staff_id, disabled=disabled
-        )
-        db.session.commit()
-        flash(f"{user.name} is {'disabled' if disabled else 'enabled'}.")
-    except NotFound:
-        abort(404)
-    except (ValidationFailed, PermissionDenied, LimitReached) as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("backoffice.staff_list"))
+    return _apply(
+        lambda: staff.resend_invitation(db.session, g.tenant, actor=current_user, user=member),
+        lambda user: f"A new invitation went to {user.email}; the old link no longer works.",
+    )

@@ -70,6 +70,15 @@ def create_owner(session, tenant, *, email: str, name: str, password: str) -> St
     return owner
 
 
+def resend_invitation(session, tenant, *, actor: StaffUser, user: StaffUser, now=None):
+    """Send a new invitation link; the previous one stops working when the new one is issued."""
+    if user.status != "invited":
+        raise ValidationFailed(f"{user.name} has already joined.")
+    return invite_staff(
+        session, tenant, actor=actor, email=user.email, name=user.name, role=user.role, now=now
+    )
+
+
 def invite_staff(
     session,
     tenant,
@@ -160,12 +169,11 @@ def reset_password(session, tenant, *, token: str, password: str, now=None) -> S
     return user
 
 
-def change_role(session, tenant, *, actor: StaffUser, staff_id, role: str) -> StaffUser:
+def change_role(session, tenant, *, actor: StaffUser, user: StaffUser, role: str) -> StaffUser:
     """Give a staff member another role; a bakery always keeps at least one active owner."""
     _require(actor, "staff")
     if role not in ROLES:
         raise ValidationFailed("Choose a role.", field="role")
-    user = get_staff(session, staff_id)
     if role == "owner" and actor.role != "owner":
         raise PermissionDenied("Only an owner can make someone an owner.")
     if user.role == "owner" and role != "owner":
@@ -175,10 +183,9 @@ def change_role(session, tenant, *, actor: StaffUser, staff_id, role: str) -> St
     return user
 
 
-def set_disabled(session, tenant, *, actor: StaffUser, staff_id, disabled: bool) -> StaffUser:
+def set_disabled(session, tenant, *, actor: StaffUser, user: StaffUser, disabled: bool):
     """Disable (sign out for good) or re-enable a staff member."""
     _require(actor, "staff")
-    user = get_staff(session, staff_id)
     if user.id == actor.id:
         raise ValidationFailed("You can't disable your own account.")
     if disabled:

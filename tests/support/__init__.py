@@ -1,0 +1,1 @@
+"""Test support: database provisioning, factories, mail capture. Not tests themselves."""

@@ -1,0 +1,68 @@
+"""For every bakery-scoped route that takes an id: another bakery's id answers 404.
+
+The route list comes from the app's URL map, so new routes are covered the moment they exist.
+A route argument with no factory below fails the test: add one when you add such a route.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+
+from tests.support.factories import add_staff, sign_in_staff
+
+# Arguments that are not object ids of a bakery.
+NOT_IDS = {"slug", "token", "filename"}
+
+# argument name -> function(app, bakery) returning the id of a fresh object of that bakery.
+ID_FACTORIES: dict[str, Callable] = {
+    "staff_id": lambda app, bakery: add_staff(
+        app, bakery, email=f"{uuid.uuid4().hex[:8]}@example.com", role="sales"
+    ),
+}
+
+SCOPED_PREFIXES = ("/admin/<slug>/", "/wholesale/<slug>/")
+
+
+def id_routes(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(SCOPED_PREFIXES):
+            continue
+        id_args = set(rule.arguments) - NOT_IDS
+        if id_args:
+            for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
+                yield rule, method, id_args
+
+
+def sign_in_for(rule, client, app, bakery):
+    if rule.rule.startswith("/admin/"):
+        sign_in_staff(client, bakery)
+    else:
+        pytest.fail(f"no buyer sign-in helper for portal route {rule.rule} yet")
+
+
+def test_bakery_scoped_routes_with_ids_exist(base_app):
+    assert list(id_routes(base_app)), "expected at least one id-taking route to check"
+
+
+def test_another_bakerys_id_answers_404_on_every_route(app, two_bakeries):
+    mine, theirs = two_bakeries
+    checked = []
+    for rule, method, id_args in id_routes(app):
+        missing = id_args - set(ID_FACTORIES)
+        assert not missing, f"{rule.rule}: add an id factory for {sorted(missing)}"
+        values = {arg: str(ID_FACTORIES[arg](app, theirs)) for arg in id_args}
+        values.update(slug=mine.slug)
+        url = rule.rule
+        for arg, value in values.items():
+            url = url.replace(f"<{arg}>", value)
+            for converter in ("string", "uuid", "int", "path"):
+                url = url.replace(f"<{converter}:{arg}>", value)
+        client = app.test_client()
+        sign_in_for(rule, client, app, mine)
+        response = client.open(url, method=method, data={})
+        assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+        checked.append(f"{method} {rule.rule}")
+    assert checked
