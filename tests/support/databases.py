@@ -43,7 +43,9 @@ def ensure_roles() -> None:
 
 def recreate_database(dbname: str) -> None:
     with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
+        )
         conn.execute(
             sql.SQL("CREATE DATABASE {} OWNER {}").format(
                 sql.Identifier(dbname), sql.Identifier(OWNER_ROLE)
@@ -56,7 +58,9 @@ def recreate_database(dbname: str) -> None:
 
 def drop_database(dbname: str) -> None:
     with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
+        )
 
 
 def migrate(dbname: str) -> None:

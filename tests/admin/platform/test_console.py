@@ -1,0 +1,209 @@
+"""Operators: sign in, list bakeries with usage, change tiers, suspend, edit tiers, audit."""
+
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from config.extensions import db
+from tenants.audit import AuditEntry
+from tenants.models import Plan, Tenant
+from tests.support.factories import (
+    add_staff,
+    make_bakery,
+    make_operator,
+    sign_in_operator,
+    sign_in_staff,
+)
+from tests.support.html import page_text
+from tests.support.queries import count_queries
+
+
+def _operator_client(app):
+    make_operator(app)
+    client = app.test_client()
+    sign_in_operator(client)
+    return client
+
+
+def _plan_id(app, code):
+    with app.app_context():
+        return db.session.scalar(select(Plan.id).where(Plan.code == code))
+
+
+def _audit(app, action):
+    with app.app_context():
+        return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+
+
+def test_the_console_needs_an_operator_and_a_staff_cookie_is_not_one(app, two_bakeries):
+    north, _ = two_bakeries
+    staff = app.test_client()
+    sign_in_staff(staff, north)
+    response = staff.get("/platform/")
+    assert response.status_code == 302 and "/platform/login" in response.location
+
+
+def test_operators_see_each_bakerys_tier_state_and_usage(app, two_bakeries):
+    north, south = two_bakeries
+    add_staff(app, north, email="s1@example.com", role="sales")
+    client = _operator_client(app)
+    text = page_text(client.get("/platform/"))
+    assert "North Bakery" in text and "South Bakery" in text
+    north_row = text[text.index("North Bakery") : text.index("South Bakery")]
+    assert "Professional" in north_row and "active" in north_row
+    usage = dict(re.findall(r'data-usage="(\w+)">(\d+)<', north_row))
+    assert usage == {"customers": "0", "staff_users": "2", "products": "0"}
+    searched = page_text(client.get("/platform/?q=south"))
+    assert "South Bakery" in searched and "North Bakery" not in searched
+
+
+def test_the_bakery_list_uses_the_same_number_of_queries_for_more_bakeries(app, two_bakeries):
+    client = _operator_client(app)
+    with app.app_context():
+        engine = db.engine
+    with count_queries(engine) as few:
+        assert client.get("/platform/").status_code == 200
+    for i in range(5):
+        make_bakery(app, f"extra-{i}")
+    with count_queries(engine) as many:
+        assert client.get("/platform/").status_code == 200
+    assert few.count > 0
+    assert many.count == few.count
+
+
+def test_an_operator_moves_a_bakery_to_another_tier_and_it_is_audited(app, two_bakeries):
+    north, _ = two_bakeries
+    client = _operator_client(app)
+    response = client.post(
+        f"/platform/bakeries/{north.id}/tier", data={"plan_id": str(_plan_id(app, "starter"))}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Tenant, north.id).plan.code == "starter"
+    [entry] = _audit(app, "tenant.change_tier")
+    assert entry.actor == "ops@platform.example"
+    assert entry.details["from"] == "professional" and entry.details["to"] == "starter"
+    assert "tenant.change_tier" in page_text(client.get("/platform/audit"))
+
+
+def test_an_override_gives_a_tier_until_its_expiry(app, two_bakeries):
+    north, _ = two_bakeries
+    client = _operator_client(app)
+    client.post(
+        f"/platform/bakeries/{north.id}/override",
+        data={"plan_id": str(_plan_id(app, "enterprise")), "expires_at": "2099-01-01T00:00"},
+    )
+    with app.app_context():
+        tenant = db.session.get(Tenant, north.id)
+        assert tenant.override_plan.code == "enterprise"
+        assert tenant.override_expires_at == datetime(2099, 1, 1, tzinfo=UTC)
+    assert _audit(app, "tenant.override_tier")
+
+
+def test_a_suspended_bakery_shows_a_suspended_page_and_keeps_its_data(app, two_bakeries):
+    north, south = two_bakeries
+    staff = app.test_client()
+    sign_in_staff(staff, north)
+    client = _operator_client(app)
+    client.post(f"/platform/bakeries/{north.id}/suspend", data={"reason": "Unpaid invoices"})
+    for url in (
+        f"/admin/{north.slug}/",
+        f"/admin/{north.slug}/login",
+        f"/wholesale/{north.slug}/login",
+    ):
+        response = staff.get(url)
+        assert response.status_code == 403
+        assert "is suspended" in page_text(response)
+    assert staff.get(f"/wholesale/{south.slug}/login").status_code == 200
+    client.post(f"/platform/bakeries/{north.id}/reactivate")
+    assert staff.get(f"/admin/{north.slug}/").status_code == 200
+    assert [e.details for e in _audit(app, "tenant.suspend")] == [{"reason": "Unpaid invoices"}]
+    assert len(_audit(app, "tenant.reactivate")) == 1
+
+
+def test_operators_create_and_edit_tiers_with_features_and_limits(app, two_bakeries):
+    client = _operator_client(app)
+    response = client.post(
+        "/platform/tiers/new",
+        data={
+            "name": "Wholesale Plus",
+            "code": "plus",
+            "monthly_price": "79.50",
+            "features": ["wholesale_portal", "catalog_export"],
+            "max_customers": "40",
+            "max_staff_users": "",
+            "max_products": "500",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        plan = db.session.scalar(select(Plan).where(Plan.code == "plus"))
+        assert plan.monthly_price_minor == 7950
+        assert plan.features == ["catalog_export", "wholesale_portal"]
+        assert (plan.max_customers, plan.max_staff_users, plan.max_products) == (40, None, 500)
+        plan_id = plan.id
+    client.post(
+        f"/platform/tiers/{plan_id}",
+        data={
+            "name": "Wholesale Plus",
+            "code": "plus",
+            "monthly_price": "89",
+            "features": ["wholesale_portal"],
+            "max_customers": "",
+            "max_staff_users": "5",
+            "max_products": "",
+        },
+    )
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        assert (plan.monthly_price_minor, plan.features, plan.max_customers) == (
+            8900,
+            ["wholesale_portal"],
+            None,
+        )
+    [update] = _audit(app, "plan.update")
+    assert update.details["before"]["monthly_price_minor"] == 7950
+
+
+def test_a_tier_code_must_be_unique(app, two_bakeries):
+    client = _operator_client(app)
+    response = client.post(
+        "/platform/tiers/new",
+        data={
+            "name": "Copy",
+            "code": "starter",
+            "monthly_price": "1",
+            "features": [],
+        },
+    )
+    assert response.status_code == 422
+    assert "Another tier has this code" in page_text(response)
+
+
+def test_unknown_bakery_and_tier_ids_answer_404(app, two_bakeries):
+    client = _operator_client(app)
+    assert client.get("/platform/bakeries/not-a-uuid").status_code == 404
+    assert client.get("/platform/bakeries/00000000-0000-0000-0000-000000000000").status_code == 404
+    assert client.get("/platform/tiers/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_operator_sign_in_is_rate_limited(app, two_bakeries):
+    make_operator(app)
+    client = app.test_client()
+    for _ in range(5):
+        client.post("/platform/login", data={"email": "ops@platform.example", "password": "x"})
+    response = client.post(
+        "/platform/login",
+        data={"email": "ops@platform.example", "password": "correct-horse-battery"},
+    )
+    assert response.status_code == 429
+
+
+def test_tier_changes_reach_the_bakery_at_once(app, two_bakeries):
+    _, south = two_bakeries
+    client = _operator_client(app)
+    client.post(
+        f"/platform/bakeries/{south.id}/tier", data={"plan_id": str(_plan_id(app, "starter"))}
+    )
+    assert app.test_client().get(f"/wholesale/{south.slug}/login").status_code == 403

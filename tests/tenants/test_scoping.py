@@ -1,0 +1,90 @@
+"""The ORM scopes every tenant-owned query to the session's one bakery."""
+
+import pytest
+from sqlalchemy import select, update
+
+from config.extensions import db
+from tenants.customers.models import Customer
+from tenants.scoping import TenantNotSet, TenantSwitch, bind_tenant
+from tenants.staff.models import StaffUser
+from tests.support.factories import tenant_session
+
+
+def _add_customers(app, bakery, *names):
+    with tenant_session(app, bakery.id) as session:
+        for name in names:
+            session.add(Customer(business_name=name))
+
+
+def test_a_bound_session_sees_only_its_own_bakerys_rows(app, two_bakeries):
+    north, south = two_bakeries
+    _add_customers(app, north, "Café Aurora", "Deli One")
+    _add_customers(app, south, "Café Aurora")
+    with tenant_session(app, north.id) as session:
+        names = session.scalars(select(Customer.business_name).order_by(Customer.business_name))
+        assert list(names) == ["Café Aurora", "Deli One"]
+    with tenant_session(app, south.id) as session:
+        rows = session.scalars(select(Customer)).all()
+        assert [(c.business_name, c.tenant_id) for c in rows] == [("Café Aurora", south.id)]
+
+
+def test_querying_a_tenant_owned_model_with_no_bakery_bound_raises(app, two_bakeries):
+    with app.app_context(), pytest.raises(TenantNotSet):
+        db.session.scalars(select(StaffUser)).all()
+
+
+def test_writing_a_tenant_owned_row_with_no_bakery_bound_raises(app, two_bakeries):
+    north, _ = two_bakeries
+    with app.app_context():
+        db.session.add(Customer(tenant_id=north.id, business_name="Sneaky"))
+        with pytest.raises(TenantNotSet):
+            db.session.flush()
+
+
+def test_new_rows_are_stamped_with_the_bound_bakery(app, two_bakeries):
+    north, _ = two_bakeries
+    with tenant_session(app, north.id) as session:
+        customer = Customer(business_name="Stamped")
+        session.add(customer)
+        session.flush()
+        assert customer.tenant_id == north.id
+
+
+def test_a_row_for_another_bakery_cannot_be_written_through_a_bound_session(app, two_bakeries):
+    north, south = two_bakeries
+    with app.app_context():
+        bind_tenant(db.session, north.id)
+        db.session.add(Customer(tenant_id=south.id, business_name="Cross"))
+        with pytest.raises(TenantSwitch):
+            db.session.flush()
+
+
+def test_a_session_cannot_switch_bakery(app, two_bakeries):
+    north, south = two_bakeries
+    with app.app_context():
+        bind_tenant(db.session, north.id)
+        with pytest.raises(TenantSwitch):
+            bind_tenant(db.session, south.id)
+
+
+def test_bulk_updates_only_touch_the_bound_bakerys_rows(app, two_bakeries):
+    north, south = two_bakeries
+    _add_customers(app, north, "Same Name")
+    _add_customers(app, south, "Same Name")
+    with tenant_session(app, north.id) as session:
+        session.execute(
+            update(Customer).values(notes="changed").execution_options(synchronize_session=False)
+        )
+    with tenant_session(app, south.id) as session:
+        assert session.scalar(select(Customer.notes)) == ""
+
+
+def test_get_by_primary_key_cannot_reach_another_bakerys_row(app, two_bakeries):
+    north, south = two_bakeries
+    with tenant_session(app, south.id) as session:
+        theirs = StaffUser(email="x@example.com", name="X", role="sales")
+        session.add(theirs)
+        session.flush()
+        key = (south.id, theirs.id)
+    with tenant_session(app, north.id) as session:
+        assert session.get(StaffUser, key) is None
