@@ -6,6 +6,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import create_engine, pool
 
+from migrations.compare import include_object, render_item
+
 config = context.config
 
 
@@ -14,18 +16,6 @@ def _target():
     settings = current_app.config["SETTINGS"]
     url = config.attributes.get("url") or settings.migration_database_url
     return db.metadata, url
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    # Alembic's own bookkeeping table is not a model.
-    return not (type_ == "table" and name == "alembic_version")
-
-
-def render_item(type_, obj, autogen_context):
-    # Our UTCDateTime decorator is a plain timestamptz in the schema.
-    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
-        return "sa.DateTime(timezone=True)"
-    return False
 
 
 def run_migrations_online() -> None:

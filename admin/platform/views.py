@@ -90,7 +90,7 @@ def bakery(tenant_id):
     tenant = _bakery_or_404(tenant_id)
     tier_form = ChangeTierForm(plan_id=str(tenant.plan_id))
     tier_form.plan_id.choices = _plan_choices()
-    override_form = OverrideForm(plan_id=str(tenant.override_plan_id or ""))
+    override_form = OverrideForm(prefix="override", plan_id=str(tenant.override_plan_id or ""))
     override_form.plan_id.choices = [("", "No override")] + _plan_choices()
     rows = ops.list_bakeries(db.session, search=tenant.slug)
     row = next(r for r in rows if r.tenant.id == tenant.id)
@@ -126,7 +126,7 @@ def change_tier(tenant_id):
 @operator_required
 def override(tenant_id):
     tenant = _bakery_or_404(tenant_id)
-    form = OverrideForm()
+    form = OverrideForm(prefix="override")
     form.plan_id.choices = [("", "No override")] + _plan_choices()
     if not form.validate_on_submit():
         flash("Give a valid date and time for the override's end.", "error")

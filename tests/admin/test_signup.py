@@ -46,10 +46,10 @@ def test_a_bakery_signs_up_on_a_14_day_professional_trial_and_lands_in_its_back_
             "PLN",
             "pl_PL",
         )
-    with freeze_time(datetime(2026, 12, 7, 10, 0, tzinfo=UTC) + timedelta(seconds=1)):
-        with app.app_context():
-            tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "zabka"))
-            assert effective_plan(tenant).code == "starter"
+    after_trial = datetime(2026, 12, 7, 10, 0, tzinfo=UTC) + timedelta(seconds=1)
+    with freeze_time(after_trial), app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "zabka"))
+        assert effective_plan(tenant).code == "starter"
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ owns nothing and cannot bypass row-level security. The app under test connects a
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import psycopg
@@ -31,14 +32,15 @@ def ensure_roles() -> None:
         for role in (OWNER_ROLE, APP_ROLE):
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
             if not exists:
-                try:
+                # Another xdist worker may create it first.
+                with contextlib.suppress(
+                    psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation
+                ):
                     conn.execute(
                         sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(
                             sql.Identifier(role)
                         )
                     )
-                except psycopg.errors.DuplicateObject:
-                    pass  # another xdist worker created it first
 
 
 def recreate_database(dbname: str) -> None:

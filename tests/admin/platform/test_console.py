@@ -92,7 +92,10 @@ def test_an_override_gives_a_tier_until_its_expiry(app, two_bakeries):
     client = _operator_client(app)
     client.post(
         f"/platform/bakeries/{north.id}/override",
-        data={"plan_id": str(_plan_id(app, "enterprise")), "expires_at": "2099-01-01T00:00"},
+        data={
+            "override-plan_id": str(_plan_id(app, "enterprise")),
+            "override-expires_at": "2099-01-01T00:00",
+        },
     )
     with app.app_context():
         tenant = db.session.get(Tenant, north.id)
