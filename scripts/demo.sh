@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e . >/dev/null
-
 mkdir -p instance
+# pip's own chatter goes to a log; it is shown only if the install fails.
+.venv/bin/python -m pip install -q -e . > instance/pip-install.log 2>&1 || {
+  cat instance/pip-install.log; exit 1; }
+
 [ -s instance/secret_key ] || .venv/bin/python -c "import secrets; print(secrets.token_hex(32))" > instance/secret_key
 export SECRET_KEY="${SECRET_KEY:-$(cat instance/secret_key)}"
 export DEMO_MODE=1

@@ -56,8 +56,7 @@ def authenticate_operator(session, *, email: str, password: str) -> Operator | N
     operator = session.scalar(
         select(Operator).where(func.lower(Operator.email) == email.strip().lower())
     )
-    if operator is None or not operator.active:
-        return None
-    if not verify_password(operator.password_hash, password):
+    valid = verify_password(operator.password_hash if operator else None, password)
+    if operator is None or not operator.active or not valid:
         return None
     return operator

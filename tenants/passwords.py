@@ -38,5 +38,14 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+_DUMMY_HASH: list[str] = []
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    return bool(password_hash) and check_password_hash(password_hash, password)
+    """Check a password; an unknown account costs the same time as a known one."""
+    if not password_hash:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(generate_password_hash("not-a-real-password"))
+        check_password_hash(_DUMMY_HASH[0], password)
+        return False
+    return check_password_hash(password_hash, password)

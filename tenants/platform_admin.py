@@ -43,6 +43,13 @@ def list_bakeries(session, *, search: str = "", now: datetime | None = None) -> 
     return rows
 
 
+def bakery_row(session, tenant: Tenant, *, now: datetime | None = None) -> BakeryRow:
+    """One bakery's effective tier and usage, for its console page."""
+    return BakeryRow(
+        tenant, effective_plan(tenant, now=now), platform_usage(session).get(tenant.id, {})
+    )
+
+
 def get_bakery(session, tenant_id) -> Tenant:
     try:
         tenant = session.get(Tenant, uuid.UUID(str(tenant_id)))

@@ -92,8 +92,7 @@ def bakery(tenant_id):
     tier_form.plan_id.choices = _plan_choices()
     override_form = OverrideForm(prefix="override", plan_id=str(tenant.override_plan_id or ""))
     override_form.plan_id.choices = [("", "No override")] + _plan_choices()
-    rows = ops.list_bakeries(db.session, search=tenant.slug)
-    row = next(r for r in rows if r.tenant.id == tenant.id)
+    row = ops.bakery_row(db.session, tenant)
     return render_template(
         "platform/bakery.html",
         row=row,

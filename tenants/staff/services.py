@@ -48,7 +48,9 @@ def get_staff(session, staff_id) -> StaffUser:
 def authenticate_staff(session, tenant, *, email: str, password: str, now=None):
     """The active staff user with these credentials at this bakery, or None."""
     user = staff_by_email(session, email)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    # Verify even for unknown emails so response time doesn't reveal which accounts exist.
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.is_active or not valid:
         return None
     user.last_sign_in_at = now or utcnow()
     return user
