@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from config.extensions import db
 
@@ -18,20 +19,22 @@ def register(app) -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.password_option()
+@with_appcontext
 def create_operator_command(email: str, name: str, password: str):
     """Create a platform operator (or reset the password of an existing one)."""
     from tenants.errors import ValidationFailed
     from tenants.operators import create_operator
 
     try:
-        create_operator(db.session, email=email, name=name, password=password)
+        operator = create_operator(db.session, email=email, name=name, password=password)
         db.session.commit()
     except ValidationFailed as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"Operator {email} is ready; sign in at {_base_url()}/platform/login")
+    click.echo(f"Operator {operator.email} is ready; sign in at {_base_url()}/platform/login")
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Load the demo bakeries, accounts and customers (safe to run again)."""
     from config.demo import DEMO_PASSWORD, seed_demo
@@ -43,6 +46,7 @@ def seed_demo_command():
 
 
 @click.command("check-db-role")
+@with_appcontext
 def check_db_role_command():
     """Fail unless the app's database role is safe under row-level security."""
     from config.db_roles import check_app_role
