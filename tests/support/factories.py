@@ -142,6 +142,7 @@ def add_outbound_email(
     from tenants.outbox import OutboundEmail
 
     with tenant_session(app, bakery.id) as session:
+        fields.setdefault("next_attempt_at", utcnow())
         row = OutboundEmail(
             tenant_id=bakery.id,
             to_email=to_email,
@@ -149,7 +150,6 @@ def add_outbound_email(
             context={"name": "Sam", "inviter": "Owner", "role": "Sales"},
             status=status,
             attempts=attempts,
-            next_attempt_at=utcnow(),
             **fields,
         )
         session.add(row)
