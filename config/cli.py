@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from config.extensions import db
 
@@ -69,6 +70,7 @@ def _redis_backend():
 @click.command("worker")
 @click.argument("queues", nargs=-1)
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
 def worker_command(queues: tuple[str, ...], burst: bool):
     """Run an RQ worker on QUEUES (default: mail default)."""
     from jobs.worker import QUEUES, build_worker
@@ -79,6 +81,7 @@ def worker_command(queues: tuple[str, ...], burst: bool):
 
 
 @click.command("scheduler")
+@with_appcontext
 def scheduler_command():
     """Run the one periodic scheduler (outbox relay, per-bakery dispatch). Run exactly one."""
     from jobs.cron import build_scheduler
@@ -87,6 +90,7 @@ def scheduler_command():
 
 
 @click.command("relay-outbox")
+@with_appcontext
 def relay_outbox_command():
     """Queue (or, without Redis, send) every due email now."""
     from jobs.runtime import execute
@@ -96,6 +100,7 @@ def relay_outbox_command():
 
 
 @click.command("dispatch")
+@with_appcontext
 def dispatch_command():
     """Queue (or, without Redis, run) every per-bakery periodic task due now."""
     from jobs.runtime import execute
