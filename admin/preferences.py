@@ -27,13 +27,13 @@ def _resolve_tenant(endpoint, values):
     load_request_tenant(values.pop("slug"))
 
 
-def _preferences_form(current: set[str], formdata=None):
+def _preferences_form(current: set[str]):
     class PreferencesForm(ConfirmForm):
         pass
 
     for code, label in OPT_OUT_CATEGORIES.items():
         setattr(PreferencesForm, code, BooleanField(label, default=code not in current))
-    return PreferencesForm(formdata=formdata)
+    return PreferencesForm()
 
 
 @bp.route("/preferences/<token>", methods=["GET", "POST"])

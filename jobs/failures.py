@@ -35,7 +35,8 @@ def _describe(job: Job, queue: str) -> FailedJob:
         tenant_id = uuid.UUID(str(args[1])) if len(args) > 1 and args[1] else None
     except ValueError:
         tenant_id = None
-    error = (job.exc_info or "").strip().splitlines()
+    result = job.latest_result()
+    error = ((result.exc_string if result else None) or "").strip().splitlines()
     return FailedJob(
         id=job.id,
         queue=queue,
