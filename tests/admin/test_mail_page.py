@@ -104,3 +104,22 @@ def test_staff_cannot_reach_the_operators_jobs_page(app, two_bakeries):
     response = client.get("/platform/jobs")
     assert response.status_code == 302 and "/platform/login" in response.location
     assert outbox_rows(app, north) == []
+
+
+def test_the_jobs_page_still_answers_when_redis_is_down(app, two_bakeries):
+    from jobs.backends import RQBackend
+
+    _, south = two_bakeries
+    add_outbound_email(app, south, status="failed")
+    original = app.extensions["job_backend"]
+    app.extensions["job_backend"] = RQBackend("redis://127.0.0.1:1/0")
+    try:
+        make_operator(app)
+        client = app.test_client()
+        sign_in_operator(client)
+        page = client.get("/platform/jobs")
+    finally:
+        app.extensions["job_backend"] = original
+    assert page.status_code == 200
+    assert b"Redis is unreachable" in page.data
+    assert b"South Bakery</a></td><td>1</td>" in page.data
