@@ -11,7 +11,13 @@ from config.formatting import format_date
 from tenants import outbox
 from tenants.errors import DomainError, NotFound
 
-STATUS_FILTERS = ("pending", "sent", "failed", "suppressed")
+# status -> what staff read; "pending" rows are waiting for their (next) attempt.
+STATUS_FILTERS = {
+    "pending": "Queued",
+    "sent": "Sent",
+    "failed": "Failed",
+    "suppressed": "Unsubscribed",
+}
 
 
 @bp.get("/mail")
