@@ -73,8 +73,10 @@ def _engine_options(settings: Settings) -> dict:
 
 def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
+    import tenants.mail_preferences  # noqa: F401
     import tenants.models  # noqa: F401
     import tenants.outbox  # noqa: F401
+    import tenants.scheduled_runs  # noqa: F401
     import tenants.staff.models  # noqa: F401
     import tenants.throttle  # noqa: F401
     import tenants.tokens  # noqa: F401
@@ -94,12 +96,21 @@ def _install_backends(app: Flask, settings: Settings) -> None:
 def _register_blueprints(app: Flask) -> None:
     from admin.backoffice import bp as backoffice_bp
     from admin.platform import bp as platform_bp
+    from admin.preferences import bp as preferences_bp
     from admin.public import bp as signup_bp
     from config.health import bp as health_bp
     from jobs.mail import templates as mail_templates
     from portal import bp as portal_bp
 
-    for bp in (health_bp, signup_bp, backoffice_bp, platform_bp, portal_bp, mail_templates):
+    for bp in (
+        health_bp,
+        signup_bp,
+        backoffice_bp,
+        platform_bp,
+        portal_bp,
+        preferences_bp,
+        mail_templates,
+    ):
         app.register_blueprint(bp)
 
     settings: Settings = app.config["SETTINGS"]

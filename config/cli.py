@@ -1,4 +1,4 @@
-"""`flask` commands: operators, the demo data, the role check."""
+"""`flask` commands: operators, the demo data, the role check, the worker and the scheduler."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ def register(app) -> None:
     app.cli.add_command(create_operator_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(check_db_role_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(relay_outbox_command)
+    app.cli.add_command(dispatch_command)
 
 
 @click.command("create-operator")
@@ -57,3 +61,52 @@ def check_db_role_command():
 
 def _base_url() -> str:
     return current_app.config["SETTINGS"].base_url
+
+
+def _redis_backend():
+    backend = current_app.extensions["job_backend"]
+    if not hasattr(backend, "redis"):
+        raise click.ClickException("REDIS_URL is not set: jobs run inline in this process.")
+    return backend
+
+
+@click.command("worker")
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
+def worker_command(queues: tuple[str, ...], burst: bool):
+    """Run an RQ worker on QUEUES (default: mail default)."""
+    from jobs.worker import QUEUES, build_worker
+
+    _redis_backend()
+    worker = build_worker(current_app._get_current_object(), queues or QUEUES)
+    worker.work(burst=burst)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Run the one periodic scheduler (outbox relay, per-bakery dispatch). Run exactly one."""
+    from jobs.cron import build_scheduler
+
+    build_scheduler(_redis_backend().redis).start()
+
+
+@click.command("relay-outbox")
+@with_appcontext
+def relay_outbox_command():
+    """Queue (or, without Redis, send) every due email now."""
+    from jobs.runtime import execute
+
+    count = execute(current_app._get_current_object(), "jobs.relay.relay_outbox", None)
+    click.echo(f"{count} email(s) due")
+
+
+@click.command("dispatch")
+@with_appcontext
+def dispatch_command():
+    """Queue (or, without Redis, run) every per-bakery periodic task due now."""
+    from jobs.runtime import execute
+
+    count = execute(current_app._get_current_object(), "jobs.schedule.dispatch", None)
+    click.echo(f"{count} periodic job(s) due")

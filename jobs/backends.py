@@ -21,8 +21,16 @@ class InlineBackend:
         return True
 
 
+# A job in one of these states will still run: queueing its id again would only run it twice.
+_WAITING = {"queued", "started", "deferred", "scheduled"}
+
+
 class RQBackend:
-    """Puts jobs on RQ queues; an unreachable Redis is logged and reported, never raised."""
+    """Puts jobs on RQ queues; an unreachable Redis is logged and reported, never raised.
+
+    Explicit job ids make enqueueing idempotent: a job whose id is still waiting or running is
+    not queued again (the periodic relay re-offers every due email each minute).
+    """
 
     def __init__(self, redis_url: str):
         from redis import Redis
@@ -38,11 +46,23 @@ class RQBackend:
         from redis.exceptions import RedisError
 
         try:
+            if job_id and self._waiting(job_id):
+                return True
             self.queue(queue).enqueue("jobs.runtime.run", path, *args, job_id=job_id)
         except RedisError:
             log.warning("could not queue %s (%s); the relay will pick it up", path, job_id)
             return False
         return True
+
+    def _waiting(self, job_id: str) -> bool:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job
+
+        try:
+            status = Job.fetch(job_id, connection=self.redis).get_status(refresh=False)
+        except NoSuchJobError:
+            return False
+        return str(getattr(status, "value", status)) in _WAITING
 
     def ping(self) -> bool:
         self.redis.ping()

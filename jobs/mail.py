@@ -14,7 +14,8 @@ from sqlalchemy import or_, select, update
 from config.clock import utcnow
 from config.extensions import db
 from config.formatting import format_date, format_money
-from tenants.outbox import OutboundEmail
+from tenants.mail_preferences import opted_out, preferences_url
+from tenants.outbox import STALE_CLAIM, OutboundEmail
 from tenants.tokens import issue_token
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ templates = Blueprint("mail_templates", __name__, template_folder="templates")
 MAX_ATTEMPTS = 6
 # After the n-th failure, wait BACKOFF[n-1] before trying again.
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
-STALE_CLAIM = timedelta(minutes=15)
 
 
 def deliver_email(tenant, email_id: str, *, now: datetime | None = None) -> str:
@@ -52,6 +52,11 @@ def deliver_email(tenant, email_id: str, *, now: datetime | None = None) -> str:
         .where(OutboundEmail.id == claimed)
         .execution_options(populate_existing=True)
     )
+    if row.category and opted_out(db.session, row.to_email, row.category):
+        # The recipient opted out after the email was queued.
+        row.status, row.next_attempt_at = "suppressed", None
+        db.session.commit()
+        return "suppressed"
     # Commit the claim first: a second run of this job now finds nothing to do.
     db.session.commit()
     try:
@@ -97,6 +102,10 @@ def render_message(tenant, row: OutboundEmail, *, now: datetime) -> EmailMessage
         )
         context["link"] = settings.base_url + spec["path"].replace("{token}", raw)
         context["link_expires_at"] = format_date(token.expires_at, tenant, with_time=True)
+    if row.category:
+        context["preferences_url"] = preferences_url(
+            settings.base_url, settings.secret_key, tenant, row.to_email
+        )
     context.update(
         bakery=tenant,
         brand_colour=tenant.brand_colour,
@@ -123,6 +132,7 @@ def render_message(tenant, row: OutboundEmail, *, now: datetime) -> EmailMessage
     message["X-Outbox-Id"] = str(row.id)
     if context.get("preferences_url"):
         message["List-Unsubscribe"] = f"<{context['preferences_url']}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text_body)
     message.add_alternative(html_body, subtype="html")
     return message

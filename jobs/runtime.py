@@ -18,13 +18,19 @@ _worker_app = None
 
 
 def worker_app():
-    """The app a worker process runs jobs in, built once per process (after any fork)."""
+    """The app a worker process runs jobs in, built once per process from the environment."""
     global _worker_app
     if _worker_app is None:
         from config.app import create_app
 
         _worker_app = create_app()
     return _worker_app
+
+
+def use_app(app) -> None:
+    """Run this process's RQ jobs in `app` (the worker command's app; tests' app)."""
+    global _worker_app
+    _worker_app = app
 
 
 def run(path: str, tenant_id: str | None, *args):

@@ -79,3 +79,35 @@ def create_usage_function(usage_sql: str) -> None:
         END $$;
         """
     )
+
+
+def create_definer_function(signature: str, returns: str, body: str) -> None:
+    """(Re)define a SECURITY DEFINER SQL function `signature` the app role may execute.
+
+    For platform-wide reads that row-level security hides from the app: the body must hand out
+    ids or counts, never rows' content. `signature` is e.g. "platform_x(p_now timestamptz)".
+    """
+    if not _is_pg():
+        return
+    name, _, params = signature.partition("(")
+    arg_types = ", ".join(p.strip().split()[-1] for p in params.rstrip(")").split(",") if p.strip())
+    op.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION {signature}
+        RETURNS {returns}
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $fn$
+        {body}
+        $fn$
+        """
+    )
+    op.execute(f"REVOKE ALL ON FUNCTION {name}({arg_types}) FROM PUBLIC")
+    role = app_role()
+    op.execute(
+        f"""
+        DO $$ BEGIN
+          IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+            GRANT EXECUTE ON FUNCTION {name}({arg_types}) TO "{role}";
+          END IF;
+        END $$;
+        """
+    )

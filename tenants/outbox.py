@@ -10,17 +10,41 @@ when it renders the message, so no raw token ever sits in the database.
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, Index, Integer, String, Text, Uuid, bindparam, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from config.clock import utcnow
 from config.extensions import db
 from config.queue import enqueue_after_commit, safe_job_id
 from tenants.base import TenantOwned, UTCDateTime
+from tenants.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.mail_preferences import OPT_OUT_CATEGORIES, opted_out
 
-MAIL_STATES = ("pending", "sending", "sent", "failed")
+# "suppressed": not sent because the recipient opted out of the email's category.
+MAIL_STATES = ("pending", "sending", "sent", "failed", "suppressed")
+# A claim older than this belongs to a worker that died mid-send; the row may be sent again.
+STALE_CLAIM = timedelta(minutes=15)
+RELAY_BATCH = 500
+
+# Outbox rows due for a (re)try across all bakeries: pending and due, or claimed by a worker
+# that died. On PostgreSQL this is the body of the SECURITY DEFINER function
+# platform_due_emails(p_now, p_stale_before), which hands out ids only (row-level security
+# rightly hides other bakeries' rows from the app's role); SQLite runs it directly.
+DUE_EMAILS_SQL = """
+SELECT tenant_id, id, attempts FROM outbound_emails
+WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= {now}))
+   OR (status = 'sending' AND claimed_at < {stale_before})
+ORDER BY next_attempt_at
+LIMIT {limit}
+"""
+# Failed emails per bakery, for the operators' jobs page (platform_failed_emails() on PG).
+FAILED_COUNTS_SQL = """
+SELECT tenant_id, count(*) AS failed FROM outbound_emails WHERE status = 'failed'
+GROUP BY tenant_id
+"""
 
 
 class OutboundEmail(TenantOwned, db.Model):
@@ -36,6 +60,8 @@ class OutboundEmail(TenantOwned, db.Model):
     # {"purpose", "subject_id", "ttl_seconds", "path"}: the job issues the token at send time.
     token_link: Mapped[dict | None] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    # "" for transactional mail; an OPT_OUT_CATEGORIES key for reminders and marketing.
+    category: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -53,9 +79,16 @@ def queue_email(
     template: str,
     context: dict | None = None,
     token_link: dict | None = None,
+    category: str = "",
     now: datetime | None = None,
 ) -> OutboundEmail:
-    """Write an email to the outbox and have it sent once the transaction commits."""
+    """Write an email to the outbox and have it sent once the transaction commits.
+
+    `category` marks reminder or marketing mail: it gets a preferences link, and an address that
+    opted out gets a 'suppressed' row (visible to staff) instead of an email.
+    """
+    if category and category not in OPT_OUT_CATEGORIES:
+        raise ValueError(f"unknown mail category {category!r}")
     row = OutboundEmail(
         tenant_id=tenant.id,
         to_email=to_email,
@@ -63,16 +96,88 @@ def queue_email(
         template=template,
         context=context or {},
         token_link=token_link,
+        category=category,
         next_attempt_at=now or utcnow(),
     )
+    if category and opted_out(session, to_email, category):
+        row.status, row.next_attempt_at = "suppressed", None
     session.add(row)
     session.flush()
+    if row.status == "pending":
+        _enqueue_delivery(session, tenant, row)
+    return row
+
+
+def _enqueue_delivery(session, tenant, row: OutboundEmail) -> None:
     enqueue_after_commit(
         session,
         "jobs.mail.deliver_email",
         str(tenant.id),
         str(row.id),
         queue="mail",
-        job_id=safe_job_id("mail", row.id, row.attempts),
+        job_id=delivery_job_id(row.id, row.attempts),
     )
+
+
+def delivery_job_id(email_id, attempts: int) -> str:
+    """The RQ job id of one delivery attempt: the relay and the request agree on it."""
+    return safe_job_id("mail", email_id, attempts)
+
+
+def recent_emails(session, *, status: str | None = None, limit: int = 100) -> list[OutboundEmail]:
+    """The bound bakery's newest emails (optionally of one status), newest first."""
+    stmt = select(OutboundEmail).order_by(OutboundEmail.created_at.desc()).limit(limit)
+    if status:
+        stmt = stmt.where(OutboundEmail.status == status)
+    return list(session.scalars(stmt))
+
+
+def get_email(session, email_id) -> OutboundEmail:
+    """The bound bakery's email with this id; NotFound otherwise (another bakery's too)."""
+    try:
+        key = uuid.UUID(str(email_id))
+    except ValueError as exc:
+        raise NotFound("No such email.") from exc
+    row = session.scalar(select(OutboundEmail).where(OutboundEmail.id == key))
+    if row is None:
+        raise NotFound("No such email.")
     return row
+
+
+def resend_email(session, tenant, *, actor, email: OutboundEmail, now: datetime | None = None):
+    """Give a failed email a fresh round of attempts; it is sent once the caller commits."""
+    if not actor.can("mail"):
+        raise PermissionDenied("You don't have permission to do that.")
+    if email.status != "failed":
+        raise ValidationFailed("Only a failed email can be sent again.")
+    email.status, email.attempts = "pending", 0
+    email.next_attempt_at, email.claimed_at = now or utcnow(), None
+    session.flush()
+    _enqueue_delivery(session, tenant, email)
+    return email
+
+
+def due_emails(session, *, now: datetime | None = None, limit: int = RELAY_BATCH):
+    """[(tenant_id, email_id, attempts)] of rows due for delivery, across every bakery."""
+    now = now or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text(
+            "SELECT tenant_id, id, attempts FROM platform_due_emails(:now, :stale_before, :limit)"
+        )
+    else:
+        stmt = text(DUE_EMAILS_SQL.format(now=":now", stale_before=":stale_before", limit=":limit"))
+    stmt = stmt.bindparams(
+        bindparam("now", type_=UTCDateTime), bindparam("stale_before", type_=UTCDateTime)
+    ).columns(tenant_id=Uuid, id=Uuid, attempts=Integer)
+    params = {"now": now, "stale_before": now - STALE_CLAIM, "limit": limit}
+    return [tuple(row) for row in session.execute(stmt, params)]
+
+
+def failed_counts(session) -> dict[uuid.UUID, int]:
+    """{tenant id: number of failed emails} across every bakery."""
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text("SELECT tenant_id, failed FROM platform_failed_emails()")
+    else:
+        stmt = text(FAILED_COUNTS_SQL)
+    stmt = stmt.columns(tenant_id=Uuid, failed=Integer)
+    return {tenant_id: int(n) for tenant_id, n in session.execute(stmt)}

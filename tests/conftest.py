@@ -115,3 +115,6 @@ def two_bakeries(app):
 
 def pytest_report_header(config):
     return f"postgres: {databases.PG_HOST}:{databases.PG_PORT}; CI={os.environ.get('CI', '')}"
+
+
+from tests.support.queues import redis_conn, rq_app, work  # noqa: E402,F401

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support.factories import add_staff, sign_in_staff
+from tests.support.factories import add_outbound_email, add_staff, sign_in_staff
 
 # Arguments that are not object ids of a bakery.
 NOT_IDS = {"slug", "token", "filename"}
@@ -21,6 +21,7 @@ ID_FACTORIES: dict[str, Callable] = {
     "staff_id": lambda app, bakery: add_staff(
         app, bakery, email=f"{uuid.uuid4().hex[:8]}@example.com", role="sales"
     ),
+    "email_id": lambda app, bakery: add_outbound_email(app, bakery, status="failed"),
 }
 
 SCOPED_PREFIXES = ("/admin/<slug>/", "/wholesale/<slug>/")

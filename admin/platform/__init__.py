@@ -41,4 +41,4 @@ def operator_required(view):
     return wrapped
 
 
-from admin.platform import views  # noqa: E402,F401
+from admin.platform import views, views_jobs  # noqa: E402,F401

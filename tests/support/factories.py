@@ -126,3 +126,32 @@ def link_in(message, prefix: str) -> str:
     match = re.search(r"https?://[^/\s]+(/\S*" + re.escape(prefix) + r"\S*)", text)
     assert match, f"no link with {prefix!r} in:\n{text}"
     return match.group(1)
+
+
+def add_outbound_email(
+    app,
+    bakery: Bakery,
+    *,
+    status: str = "pending",
+    to_email="buyer@example.com",
+    attempts: int = 0,
+    **fields,
+):
+    """An outbox row written directly (no job queued); returns its id."""
+    from config.clock import utcnow
+    from tenants.outbox import OutboundEmail
+
+    with tenant_session(app, bakery.id) as session:
+        fields.setdefault("next_attempt_at", utcnow())
+        row = OutboundEmail(
+            tenant_id=bakery.id,
+            to_email=to_email,
+            template="staff_invite",
+            context={"name": "Sam", "inviter": "Owner", "role": "Sales"},
+            status=status,
+            attempts=attempts,
+            **fields,
+        )
+        session.add(row)
+        session.flush()
+        return row.id

@@ -1,0 +1,37 @@
+"""The outbox relay: offer every due email to the mail queue again.
+
+Requests queue a delivery job right after they commit; this periodic job is what makes mail
+survive a Redis outage at that moment, a failed attempt waiting for its backoff, or a worker
+that died mid-send. Offering a row twice is harmless: the RQ backend skips a job id that is still
+waiting, and `deliver_email` claims the row before sending.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from config.clock import utcnow
+from config.extensions import db
+from config.queue import enqueue_now
+from tenants.outbox import delivery_job_id, due_emails
+
+
+def relay_outbox(*, now: datetime | None = None) -> int:
+    """Queue a delivery job for every due outbox row of every bakery; returns how many."""
+    now = now or utcnow()
+    rows = due_emails(db.session, now=now)
+    # End the read transaction before handing out work (inline jobs open their own sessions).
+    db.session.commit()
+    app = current_app._get_current_object()
+    for tenant_id, email_id, attempts in rows:
+        enqueue_now(
+            app,
+            "jobs.mail.deliver_email",
+            str(tenant_id),
+            str(email_id),
+            queue="mail",
+            job_id=delivery_job_id(email_id, attempts),
+        )
+    return len(rows)

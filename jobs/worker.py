@@ -1,0 +1,41 @@
+"""The RQ worker: the default forking worker, with the app built once and no pool shared.
+
+RQ forks a "work horse" per job. The child inherits the parent's SQLAlchemy pool, whose sockets
+are the parent's; using them from two processes corrupts both. So the child throws its copy of
+the pool away (`dispose(close=False)`: it must not close the parent's connections either) and
+opens its own connections. The Redis client is fork-safe on its own (redis-py checks the pid).
+"""
+
+from __future__ import annotations
+
+from rq import Worker
+
+from config.extensions import db
+from jobs.runtime import use_app, worker_app
+
+QUEUES = ("mail", "default")
+
+
+class AppWorker(Worker):
+    """`rq worker -w jobs.worker.AppWorker` or `flask --app wsgi worker` run this class."""
+
+    def __init__(self, *args, app=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.app = app or worker_app()
+        use_app(self.app)
+
+    def main_work_horse(self, job, queue):
+        dispose_pool(self.app)
+        super().main_work_horse(job, queue)
+
+
+def dispose_pool(app) -> None:
+    """Forget the connections inherited across a fork without closing them for the parent."""
+    with app.app_context():
+        db.engine.dispose(close=False)
+
+
+def build_worker(app, queues=QUEUES, *, connection=None) -> AppWorker:
+    """A forking worker on `queues` of the app's Redis, running jobs in `app`."""
+    connection = connection or app.extensions["job_backend"].redis
+    return AppWorker(list(queues), connection=connection, app=app)

@@ -1,0 +1,103 @@
+"""Mail from the outbox through a real SMTP server: rendering, links, tenants, idempotency."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from rq import Queue
+
+from tests.jobs.helpers import invite, outbox_rows, run_job
+from tests.support.factories import link_in, make_bakery, platform_session
+
+
+def _brand(app, bakery, **fields):
+    from tenants.models import Tenant
+
+    with platform_session(app) as session:
+        tenant = session.get(Tenant, bakery.id)
+        for name, value in fields.items():
+            setattr(tenant, name, value)
+
+
+def test_an_invitation_arrives_branded_in_utf8_with_both_parts_and_base_url_links(
+    app, client, mailbox
+):
+    zabka = make_bakery(app, "zabka", name="Żabka & Söhne")
+    north = make_bakery(app, "north-bakery")
+    _brand(app, zabka, contact_email="hallo@zabka.example", brand_colour="#123456")
+    # The request arrives on a foreign Host: links must still use BASE_URL.
+    invite(
+        client,
+        zabka,
+        email="jurgen@example.com",
+        name="Jürgen Größ",
+        base_url="http://evil.example",
+    )
+    invite(app.test_client(), north, email="jurgen@example.com", name="Jürgen Größ")
+
+    assert len(mailbox.messages) == 2
+    by_bakery = {parseaddr(m["From"])[0]: m for m in mailbox.messages}
+    message = by_bakery["Żabka & Söhne"]
+    assert message["Subject"] == "Owner zabka invited you to Żabka & Söhne"
+    assert message["To"] == "Jürgen Größ <jurgen@example.com>"
+    assert message["X-Envelope-To"] == "jurgen@example.com"
+    assert parseaddr(message["Reply-To"]) == ("Żabka & Söhne", "hallo@zabka.example")
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Hello Jürgen Größ," in text and "Żabka & Söhne's back office" in text
+    assert "Żabka &amp; Söhne" in html and "#123456" in html
+    path = link_in(message, "/invitation/")
+    assert path.startswith("/admin/zabka/invitation/")
+    assert f"https://bakery.test{path}" in text and f"https://bakery.test{path}" in html
+    assert "evil.example" not in message.as_string()
+
+    other = by_bakery["North Bakery"]
+    assert link_in(other, "/invitation/").startswith("/admin/north-bakery/invitation/")
+    assert "Żabka" not in other.get_body(("plain",)).get_content()
+    assert [r["status"] for r in outbox_rows(app, zabka)] == ["sent"]
+    assert [r["status"] for r in outbox_rows(app, north)] == ["sent"]
+
+
+def test_the_same_delivery_job_run_twice_sends_one_email(
+    rq_app, client, mailbox, work, redis_conn, two_bakeries
+):
+    north, south = two_bakeries
+    invite(client, north)
+    [row] = outbox_rows(rq_app, north)
+    # A duplicate under another id (a retried enqueue, a relay racing the request).
+    Queue("mail", connection=redis_conn).enqueue(
+        "jobs.runtime.run",
+        "jobs.mail.deliver_email",
+        str(north.id),
+        str(row["id"]),
+        job_id="duplicate-delivery",
+    )
+    assert work() == 2
+    assert len(mailbox.messages) == 1
+    [row] = outbox_rows(rq_app, north)
+    assert (row["status"], row["attempts"]) == ("sent", 1)
+    assert run_job(rq_app, "jobs.mail.deliver_email", str(north.id), str(row["id"])) == "skipped"
+    assert len(mailbox.messages) == 1
+    assert outbox_rows(rq_app, south) == []
+
+
+def test_two_bakeries_jobs_back_to_back_keep_their_own_tenant(rq_app, mailbox, work, two_bakeries):
+    north, south = two_bakeries
+    # Same recipient at both bakeries, queued before any job runs.
+    invite(rq_app.test_client(), north, email="sam@example.com")
+    invite(rq_app.test_client(), south, email="sam@example.com")
+    assert len(mailbox.messages) == 0
+    assert work() == 2
+
+    assert len(mailbox.messages) == 2
+    for message in mailbox.messages:
+        slug = "north-bakery" if parseaddr(message["From"])[0] == "North Bakery" else "south-bakery"
+        assert link_in(message, "/invitation/").startswith(f"/admin/{slug}/invitation/")
+    # Each link works only at its own bakery: the token was issued in the right tenant.
+    for message in mailbox.messages:
+        path = link_in(message, "/invitation/")
+        token = path.rsplit("/", 1)[1]
+        own = path.split("/")[2]
+        other = "south-bakery" if own == "north-bakery" else "north-bakery"
+        assert rq_app.test_client().get(path).status_code == 200
+        assert rq_app.test_client().get(f"/admin/{other}/invitation/{token}").status_code == 410
