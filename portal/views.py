@@ -1,22 +1,232 @@
-"""Portal entry pages."""
+"""Portal sign-in: password, invitation, forgotten password, magic link, sign-out.
 
-from flask import redirect, render_template, url_for
+Answers never reveal whether an email has an account here. Token links show a page on GET and
+use the token only on POST, so mail scanners that pre-fetch links cannot burn them.
+"""
 
-from admin.forms import SignInForm
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+
+from admin.backoffice.access import safe_next
+from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
+from config.extensions import db
+from config.forms import attach_error, client_address
 from portal import bp
+from portal.access import VIEW_AS_KEY, buyer_required
+from portal.forms import ChangePasswordForm
+from tenants import throttle
+from tenants.customers import portal_auth
+from tenants.errors import ValidationFailed
+
+TOO_MANY = "Too many attempts. Wait 15 minutes, or use the link in your email."
 
 
-@bp.get("/")
-def home():
-    return redirect(url_for("portal.login"))
+def _keys(email: str) -> tuple[str, str]:
+    return (
+        throttle.account_key("buyer", str(g.tenant.id), email),
+        throttle.address_key("buyer", client_address(request)),
+    )
+
+
+def _token_keys() -> tuple[str, str]:
+    return _keys("token-link")
+
+
+def _sign_in(contact):
+    session.clear()
+    login_user(contact)
+    session.permanent = True
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    if g.contact is not None and g.viewing_as is None:
+        return redirect(url_for("portal.home"))
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
-        # Buyer accounts (contacts) arrive with the customers issue; until then no email matches.
-        form.form_errors.append("That email and password don't match an account here.")
-        status = 401
+        account, address = _keys(form.email.data)
+        if throttle.is_throttled(db.session, account=account, address=address):
+            form.form_errors.append(
+                "Too many failed sign-ins. Wait 15 minutes, reset your password or ask for a "
+                "sign-in link."
+            )
+            status = 429
+        else:
+            contact = portal_auth.authenticate_contact(
+                db.session, g.tenant, email=form.email.data, password=form.password.data
+            )
+            if contact is None:
+                throttle.record_failure(db.session, account=account, address=address)
+                db.session.commit()
+                form.form_errors.append("That email and password don't match an account here.")
+                status = 401
+            else:
+                throttle.clear_account(db.session, account=account)
+                db.session.commit()
+                _sign_in(contact)
+                return redirect(safe_next(request.args.get("next"), url_for("portal.home")))
+    elif form.errors:
+        status = 422
     return render_template("portal/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    ConfirmForm().validate_on_submit() or abort(400)
+    logout_user()
+    session.clear()
+    flash("You're signed out.")
+    return redirect(url_for("portal.login"))
+
+
+@bp.post("/viewing/stop")
+def stop_viewing():
+    """Staff leave the read-only view and go back to the customer in the back office."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    choice = session.pop(VIEW_AS_KEY, None) or {}
+    if choice.get("customer_id"):
+        return redirect(url_for("backoffice.customer_detail", customer_id=choice["customer_id"]))
+    return redirect(url_for("backoffice.home"))
+
+
+def _request_link(service, template: str, sent_message: str):
+    form = EmailForm()
+    if form.validate_on_submit():
+        account, address = _keys(form.email.data)
+        if throttle.is_throttled(db.session, account=account, address=address):
+            abort(429)
+        # Count requests like failures so the form can't be used to flood someone's inbox.
+        throttle.record_failure(db.session, account=account, address=address)
+        service(db.session, g.tenant, email=form.email.data)
+        db.session.commit()
+        flash(sent_message)  # the same answer whether or not the address has an account
+        return redirect(url_for("portal.login"))
+    return render_template(template, form=form), (422 if form.errors else 200)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    return _request_link(
+        portal_auth.request_password_reset,
+        "portal/forgot.html",
+        "If that address has an account here, we've emailed a link to reset the password.",
+    )
+
+
+@bp.route("/magic", methods=["GET", "POST"])
+def magic_request():
+    return _request_link(
+        portal_auth.request_magic_link,
+        "portal/magic_request.html",
+        "If that address has an account here, we've emailed a sign-in link. It works once.",
+    )
+
+
+def _token_post_allowed() -> bool:
+    account, address = _token_keys()
+    return not throttle.is_throttled(db.session, account=address, address=address)
+
+
+def _count_bad_token() -> None:
+    _, address = _token_keys()
+    throttle.record_failure(db.session, account=address, address=address)
+    db.session.commit()
+
+
+@bp.route("/magic/<token>", methods=["GET", "POST"])
+def magic_link(token: str):
+    # GET shows a "Continue" button only: the token is used by the POST, atomically.
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if not _token_post_allowed():
+            abort(429)
+        contact = portal_auth.consume_magic_link(db.session, g.tenant, token=token)
+        if contact is None:
+            db.session.rollback()
+            _count_bad_token()
+            return render_template("portal/link_invalid.html", what="sign-in link"), 410
+        db.session.commit()
+        _sign_in(contact)
+        return redirect(url_for("portal.home"))
+    contact = portal_auth.magic_link_for(db.session, token)
+    if contact is None:
+        return render_template("portal/link_invalid.html", what="sign-in link"), 410
+    return render_template("portal/magic_continue.html", form=form, contact=contact)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        if not _token_post_allowed():
+            abort(429)
+        try:
+            portal_auth.reset_password(
+                db.session, g.tenant, token=token, password=form.password.data
+            )
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            if not exc.field:
+                _count_bad_token()
+            attach_error(form, exc if exc.field else ValidationFailed(exc.message))
+        else:
+            flash("Your password is changed. Sign in with it now.")
+            return redirect(url_for("portal.login"))
+    elif request.method == "GET" and not portal_auth.reset_for(db.session, token):
+        return render_template("portal/link_invalid.html", what="reset link"), 410
+    return render_template("portal/reset.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invited = portal_auth.invitation_for(db.session, token)
+    if invited is None:
+        return render_template("portal/link_invalid.html", what="invitation link"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        if not _token_post_allowed():
+            abort(429)
+        try:
+            contact = portal_auth.accept_invitation(
+                db.session, g.tenant, token=token, password=form.password.data
+            )
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            _sign_in(contact)
+            flash(f"Welcome to {g.tenant.name}'s wholesale portal!")
+            return redirect(url_for("portal.home"))
+    return render_template("portal/invitation.html", form=form, invited=invited), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/change-password", methods=["GET", "POST"])
+@buyer_required()
+def change_password():
+    """Forced after a temporary password; also reachable from account settings."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            portal_auth.change_own_password(
+                db.session,
+                g.tenant,
+                contact=g.contact,
+                new_password=form.new_password.data,
+                current_password=form.current_password.data,
+            )
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash("Your password is changed.")
+            return redirect(url_for("portal.home"))
+    return render_template("portal/change_password.html", form=form), (422 if form.errors else 200)
+
+
+from portal import views_account  # noqa: E402,F401
