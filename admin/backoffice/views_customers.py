@@ -1,4 +1,4 @@
-"""Customer accounts in the back office: list, create, edit, portal access, suspension, locations."""
+"""Customer accounts in the back office: list, create, edit, portal, suspension, locations."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
