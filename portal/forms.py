@@ -47,7 +47,9 @@ class UserForm(FlaskForm):
     access_level = SelectField(
         "Which orders they see", choices=list(ACCESS_LEVELS.items()), default="individual"
     )
-    location_id = SelectField("Their location", choices=[("", "None")], default="")
+    location_id = SelectField(
+        "Their location", choices=[("", "None")], default="", validate_choice=False
+    )
     grants = CheckboxesField(
         "What they may do",
         choices=list(GRANTABLE.items()),

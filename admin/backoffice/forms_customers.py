@@ -89,7 +89,9 @@ class ContactForm(FlaskForm):
     access_level = SelectField(
         "Access level", choices=list(ACCESS_LEVELS.items()), default="individual"
     )
-    location_id = SelectField("Assigned location", choices=[("", "None")], default="")
+    location_id = SelectField(
+        "Assigned location", choices=[("", "None")], default="", validate_choice=False
+    )
     grants = CheckboxesField(
         "Permissions",
         choices=list(GRANTABLE.items()),

@@ -22,8 +22,9 @@ def _setup(app, two_bakeries):
     mine = make_customer(app, north)
     theirs = make_customer(app, south)
     # The same person is a contact at both bakeries: two separate identities.
-    contact = add_contact(app, north, mine["id"], email="sam@cafe.example", status="not_invited",
-                          password=None)
+    contact = add_contact(
+        app, north, mine["id"], email="sam@cafe.example", status="not_invited", password=None
+    )
     add_contact(app, south, theirs["id"], email="sam@cafe.example", password="south-password-1")
     return north, south, mine, contact
 
@@ -41,8 +42,9 @@ def _contact(app, bakery, contact_id) -> Contact:
         return contact
 
 
-def test_an_invited_contact_sets_a_password_and_lands_in_the_portal(app, client, two_bakeries,
-                                                                    mailbox):
+def test_an_invited_contact_sets_a_password_and_lands_in_the_portal(
+    app, client, two_bakeries, mailbox
+):
     north, south, mine, contact_id = _setup(app, two_bakeries)
     with freeze_time(START):
         sign_in_staff(client, north)
@@ -62,14 +64,17 @@ def test_an_invited_contact_sets_a_password_and_lands_in_the_portal(app, client,
         assert buyer.get(f"/wholesale/{north.slug}/").status_code == 200
         # used once: the same link no longer works
         assert app.test_client().get(path).status_code == 410
-        assert app.test_client().post(path, data={"password": "another-password-1"}).status_code == 410
+        assert (
+            app.test_client().post(path, data={"password": "another-password-1"}).status_code == 410
+        )
     joined = _contact(app, north, contact_id)
     assert joined.status == "active" and joined.email_verified_at is not None
     # the other bakery's Sam is untouched and cannot use North's password
     south_client = app.test_client()
-    response = south_client.post(f"/wholesale/{south.slug}/login",
-                                 data={"email": "sam@cafe.example",
-                                       "password": "sourdough-every-day"})
+    response = south_client.post(
+        f"/wholesale/{south.slug}/login",
+        data={"email": "sam@cafe.example", "password": "sourdough-every-day"},
+    )
     assert response.status_code == 401
     with tenant_session(app, north.id) as session:
         actions = set(session.scalars(select(CustomerActivity.action)))
@@ -111,34 +116,37 @@ def test_a_revoked_invitation_no_longer_works(app, client, two_bakeries, mailbox
     sign_in_staff(client, north)
     _invite(client, north, mine, contact_id)
     path = link_in(mailbox.messages[0], "/invitation/")
-    revoke = client.post(
-        f"/admin/{north.slug}/customers/{mine['id']}/contacts/{contact_id}/revoke"
-    )
+    revoke = client.post(f"/admin/{north.slug}/customers/{mine['id']}/contacts/{contact_id}/revoke")
     assert revoke.status_code == 302
     assert app.test_client().get(path).status_code == 410
     assert app.test_client().post(path, data={"password": "sourdough-every-day"}).status_code == 410
     assert _contact(app, north, contact_id).status == "not_invited"
 
 
-def test_an_invitation_link_of_one_bakery_does_nothing_at_another(app, client, two_bakeries,
-                                                                  mailbox):
+def test_an_invitation_link_of_one_bakery_does_nothing_at_another(
+    app, client, two_bakeries, mailbox
+):
     north, south, mine, contact_id = _setup(app, two_bakeries)
     sign_in_staff(client, north)
     _invite(client, north, mine, contact_id)
     path = link_in(mailbox.messages[0], "/invitation/")
     foreign = path.replace(f"/wholesale/{north.slug}/", f"/wholesale/{south.slug}/")
     assert app.test_client().get(foreign).status_code == 410
-    assert app.test_client().post(foreign, data={"password": "sourdough-every-day"}).status_code == 410
+    assert (
+        app.test_client().post(foreign, data={"password": "sourdough-every-day"}).status_code == 410
+    )
     assert app.test_client().get(path).status_code == 200
 
 
-def test_invitations_need_the_portal_switched_on_for_the_customer(app, client, two_bakeries,
-                                                                  mailbox):
+def test_invitations_need_the_portal_switched_on_for_the_customer(
+    app, client, two_bakeries, mailbox
+):
     north, south = two_bakeries
     off = make_customer(app, north, "Closed Café", portal=False)
     make_customer(app, south, "Closed Café", portal=True)
-    contact_id = add_contact(app, north, off["id"], email="x@cafe.example", status="not_invited",
-                             password=None)
+    contact_id = add_contact(
+        app, north, off["id"], email="x@cafe.example", status="not_invited", password=None
+    )
     sign_in_staff(client, north)
     response = _invite(client, north, off, contact_id)
     assert response.status_code == 302

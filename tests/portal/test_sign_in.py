@@ -26,8 +26,7 @@ def _both(app, two_bakeries, **kwargs):
     return north, south, mine, theirs
 
 
-def test_a_contact_signs_in_with_email_and_password_and_sees_the_account(app, client,
-                                                                           two_bakeries):
+def test_a_contact_signs_in_with_email_and_password_and_sees_the_account(app, client, two_bakeries):
     north, _, _, _ = _both(app, two_bakeries)
     sign_in_buyer(client, north, EMAIL.upper())
     home = client.get(f"/wholesale/{north.slug}/")
@@ -38,47 +37,67 @@ def test_a_contact_signs_in_with_email_and_password_and_sees_the_account(app, cl
 
 def test_the_same_email_at_two_bakeries_is_two_identities(app, client, two_bakeries):
     north, south, _, _ = _both(app, two_bakeries)
-    assert client.post(f"/wholesale/{south.slug}/login",
-                       data={"email": EMAIL, "password": PASSWORD}).status_code == 401
+    assert (
+        client.post(
+            f"/wholesale/{south.slug}/login", data={"email": EMAIL, "password": PASSWORD}
+        ).status_code
+        == 401
+    )
     sign_in_buyer(client, north, EMAIL)
     # the cookie from North is anonymous at South
     assert client.get(f"/wholesale/{south.slug}/").status_code == 302
-    assert client.get(f"/wholesale/{south.slug}/account").headers["Location"].startswith(
-        f"/wholesale/{south.slug}/login")
+    assert (
+        client.get(f"/wholesale/{south.slug}/account")
+        .headers["Location"]
+        .startswith(f"/wholesale/{south.slug}/login")
+    )
     assert client.get(f"/wholesale/{north.slug}/").status_code == 200
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(app, client, two_bakeries):
     north, _, _, _ = _both(app, two_bakeries)
-    wrong = client.post(f"/wholesale/{north.slug}/login",
-                        data={"email": EMAIL, "password": "not-the-password"})
-    unknown = client.post(f"/wholesale/{north.slug}/login",
-                          data={"email": "nobody@cafe.example", "password": "not-the-password"})
+    wrong = client.post(
+        f"/wholesale/{north.slug}/login", data={"email": EMAIL, "password": "not-the-password"}
+    )
+    unknown = client.post(
+        f"/wholesale/{north.slug}/login",
+        data={"email": "nobody@cafe.example", "password": "not-the-password"},
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.data.replace(EMAIL.encode(), b"") == unknown.data.replace(
-        b"nobody@cafe.example", b"")
+        b"nobody@cafe.example", b""
+    )
 
 
 def test_sign_in_is_throttled_per_account_and_not_at_the_other_bakery(app, client, two_bakeries):
     north, south, _, _ = _both(app, two_bakeries)
     with freeze_time("2026-11-02 09:00:00") as frozen:
         for _ in range(5):
-            client.post(f"/wholesale/{north.slug}/login",
-                        data={"email": EMAIL, "password": "not-the-password"})
-        blocked = client.post(f"/wholesale/{north.slug}/login",
-                              data={"email": EMAIL, "password": PASSWORD})
+            client.post(
+                f"/wholesale/{north.slug}/login",
+                data={"email": EMAIL, "password": "not-the-password"},
+            )
+        blocked = client.post(
+            f"/wholesale/{north.slug}/login", data={"email": EMAIL, "password": PASSWORD}
+        )
         assert blocked.status_code == 429
         # the same email at the other bakery is another account
-        assert app.test_client().post(
-            f"/wholesale/{south.slug}/login",
-            data={"email": EMAIL, "password": "south-password-1"},
-        ).status_code == 302
+        assert (
+            app.test_client()
+            .post(
+                f"/wholesale/{south.slug}/login",
+                data={"email": EMAIL, "password": "south-password-1"},
+            )
+            .status_code
+            == 302
+        )
         frozen.tick(timedelta(minutes=16))
         sign_in_buyer(client, north, EMAIL)
 
 
-def test_switching_the_portal_off_signs_contacts_out_at_their_next_request(app, client,
-                                                                           two_bakeries):
+def test_switching_the_portal_off_signs_contacts_out_at_their_next_request(
+    app, client, two_bakeries
+):
     north, south, mine, theirs = _both(app, two_bakeries)
     sign_in_buyer(client, north, EMAIL)
     other = app.test_client()
@@ -86,8 +105,12 @@ def test_switching_the_portal_off_signs_contacts_out_at_their_next_request(app, 
     with tenant_session(app, north.id) as session:
         session.get(Customer, (north.id, mine["id"])).portal_enabled = False
     assert client.get(f"/wholesale/{north.slug}/").status_code == 302
-    assert client.post(f"/wholesale/{north.slug}/login",
-                       data={"email": EMAIL, "password": PASSWORD}).status_code == 401
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/login", data={"email": EMAIL, "password": PASSWORD}
+        ).status_code
+        == 401
+    )
     assert other.get(f"/wholesale/{south.slug}/").status_code == 200
 
 
@@ -105,26 +128,26 @@ def test_a_temporary_password_must_be_changed_at_first_sign_in(app, client, two_
     forced = client.get(f"/wholesale/{north.slug}/")
     assert forced.headers["Location"] == f"/wholesale/{north.slug}/change-password"
     assert client.get(f"/wholesale/{north.slug}/account").status_code == 302
-    same = client.post(f"/wholesale/{north.slug}/change-password",
-                       data={"new_password": PASSWORD})
+    same = client.post(f"/wholesale/{north.slug}/change-password", data={"new_password": PASSWORD})
     assert same.status_code == 422
-    changed = client.post(f"/wholesale/{north.slug}/change-password",
-                          data={"new_password": "my-own-sourdough-1"})
+    changed = client.post(
+        f"/wholesale/{north.slug}/change-password", data={"new_password": "my-own-sourdough-1"}
+    )
     assert changed.status_code == 302
     assert client.get(f"/wholesale/{north.slug}/").status_code == 200
     fresh = app.test_client()
     sign_in_buyer(fresh, north, EMAIL, "my-own-sourdough-1")
 
 
-def test_staff_set_a_temporary_password_and_the_contact_must_change_it(app, client,
-                                                                         two_bakeries):
+def test_staff_set_a_temporary_password_and_the_contact_must_change_it(app, client, two_bakeries):
     from tests.support.factories import sign_in_staff
 
     north, south = two_bakeries
     mine = make_customer(app, north)
     make_customer(app, south)
-    contact_id = add_contact(app, north, mine["id"], email=EMAIL, status="not_invited",
-                             password=None)
+    contact_id = add_contact(
+        app, north, mine["id"], email=EMAIL, status="not_invited", password=None
+    )
     sign_in_staff(client, north)
     response = client.post(
         f"/admin/{north.slug}/customers/{mine['id']}/contacts/{contact_id}/password",
@@ -136,9 +159,9 @@ def test_staff_set_a_temporary_password_and_the_contact_must_change_it(app, clie
     assert buyer.get(f"/wholesale/{north.slug}/").headers["Location"].endswith("change-password")
 
 
-def test_forgot_password_sends_a_link_only_to_real_contacts_and_says_the_same(app, client,
-                                                                              two_bakeries,
-                                                                              mailbox):
+def test_forgot_password_sends_a_link_only_to_real_contacts_and_says_the_same(
+    app, client, two_bakeries, mailbox
+):
     north, _, _, _ = _both(app, two_bakeries)
     known = client.post(f"/wholesale/{north.slug}/forgot", data={"email": EMAIL})
     unknown = client.post(f"/wholesale/{north.slug}/forgot", data={"email": "no@cafe.example"})
@@ -152,8 +175,9 @@ def test_forgot_password_sends_a_link_only_to_real_contacts_and_says_the_same(ap
     sign_in_buyer(app.test_client(), north, EMAIL, "new-rye-password")
 
 
-def test_a_magic_link_shows_continue_on_get_and_signs_in_once_on_post(app, client,
-                                                                        two_bakeries, mailbox):
+def test_a_magic_link_shows_continue_on_get_and_signs_in_once_on_post(
+    app, client, two_bakeries, mailbox
+):
     north, south, _, _ = _both(app, two_bakeries)
     with freeze_time("2026-11-02 09:00:00"):
         client.post(f"/wholesale/{north.slug}/magic", data={"email": EMAIL})
@@ -181,8 +205,10 @@ def test_a_magic_link_expires(app, client, two_bakeries, mailbox):
 
 def test_link_requests_are_rate_limited(app, client, two_bakeries, mailbox):
     north, _, _, _ = _both(app, two_bakeries)
-    answers = [client.post(f"/wholesale/{north.slug}/magic", data={"email": EMAIL}).status_code
-               for _ in range(6)]
+    answers = [
+        client.post(f"/wholesale/{north.slug}/magic", data={"email": EMAIL}).status_code
+        for _ in range(6)
+    ]
     assert answers == [302] * 5 + [429]
     assert len(mailbox.messages) == 5
 
@@ -208,5 +234,9 @@ def test_a_suspended_account_signs_in_read_only_and_sees_why(app, client, two_ba
     home = client.get(f"/wholesale/{north.slug}/")
     assert b"Invoices overdue" in home.data
     assert client.get(f"/wholesale/{north.slug}/account/company").status_code == 403
-    assert client.post(f"/wholesale/{north.slug}/account/company",
-                       data={"tax_number": "X"}).status_code == 403
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/account/company", data={"tax_number": "X"}
+        ).status_code
+        == 403
+    )

@@ -18,8 +18,9 @@ from tests.support.factories import add_contact, make_customer, tenant_session
 
 def _contact(**flags) -> tuple[Contact, Customer]:
     customer = Customer(business_name="X", status="active", may_order_online=True)
-    contact = Contact(is_owner=False, access_level="individual",
-                      **{f"can_{n}": False for n in GRANTABLE})
+    contact = Contact(
+        is_owner=False, access_level="individual", **{f"can_{n}": False for n in GRANTABLE}
+    )
     for name, value in flags.items():
         setattr(contact, name, value)
     return contact, customer
@@ -92,8 +93,9 @@ def test_a_location_level_contact_sees_only_their_location_and_gets_404_for_othe
     mine = make_customer(app, north)
     theirs = make_customer(app, south)  # same names at the other bakery
     main, harbour = mine["locations"]["Main Street"], mine["locations"]["Harbour"]
-    contact_id = add_contact(app, north, mine["id"], email="loc@example.com",
-                             access_level="location", location_id=main)
+    contact_id = add_contact(
+        app, north, mine["id"], email="loc@example.com", access_level="location", location_id=main
+    )
     org_id = add_contact(app, north, mine["id"], email="org@example.com")
     with tenant_session(app, north.id) as session:
         contact = session.get(Contact, (north.id, contact_id))
@@ -107,8 +109,9 @@ def test_a_location_level_contact_sees_only_their_location_and_gets_404_for_othe
         with pytest.raises(NotFound):
             locations.get_location(session, customer, harbour, viewer=contact)
         with pytest.raises(NotFound):
-            locations.get_location(session, customer, theirs["locations"]["Main Street"],
-                                   viewer=org)
+            locations.get_location(
+                session, customer, theirs["locations"]["Main Street"], viewer=org
+            )
 
 
 def test_an_owner_cannot_grant_more_than_they_hold_nor_make_owners(app, two_bakeries):
@@ -120,12 +123,26 @@ def test_an_owner_cannot_grant_more_than_they_hold_nor_make_owners(app, two_bake
         owner = session.get(Contact, (north.id, owner_id))
         cust = owner.customer
         with pytest.raises(PermissionDenied):
-            contacts.save_contact(session, None, actor=owner, customer=cust, first_name="New",
-                                  email="new@cafe.example", is_owner=True)
+            contacts.save_contact(
+                session,
+                None,
+                actor=owner,
+                customer=cust,
+                first_name="New",
+                email="new@cafe.example",
+                is_owner=True,
+            )
         cust.status = "suspended"  # a suspended owner holds only the views
         with pytest.raises(PermissionDenied):
-            contacts.save_contact(session, None, actor=owner, customer=cust, first_name="New",
-                                  email="new@cafe.example", grants={"view_orders"})
+            contacts.save_contact(
+                session,
+                None,
+                actor=owner,
+                customer=cust,
+                first_name="New",
+                email="new@cafe.example",
+                grants={"view_orders"},
+            )
         session.rollback()
     with tenant_session(app, north.id) as session:
         assert session.scalar(select(Contact).where(Contact.email == "new@cafe.example")) is None
