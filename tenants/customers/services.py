@@ -27,6 +27,20 @@ ORDERING_FIELDS = (
     "order_approval_required",
     "standing_orders_allowed",
 )
+FIELD_LABELS = {
+    "business_name": "business name",
+    "trading_name": "trading name",
+    "tax_number": "tax number",
+    "billing_email": "billing email",
+    "phone": "phone",
+    "notes": "notes",
+    "payment_terms": "payment terms",
+    "may_order_online": "online ordering",
+    "minimum_order_minor": "minimum order",
+    "delivery_weekdays": "delivery days",
+    "order_approval_required": "order approval",
+    "standing_orders_allowed": "standing orders",
+}
 # What an account owner may change from the portal (seed 002: company and billing details).
 OWNER_EDITABLE = ("trading_name", "tax_number", "billing_email", "phone")
 
@@ -251,7 +265,7 @@ def _apply(session, customer: Customer, actor, values: dict, *, now=None) -> Cus
             customer,
             actor=actor,
             action="customer.updated",
-            summary="Changed " + ", ".join(n.replace("_", " ") for n in changed),
+            summary="Changed " + ", ".join(FIELD_LABELS[n] for n in changed),
             details={"changes": changed},
             now=now,
         )
