@@ -10,12 +10,16 @@ from tenants.customers.permissions import GRANTABLE
 
 
 class ProfileForm(FlaskForm):
+    """The contact's own name and phone."""
+
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[Length(max=80)])
     phone = StringField("Phone", validators=[Length(max=40)])
 
 
 class ChangePasswordForm(FlaskForm):
+    """Current and new password."""
+
     current_password = PasswordField("Current password", validators=[Length(max=200)])
     new_password = PasswordField(
         "New password",
@@ -25,6 +29,8 @@ class ChangePasswordForm(FlaskForm):
 
 
 class CompanyForm(FlaskForm):
+    """Company details an account owner may edit."""
+
     trading_name = StringField("Trading name", validators=[Length(max=200)])
     tax_number = StringField("Tax / VAT number", validators=[Length(max=40)])
     billing_email = EmailField("Billing email", validators=[Optional(), Email(), Length(max=254)])
@@ -32,6 +38,8 @@ class CompanyForm(FlaskForm):
 
 
 class PortalLocationForm(FlaskForm):
+    """A delivery location."""
+
     name = StringField("Location name", validators=[DataRequired(), Length(max=120)])
     address = TextAreaField("Address", validators=[Length(max=1000)])
     delivery_instructions = TextAreaField("Delivery instructions", validators=[Length(max=2000)])

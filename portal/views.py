@@ -21,15 +21,16 @@ from tenants.errors import ValidationFailed
 TOO_MANY = "Too many attempts. Wait 15 minutes, or use the link in your email."
 
 
-def _keys(email: str) -> tuple[str, str]:
+def _keys(email: str, realm: str = "buyer") -> tuple[str, str]:
     return (
-        throttle.account_key("buyer", str(g.tenant.id), email),
-        throttle.address_key("buyer", client_address(request)),
+        throttle.account_key(realm, str(g.tenant.id), email),
+        throttle.address_key(realm, client_address(request)),
     )
 
 
-def _token_keys() -> tuple[str, str]:
-    return _keys("token-link")
+def _token_keys(token: str) -> tuple[str, str]:
+    # Per link and per address: a wrong guess never blocks another person's link.
+    return _keys(token, realm="buyer-token")
 
 
 def _sign_in(contact):
@@ -40,6 +41,7 @@ def _sign_in(contact):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Email and password sign-in, throttled per account and address."""
     if g.contact is not None and g.viewing_as is None:
         return redirect(url_for("portal.home"))
     form = SignInForm()
@@ -73,6 +75,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Sign out of the portal."""
     ConfirmForm().validate_on_submit() or abort(400)
     logout_user()
     session.clear()
@@ -93,7 +96,8 @@ def stop_viewing():
 def _request_link(service, template: str, sent_message: str):
     form = EmailForm()
     if form.validate_on_submit():
-        account, address = _keys(form.email.data)
+        # Own keys: asking for links must not lock the account's password sign-in.
+        account, address = _keys(form.email.data, realm="buyer-link")
         if throttle.is_throttled(db.session, account=account, address=address):
             abort(429)
         # Count requests like failures so the form can't be used to flood someone's inbox.
@@ -107,6 +111,7 @@ def _request_link(service, template: str, sent_message: str):
 
 @bp.route("/forgot", methods=["GET", "POST"])
 def forgot():
+    """Ask for a password reset link."""
     return _request_link(
         portal_auth.request_password_reset,
         "portal/forgot.html",
@@ -116,6 +121,7 @@ def forgot():
 
 @bp.route("/magic", methods=["GET", "POST"])
 def magic_request():
+    """Ask for a one-time sign-in link."""
     return _request_link(
         portal_auth.request_magic_link,
         "portal/magic_request.html",
@@ -123,28 +129,29 @@ def magic_request():
     )
 
 
-def _token_post_allowed() -> bool:
-    account, address = _token_keys()
-    return not throttle.is_throttled(db.session, account=address, address=address)
+def _token_post_allowed(token: str) -> bool:
+    account, address = _token_keys(token)
+    return not throttle.is_throttled(db.session, account=account, address=address)
 
 
-def _count_bad_token() -> None:
-    _, address = _token_keys()
-    throttle.record_failure(db.session, account=address, address=address)
+def _count_bad_token(token: str) -> None:
+    account, address = _token_keys(token)
+    throttle.record_failure(db.session, account=account, address=address)
     db.session.commit()
 
 
 @bp.route("/magic/<token>", methods=["GET", "POST"])
 def magic_link(token: str):
+    """GET shows a Continue button; POST uses the link once and signs in."""
     # GET shows a "Continue" button only: the token is used by the POST, atomically.
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        if not _token_post_allowed():
+        if not _token_post_allowed(token):
             abort(429)
         contact = portal_auth.consume_magic_link(db.session, g.tenant, token=token)
         if contact is None:
             db.session.rollback()
-            _count_bad_token()
+            _count_bad_token(token)
             return render_template("portal/link_invalid.html", what="sign-in link"), 410
         db.session.commit()
         _sign_in(contact)
@@ -157,9 +164,10 @@ def magic_link(token: str):
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
+    """Choose a new password with a reset link."""
     form = NewPasswordForm()
     if form.validate_on_submit():
-        if not _token_post_allowed():
+        if not _token_post_allowed(token):
             abort(429)
         try:
             portal_auth.reset_password(
@@ -169,7 +177,7 @@ def reset(token: str):
         except ValidationFailed as exc:
             db.session.rollback()
             if not exc.field:
-                _count_bad_token()
+                _count_bad_token(token)
             attach_error(form, exc if exc.field else ValidationFailed(exc.message))
         else:
             flash("Your password is changed. Sign in with it now.")
@@ -181,13 +189,16 @@ def reset(token: str):
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
+    """GET shows the page (scanners can't burn the link); POST uses it once."""
+    if request.method == "POST" and not _token_post_allowed(token):
+        abort(429)
     invited = portal_auth.invitation_for(db.session, token)
     if invited is None:
+        if request.method == "POST":
+            _count_bad_token(token)
         return render_template("portal/link_invalid.html", what="invitation link"), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
-        if not _token_post_allowed():
-            abort(429)
         try:
             contact = portal_auth.accept_invitation(
                 db.session, g.tenant, token=token, password=form.password.data

@@ -37,6 +37,7 @@ def _save(form, action, target: str, template: str, **context):
 @bp.get("/")
 @buyer_required()
 def home():
+    """The account at a glance: company, ordering settings, own rights, visible locations."""
     customer = g.customer
     return render_template(
         "portal/home.html",
@@ -53,6 +54,7 @@ def home():
 @bp.route("/account", methods=["GET", "POST"])
 @buyer_required()
 def account():
+    """The contact's own name and phone (and a password form)."""
     form = ProfileForm(obj=g.contact)
     return _save(
         form,
@@ -73,6 +75,7 @@ def account():
 @bp.route("/account/company", methods=["GET", "POST"])
 @buyer_required("edit_account")
 def company():
+    """Company details, for contacts with the right to edit the account."""
     form = CompanyForm(obj=g.customer)
     return _save(
         form,
@@ -102,6 +105,7 @@ def _location_or_404(location_id):
 @bp.route("/account/locations/<location_id>", methods=["GET", "POST"])
 @buyer_required()
 def location(location_id=None):
+    """A delivery location: readable if visible to the contact, editable with the right."""
     found = _location_or_404(location_id) if location_id else None
     editable = may("edit_account")
     if (found is None or request.method == "POST") and not editable:
@@ -179,6 +183,7 @@ def _colleague_or_404(contact_id):
 @bp.route("/account/users/<contact_id>", methods=["GET", "POST"])
 @buyer_required("manage_users")
 def user(contact_id):
+    """An owner changes a colleague's access level and permissions."""
     colleague = _colleague_or_404(contact_id)
     form = _user_form(colleague)
     return _save(
@@ -217,6 +222,7 @@ def _user_action(contact_id, service, message: str, **kwargs):
 @bp.post("/account/users/<contact_id>/resend")
 @buyer_required("manage_users")
 def user_resend(contact_id):
+    """Send a colleague a new invitation; the old link stops working."""
     return _user_action(
         contact_id,
         contacts.invite_contact,
@@ -227,6 +233,7 @@ def user_resend(contact_id):
 @bp.post("/account/users/<contact_id>/revoke")
 @buyer_required("manage_users")
 def user_revoke(contact_id):
+    """Make a colleague's pending invitation stop working."""
     return _user_action(
         contact_id, contacts.revoke_invitation, "The invitation of {name} no longer works."
     )
@@ -235,4 +242,5 @@ def user_revoke(contact_id):
 @bp.post("/account/users/<contact_id>/remove")
 @buyer_required("manage_users")
 def user_remove(contact_id):
+    """Remove a colleague from the account."""
     return _user_action(contact_id, contacts.remove_contact, "{name} is removed.")

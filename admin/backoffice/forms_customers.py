@@ -29,6 +29,8 @@ def to_minor(amount: Decimal | None, currency: str) -> int:
 
 
 class CustomerForm(FlaskForm):
+    """Customer details, payment terms and ordering settings."""
+
     business_name = StringField("Business name", validators=[DataRequired(), Length(max=200)])
     trading_name = StringField("Trading name", validators=[Length(max=200)])
     tax_number = StringField("Tax / VAT number", validators=[Length(max=40)])
@@ -68,18 +70,24 @@ class CustomerForm(FlaskForm):
 
 
 class SuspendCustomerForm(FlaskForm):
+    """Why the account is suspended."""
+
     reason = TextAreaField(
         "Reason (the customer's contacts see this)", validators=[DataRequired(), Length(max=1000)]
     )
 
 
 class LocationForm(FlaskForm):
+    """A delivery location."""
+
     name = StringField("Location name", validators=[DataRequired(), Length(max=120)])
     address = TextAreaField("Address", validators=[Length(max=1000)])
     delivery_instructions = TextAreaField("Delivery instructions", validators=[Length(max=2000)])
 
 
 class ContactForm(FlaskForm):
+    """A contact with role, access level, location and permissions."""
+
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[Length(max=80)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
@@ -116,6 +124,8 @@ class ContactForm(FlaskForm):
 
 
 class TemporaryPasswordForm(FlaskForm):
+    """A temporary password staff hand to a contact."""
+
     password = PasswordField(
         "Temporary password",
         description="At least 10 characters.",

@@ -21,6 +21,7 @@ from tenants.plans import has_feature
 
 
 def contact_or_404(customer, contact_id):
+    """One of the customer's contacts, or a 404."""
     try:
         return contacts.get_contact(db.session, customer, contact_id)
     except NotFound:
@@ -35,6 +36,7 @@ def _detail(customer):
 @bp.route("/customers/<customer_id>/contacts/<contact_id>", methods=["GET", "POST"])
 @staff_required("customers")
 def contact_form(customer_id, contact_id=None):
+    """Add or change a contact, their role, access level and permissions."""
     customer = customer_or_404(customer_id)
     contact = contact_or_404(customer, contact_id) if contact_id else None
     form = contact_form_for(customer, contact)
@@ -58,6 +60,7 @@ def contact_form(customer_id, contact_id=None):
 @bp.post("/customers/<customer_id>/contacts/<contact_id>/invite")
 @staff_required("customers")
 def contact_invite(customer_id, contact_id):
+    """Send (or resend) the contact's portal invitation."""
     customer = customer_or_404(customer_id)
     contact = contact_or_404(customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
@@ -78,6 +81,7 @@ def contact_invite(customer_id, contact_id):
 @bp.post("/customers/<customer_id>/contacts/<contact_id>/revoke")
 @staff_required("customers")
 def contact_revoke(customer_id, contact_id):
+    """Make the pending invitation stop working."""
     customer = customer_or_404(customer_id)
     contact = contact_or_404(customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
@@ -93,6 +97,7 @@ def contact_revoke(customer_id, contact_id):
 @bp.post("/customers/<customer_id>/contacts/<contact_id>/password")
 @staff_required("customers")
 def contact_password(customer_id, contact_id):
+    """Give the contact a temporary password to change at first sign-in."""
     customer = customer_or_404(customer_id)
     contact = contact_or_404(customer, contact_id)
     form = TemporaryPasswordForm()
@@ -116,12 +121,14 @@ def contact_password(customer_id, contact_id):
 @bp.post("/customers/<customer_id>/contacts/<contact_id>/disable")
 @staff_required("customers")
 def contact_disable(customer_id, contact_id):
+    """Disable the contact; they are signed out at their next request."""
     return _toggle(customer_id, contact_id, disabled=True)
 
 
 @bp.post("/customers/<customer_id>/contacts/<contact_id>/enable")
 @staff_required("customers")
 def contact_enable(customer_id, contact_id):
+    """Enable a disabled contact again."""
     return _toggle(customer_id, contact_id, disabled=False)
 
 
@@ -146,6 +153,7 @@ def _toggle(customer_id, contact_id, *, disabled: bool):
 @bp.post("/customers/<customer_id>/contacts/<contact_id>/remove")
 @staff_required("customers")
 def contact_remove(customer_id, contact_id):
+    """Delete the contact."""
     customer = customer_or_404(customer_id)
     contact = contact_or_404(customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)

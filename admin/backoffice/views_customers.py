@@ -27,6 +27,7 @@ from tenants.plans import has_feature
 
 
 def customer_or_404(customer_id):
+    """The bakery's customer with this id, or a 404."""
     try:
         return customers.get_customer(db.session, customer_id)
     except NotFound:
@@ -34,6 +35,7 @@ def customer_or_404(customer_id):
 
 
 def location_or_404(customer, location_id):
+    """One of the customer's locations, or a 404."""
     try:
         return locs.get_location(db.session, customer, location_id)
     except NotFound:
@@ -73,6 +75,7 @@ def save_form(form, action, target: str, template: str, **context):
 @bp.get("/customers")
 @staff_required("customers_view")
 def customer_list():
+    """Every customer with its counts, in a constant number of queries."""
     search = SearchForm(request.args)
     rows = customers.customer_overview(db.session, search=search.q.data or "")
     return render_template(
@@ -86,6 +89,7 @@ def customer_list():
 @bp.route("/customers/new", methods=["GET", "POST"])
 @staff_required("customers")
 def customer_new():
+    """Add a customer."""
     form = CustomerForm()
     created = {}
 
@@ -104,6 +108,7 @@ def customer_new():
 @bp.get("/customers/<customer_id>")
 @staff_required("customers_view")
 def customer_detail(customer_id):
+    """A customer's details, portal access, locations, contacts and activity."""
     customer = customer_or_404(customer_id)
     contacts = list_contacts(db.session, customer)
     locations = locs.list_locations(db.session, customer)
@@ -128,6 +133,7 @@ def customer_detail(customer_id):
 @bp.route("/customers/<customer_id>/edit", methods=["GET", "POST"])
 @staff_required("customers")
 def customer_edit(customer_id):
+    """Change a customer's details and ordering settings."""
     customer = customer_or_404(customer_id)
     form = CustomerForm(obj=customer)
     if request.method == "GET":
@@ -152,6 +158,7 @@ def customer_edit(customer_id):
 @bp.post("/customers/<customer_id>/portal")
 @staff_required("customers")
 def customer_portal(customer_id):
+    """Switch the wholesale portal on or off for the customer."""
     customer = customer_or_404(customer_id)
     ConfirmForm().validate_on_submit() or abort(400)
     enable = request.form.get("enabled") == "1"
@@ -167,6 +174,7 @@ def customer_portal(customer_id):
 @bp.post("/customers/<customer_id>/suspend")
 @staff_required("customers")
 def customer_suspend(customer_id):
+    """Suspend the account with a reason its contacts will see."""
     customer = customer_or_404(customer_id)
     form = SuspendCustomerForm()
     target = url_for("backoffice.customer_detail", customer_id=customer.id)
@@ -185,6 +193,7 @@ def customer_suspend(customer_id):
 @bp.post("/customers/<customer_id>/reactivate")
 @staff_required("customers")
 def customer_reactivate(customer_id):
+    """Lift a suspension."""
     customer = customer_or_404(customer_id)
     ConfirmForm().validate_on_submit() or abort(400)
     return apply_change(
@@ -200,6 +209,7 @@ def customer_reactivate(customer_id):
 @bp.route("/customers/<customer_id>/locations/<location_id>", methods=["GET", "POST"])
 @staff_required("customers")
 def location_form(customer_id, location_id=None):
+    """Add or change a delivery location."""
     customer = customer_or_404(customer_id)
     location = location_or_404(customer, location_id) if location_id else None
     form = LocationForm(obj=location)
@@ -225,6 +235,7 @@ def location_form(customer_id, location_id=None):
 @bp.post("/customers/<customer_id>/locations/<location_id>/remove")
 @staff_required("customers")
 def location_remove(customer_id, location_id):
+    """Remove a delivery location."""
     customer = customer_or_404(customer_id)
     location = location_or_404(customer, location_id)
     ConfirmForm().validate_on_submit() or abort(400)
@@ -238,6 +249,7 @@ def location_remove(customer_id, location_id):
 
 
 def contact_form_for(customer, contact=None) -> ContactForm:
+    """The contact form with this customer's locations to choose from."""
     form = ContactForm(obj=contact)
     form.set_locations(locs.list_locations(db.session, customer))
     if contact is not None and request.method == "GET":

@@ -31,6 +31,7 @@ INVITE_PURPOSE = "contact_invite"
 
 
 def normalise_email(email: str) -> str:
+    """Emails compare lower-cased and trimmed."""
     return (email or "").strip().lower()
 
 

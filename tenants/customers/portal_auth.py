@@ -30,6 +30,7 @@ _DUMMY_HASH = hash_password("not-a-real-password-at-all")
 
 
 def contact_by_email(session, email: str) -> Contact | None:
+    """The bound bakery's contact with this email, or None."""
     return session.scalar(select(Contact).where(Contact.email == normalise_email(email)))
 
 

@@ -280,3 +280,29 @@ def test_staff_view_the_portal_as_a_contact_read_only_and_it_is_logged(app, clie
     with tenant_session(app, north.id) as session:
         assert session.get(Customer, (north.id, mine["id"])).tax_number == ""
     assert "portal.viewed_as" in _activity(app, north)
+
+
+def test_staff_disable_enable_and_remove_contacts(app, client, two_bakeries):
+    from tests.support.factories import sign_in_buyer
+
+    north, south = two_bakeries
+    mine = make_customer(app, north)
+    theirs = make_customer(app, south)
+    contact = add_contact(app, north, mine["id"], email="sam@cafe.example")
+    add_contact(app, south, theirs["id"], email="sam@cafe.example")
+    buyer = app.test_client()
+    sign_in_buyer(buyer, north, "sam@cafe.example")
+    sign_in_staff(client, north)
+    base = f"/admin/{north.slug}/customers/{mine['id']}/contacts/{contact}"
+    assert client.post(base + "/disable").status_code == 302
+    assert buyer.get(f"/wholesale/{north.slug}/").status_code == 302  # signed out
+    page = client.get(f"/admin/{north.slug}/customers/{mine['id']}")
+    assert b'data-state="disabled"' in page.data
+    client.post(base + "/enable")
+    sign_in_buyer(buyer, north, "sam@cafe.example")
+    client.post(base + "/remove")
+    assert buyer.get(f"/wholesale/{north.slug}/").status_code == 302
+    with tenant_session(app, north.id) as session:
+        assert session.get(Contact, (north.id, contact)) is None
+    sign_in_buyer(app.test_client(), south, "sam@cafe.example")
+    assert {"contact.disabled", "contact.enabled", "contact.removed"} <= set(_activity(app, north))

@@ -240,3 +240,30 @@ def test_a_suspended_account_signs_in_read_only_and_sees_why(app, client, two_ba
         ).status_code
         == 403
     )
+
+
+def test_wrong_token_posts_are_throttled_per_address_without_blocking_real_links(
+    app, client, two_bakeries, mailbox
+):
+    north, _, _, _ = _both(app, two_bakeries)
+    answers = {
+        client.post(f"/wholesale/{north.slug}/magic/guess-{i}").status_code for i in range(30)
+    }
+    assert answers == {410}
+    assert client.post(f"/wholesale/{north.slug}/magic/guess-x").status_code == 429
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/invitation/guess-y", data={"password": "whatever-long-1"}
+        ).status_code
+        == 429
+    )
+    # a different address is unaffected, and asking for links did not lock password sign-in
+    other = app.test_client()
+    other.post(
+        f"/wholesale/{north.slug}/magic",
+        data={"email": EMAIL},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    path = link_in(mailbox.messages[-1], "/magic/")
+    assert other.post(path, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
+    sign_in_buyer(app.test_client(), north, EMAIL)
