@@ -226,11 +226,22 @@ def _send_link(session, tenant, email, *, template, purpose, ttl, path, now) -> 
         to_name=contact.name,
         template=template,
         context={"name": contact.first_name},
-        token_link={
-            "purpose": purpose,
-            "subject_id": str(contact.id),
-            "ttl_seconds": int(ttl.total_seconds()),
-            "path": f"/wholesale/{tenant.slug}/{path}/{{token}}",
-        },
+        token_link=_token_link(tenant, contact, purpose=purpose, ttl=ttl, path=path),
         now=now,
     )
+
+
+def magic_token_link(tenant, contact: Contact, *, ttl: timedelta = MAGIC_TTL) -> dict:
+    """The `token_link=` for any portal email that should sign its reader in with one tap
+    (weekly reminders, order confirmations): the send job issues the token, the link opens
+    the "Continue" page. Pass a longer `ttl` for emails people open days later."""
+    return _token_link(tenant, contact, purpose=MAGIC_PURPOSE, ttl=ttl, path="magic")
+
+
+def _token_link(tenant, contact: Contact, *, purpose: str, ttl: timedelta, path: str) -> dict:
+    return {
+        "purpose": purpose,
+        "subject_id": str(contact.id),
+        "ttl_seconds": int(ttl.total_seconds()),
+        "path": f"/wholesale/{tenant.slug}/{path}/{{token}}",
+    }
