@@ -68,6 +68,8 @@ def seed_demo(app) -> list[str]:
                 bind_tenant(db.session, tenant.id)
             lines.append(f"{name} ({plan_code}): {base}/admin/{slug}/login  as {email}")
             lines.append(f"    wholesale portal: {base}/wholesale/{slug}/login")
+            if slug == "rosemary-rye":
+                lines.extend(_seed_cafe_aurora(tenant, base))
     with app.app_context():
         create_operator(
             db.session,
@@ -79,3 +81,73 @@ def seed_demo(app) -> list[str]:
     lines.append(f"Platform console: {base}/platform/login  as operator@platform.example")
     lines.append(f"Captured mail: {base}/dev/mail")
     return lines
+
+
+def _seed_cafe_aurora(tenant, base: str) -> list[str]:
+    """Café Aurora's portal: two locations, an active owner and an invited location buyer."""
+    from tenants.customers import contacts, locations, services
+    from tenants.customers.models import Customer
+    from tenants.passwords import hash_password
+
+    customer = db.session.scalar(select(Customer).where(Customer.business_name == "Café Aurora"))
+    if customer is None:
+        return []
+    if not contacts.list_contacts(db.session, customer):
+        services.update_customer(
+            db.session,
+            tenant,
+            actor=None,
+            customer=customer,
+            trading_name="Aurora",
+            billing_email="accounts@cafe-aurora.example",
+            payment_terms="net_14",
+            minimum_order_minor=3000,
+            delivery_weekdays=[0, 2, 4],
+        )
+        services.set_portal_enabled(db.session, tenant, actor=None, customer=customer, enabled=True)
+        old_town = locations.save_location(
+            db.session,
+            tenant,
+            actor=None,
+            customer=customer,
+            name="Old Town",
+            address="12 Market Square",
+            delivery_instructions="Back door before 7:00",
+        )
+        riverside = locations.save_location(
+            db.session,
+            tenant,
+            actor=None,
+            customer=customer,
+            name="Riverside",
+            address="3 Quay Street",
+        )
+        owner = contacts.save_contact(
+            db.session,
+            tenant,
+            actor=None,
+            customer=customer,
+            first_name="Olivia",
+            last_name="Aurora",
+            email="owner@cafe-aurora.example",
+            is_owner=True,
+            is_billing=True,
+            location_id=old_town.id,
+        )
+        owner.password_hash = hash_password(DEMO_PASSWORD)
+        owner.status = "active"
+        buyer = contacts.save_contact(
+            db.session,
+            tenant,
+            actor=None,
+            customer=customer,
+            first_name="Ravi",
+            last_name="Rivers",
+            email="riverside@cafe-aurora.example",
+            access_level="location",
+            location_id=riverside.id,
+            grants={"view_orders", "create_orders"},
+        )
+        contacts.invite_contact(db.session, tenant, actor=None, customer=customer, contact=buyer)
+        db.session.commit()
+    return [f"    portal buyer: {base}/wholesale/{tenant.slug}/login  as owner@cafe-aurora.example"]

@@ -1,22 +1,243 @@
-"""Portal entry pages."""
+"""Portal sign-in: password, invitation, forgotten password, magic link, sign-out.
 
-from flask import redirect, render_template, url_for
+Answers never reveal whether an email has an account here. Token links show a page on GET and
+use the token only on POST, so mail scanners that pre-fetch links cannot burn them.
+"""
 
-from admin.forms import SignInForm
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+
+from admin.backoffice.access import safe_next
+from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
+from config.extensions import db
+from config.forms import attach_error, client_address
 from portal import bp
+from portal.access import VIEW_AS_KEY, buyer_required
+from portal.forms import ChangePasswordForm
+from tenants import throttle
+from tenants.customers import portal_auth
+from tenants.errors import ValidationFailed
+
+TOO_MANY = "Too many attempts. Wait 15 minutes, or use the link in your email."
 
 
-@bp.get("/")
-def home():
-    return redirect(url_for("portal.login"))
+def _keys(email: str, realm: str = "buyer") -> tuple[str, str]:
+    return (
+        throttle.account_key(realm, str(g.tenant.id), email),
+        throttle.address_key(realm, client_address(request)),
+    )
+
+
+def _token_keys(token: str) -> tuple[str, str]:
+    # Per link and per address: a wrong guess never blocks another person's link.
+    return _keys(token, realm="buyer-token")
+
+
+def _sign_in(contact):
+    session.clear()
+    login_user(contact)
+    session.permanent = True
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Email and password sign-in, throttled per account and address."""
+    if g.contact is not None and g.viewing_as is None:
+        return redirect(url_for("portal.home"))
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
-        # Buyer accounts (contacts) arrive with the customers issue; until then no email matches.
-        form.form_errors.append("That email and password don't match an account here.")
-        status = 401
+        account, address = _keys(form.email.data)
+        if throttle.is_throttled(db.session, account=account, address=address):
+            form.form_errors.append(
+                "Too many failed sign-ins. Wait 15 minutes, reset your password or ask for a "
+                "sign-in link."
+            )
+            status = 429
+        else:
+            contact = portal_auth.authenticate_contact(
+                db.session, g.tenant, email=form.email.data, password=form.password.data
+            )
+            if contact is None:
+                throttle.record_failure(db.session, account=account, address=address)
+                db.session.commit()
+                form.form_errors.append("That email and password don't match an account here.")
+                status = 401
+            else:
+                throttle.clear_account(db.session, account=account)
+                db.session.commit()
+                _sign_in(contact)
+                return redirect(safe_next(request.args.get("next"), url_for("portal.home")))
+    elif form.errors:
+        status = 422
     return render_template("portal/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out of the portal."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    logout_user()
+    session.clear()
+    flash("You're signed out.")
+    return redirect(url_for("portal.login"))
+
+
+@bp.post("/viewing/stop")
+def stop_viewing():
+    """Staff leave the read-only view and go back to the customer in the back office."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    choice = session.pop(VIEW_AS_KEY, None) or {}
+    if choice.get("customer_id"):
+        return redirect(url_for("backoffice.customer_detail", customer_id=choice["customer_id"]))
+    return redirect(url_for("backoffice.home"))
+
+
+def _request_link(service, template: str, sent_message: str):
+    form = EmailForm()
+    if form.validate_on_submit():
+        # Own keys: asking for links must not lock the account's password sign-in.
+        account, address = _keys(form.email.data, realm="buyer-link")
+        if throttle.is_throttled(db.session, account=account, address=address):
+            abort(429)
+        # Count requests like failures so the form can't be used to flood someone's inbox.
+        throttle.record_failure(db.session, account=account, address=address)
+        service(db.session, g.tenant, email=form.email.data)
+        db.session.commit()
+        flash(sent_message)  # the same answer whether or not the address has an account
+        return redirect(url_for("portal.login"))
+    return render_template(template, form=form), (422 if form.errors else 200)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    """Ask for a password reset link."""
+    return _request_link(
+        portal_auth.request_password_reset,
+        "portal/forgot.html",
+        "If that address has an account here, we've emailed a link to reset the password.",
+    )
+
+
+@bp.route("/magic", methods=["GET", "POST"])
+def magic_request():
+    """Ask for a one-time sign-in link."""
+    return _request_link(
+        portal_auth.request_magic_link,
+        "portal/magic_request.html",
+        "If that address has an account here, we've emailed a sign-in link. It works once.",
+    )
+
+
+def _token_post_allowed(token: str) -> bool:
+    account, address = _token_keys(token)
+    return not throttle.is_throttled(db.session, account=account, address=address)
+
+
+def _count_bad_token(token: str) -> None:
+    account, address = _token_keys(token)
+    throttle.record_failure(db.session, account=account, address=address)
+    db.session.commit()
+
+
+@bp.route("/magic/<token>", methods=["GET", "POST"])
+def magic_link(token: str):
+    """GET shows a Continue button; POST uses the link once and signs in."""
+    # GET shows a "Continue" button only: the token is used by the POST, atomically.
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if not _token_post_allowed(token):
+            abort(429)
+        contact = portal_auth.consume_magic_link(db.session, g.tenant, token=token)
+        if contact is None:
+            db.session.rollback()
+            _count_bad_token(token)
+            return render_template("portal/link_invalid.html", what="sign-in link"), 410
+        db.session.commit()
+        _sign_in(contact)
+        return redirect(url_for("portal.home"))
+    contact = portal_auth.magic_link_for(db.session, token)
+    if contact is None:
+        return render_template("portal/link_invalid.html", what="sign-in link"), 410
+    return render_template("portal/magic_continue.html", form=form, contact=contact)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    """Choose a new password with a reset link."""
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        if not _token_post_allowed(token):
+            abort(429)
+        try:
+            portal_auth.reset_password(
+                db.session, g.tenant, token=token, password=form.password.data
+            )
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            if not exc.field:
+                _count_bad_token(token)
+            attach_error(form, exc if exc.field else ValidationFailed(exc.message))
+        else:
+            flash("Your password is changed. Sign in with it now.")
+            return redirect(url_for("portal.login"))
+    elif request.method == "GET" and not portal_auth.reset_for(db.session, token):
+        return render_template("portal/link_invalid.html", what="reset link"), 410
+    return render_template("portal/reset.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """GET shows the page (scanners can't burn the link); POST uses it once."""
+    if request.method == "POST" and not _token_post_allowed(token):
+        abort(429)
+    invited = portal_auth.invitation_for(db.session, token)
+    if invited is None:
+        if request.method == "POST":
+            _count_bad_token(token)
+        return render_template("portal/link_invalid.html", what="invitation link"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            contact = portal_auth.accept_invitation(
+                db.session, g.tenant, token=token, password=form.password.data
+            )
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            _sign_in(contact)
+            flash(f"Welcome to {g.tenant.name}'s wholesale portal!")
+            return redirect(url_for("portal.home"))
+    return render_template("portal/invitation.html", form=form, invited=invited), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/change-password", methods=["GET", "POST"])
+@buyer_required()
+def change_password():
+    """Forced after a temporary password; also reachable from account settings."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            portal_auth.change_own_password(
+                db.session,
+                g.tenant,
+                contact=g.contact,
+                new_password=form.new_password.data,
+                current_password=form.current_password.data,
+            )
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash("Your password is changed.")
+            return redirect(url_for("portal.home"))
+    return render_template("portal/change_password.html", form=form), (422 if form.errors else 200)
+
+
+from portal import views_account  # noqa: E402,F401

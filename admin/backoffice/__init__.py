@@ -42,6 +42,7 @@ register_realm("staff", _load_staff)
 
 from admin.backoffice import (  # noqa: E402,F401
     views_auth,
+    views_customers,
     views_home,
     views_mail,
     views_settings,

@@ -1,27 +1,164 @@
-"""Customer account services."""
+"""Customer account services: create, edit, ordering settings, portal access, suspension.
+
+Plain functions taking the tenant and the actor; they flush, the caller commits. Every change is
+written to the customer's activity log in the same transaction.
+"""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
-from tenants.customers.models import Customer
-from tenants.errors import ValidationFailed
-from tenants.plans import check_limit
+from config.clock import utcnow
+from tenants.customers.access import authorize, authorize_staff
+from tenants.customers.activity import log_activity
+from tenants.customers.models import PAYMENT_TERMS, Contact, Customer, DeliveryLocation
+from tenants.errors import NotFound, ValidationFailed
+from tenants.plans import check_limit, require_feature
+
+DETAIL_FIELDS = ("business_name", "trading_name", "tax_number", "billing_email", "phone", "notes")
+ORDERING_FIELDS = (
+    "payment_terms",
+    "may_order_online",
+    "minimum_order_minor",
+    "delivery_weekdays",
+    "order_approval_required",
+    "standing_orders_allowed",
+)
+FIELD_LABELS = {
+    "business_name": "business name",
+    "trading_name": "trading name",
+    "tax_number": "tax number",
+    "billing_email": "billing email",
+    "phone": "phone",
+    "notes": "notes",
+    "payment_terms": "payment terms",
+    "may_order_online": "online ordering",
+    "minimum_order_minor": "minimum order",
+    "delivery_weekdays": "delivery days",
+    "order_approval_required": "order approval",
+    "standing_orders_allowed": "standing orders",
+}
+# What an account owner may change from the portal (seed 002: company and billing details).
+OWNER_EDITABLE = ("trading_name", "tax_number", "billing_email", "phone")
 
 
-def create_customer(session, tenant, *, actor, business_name: str, **fields) -> Customer:
+def get_customer(session, customer_id) -> Customer:
+    """The bound tenant's customer with this id; NotFound otherwise (another bakery's too)."""
+    try:
+        customer_uuid = uuid.UUID(str(customer_id))
+    except ValueError as exc:
+        raise NotFound("No such customer.") from exc
+    customer = session.scalar(select(Customer).where(Customer.id == customer_uuid))
+    if customer is None:
+        raise NotFound("No such customer.")
+    return customer
+
+
+def create_customer(session, tenant, *, actor, business_name: str, now=None, **fields) -> Customer:
     """Add a customer, within the tier's customer limit."""
+    authorize_staff(actor)
     business_name = business_name.strip()
     if not business_name:
         raise ValidationFailed("Enter the customer's business name.", field="business_name")
     check_limit(tenant, "customers")
-    exists = session.scalar(
-        select(Customer.id).where(func.lower(Customer.business_name) == business_name.lower())
-    )
-    if exists:
-        raise ValidationFailed("A customer with this business name exists.", field="business_name")
-    customer = Customer(tenant_id=tenant.id, business_name=business_name, **fields)
+    _check_unique_name(session, business_name)
+    values = _clean(fields)
+    customer = Customer(tenant_id=tenant.id, business_name=business_name, **values)
     session.add(customer)
+    session.flush()
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="customer.created",
+        summary=f"Created {business_name}",
+        now=now,
+    )
+    return customer
+
+
+def update_customer(session, tenant, *, actor, customer: Customer, now=None, **fields) -> Customer:
+    """Change a customer's details and ordering settings (staff)."""
+    authorize_staff(actor)
+    unknown = set(fields) - set(DETAIL_FIELDS) - set(ORDERING_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown customer fields {sorted(unknown)}")
+    return _apply(session, customer, actor, _clean(fields), now=now)
+
+
+def update_company_details(
+    session, tenant, *, actor: Contact, customer: Customer, now=None, **fields
+) -> Customer:
+    """An account owner changes the company details the portal offers them."""
+    authorize(actor, customer, contact_permission="edit_account")
+    if not isinstance(actor, Contact) or set(fields) - set(OWNER_EDITABLE):
+        raise ValueError("only company details are editable from the portal")
+    return _apply(session, customer, actor, _clean(fields), now=now)
+
+
+def set_portal_enabled(session, tenant, *, actor, customer: Customer, enabled: bool, now=None):
+    """Switch the wholesale portal on or off for one customer.
+
+    Switching on needs the tier's `wholesale_portal`; switching off always works. Contacts who
+    are signed in lose their session at their next request (the buyer loader checks this flag).
+    """
+    authorize_staff(actor)
+    if enabled:
+        require_feature(tenant, "wholesale_portal")
+    if customer.portal_enabled == enabled:
+        return customer
+    customer.portal_enabled = enabled
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="portal.enabled" if enabled else "portal.disabled",
+        summary="Wholesale portal switched " + ("on" if enabled else "off"),
+        now=now,
+    )
+    session.flush()
+    return customer
+
+
+def suspend_customer(session, tenant, *, actor, customer: Customer, reason: str, now=None):
+    """Suspend: contacts can still sign in and read, and see why; nothing new can be ordered."""
+    authorize_staff(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            "Say why the account is suspended; its contacts will see this.", field="reason"
+        )
+    now = now or utcnow()
+    customer.status, customer.suspended_reason, customer.suspended_at = "suspended", reason, now
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="customer.suspended",
+        summary=f"Suspended: {reason}",
+        now=now,
+    )
+    session.flush()
+    return customer
+
+
+def reactivate_customer(session, tenant, *, actor, customer: Customer, now=None):
+    """Lift a suspension."""
+    authorize_staff(actor)
+    if not customer.is_suspended:
+        raise ValidationFailed("This account is not suspended.")
+    customer.status, customer.suspended_reason, customer.suspended_at = "active", "", None
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="customer.reactivated",
+        summary="Reactivated",
+        now=now,
+    )
     session.flush()
     return customer
 
@@ -29,3 +166,112 @@ def create_customer(session, tenant, *, actor, business_name: str, **fields) -> 
 def list_customers(session) -> list[Customer]:
     """The bound tenant's customers, by name."""
     return list(session.scalars(select(Customer).order_by(Customer.business_name)))
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the back office's customer list."""
+
+    customer: Customer
+    locations: int
+    contacts: int
+    active_contacts: int
+
+
+def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
+    """Customers with their location and contact counts, in one query however many there are."""
+    locations = (
+        select(func.count(DeliveryLocation.id))
+        .where(
+            DeliveryLocation.customer_id == Customer.id,
+            DeliveryLocation.tenant_id == Customer.tenant_id,
+        )
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    contacts = (
+        select(func.count(Contact.id))
+        .where(Contact.customer_id == Customer.id, Contact.tenant_id == Customer.tenant_id)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    active = (
+        select(func.count(Contact.id))
+        .where(
+            Contact.customer_id == Customer.id,
+            Contact.tenant_id == Customer.tenant_id,
+            Contact.status == "active",
+        )
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    stmt = select(Customer, locations, contacts, active).order_by(Customer.business_name)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        stmt = stmt.where(
+            func.lower(Customer.business_name).like(pattern)
+            | func.lower(Customer.trading_name).like(pattern)
+        )
+    return [CustomerRow(c, n_loc, n_con, n_act) for c, n_loc, n_con, n_act in session.execute(stmt)]
+
+
+def _check_unique_name(session, business_name: str, *, other_than=None) -> None:
+    stmt = select(Customer.id).where(func.lower(Customer.business_name) == business_name.lower())
+    if other_than is not None:
+        stmt = stmt.where(Customer.id != other_than)
+    if session.scalar(stmt):
+        raise ValidationFailed("A customer with this business name exists.", field="business_name")
+
+
+def _clean(fields: dict) -> dict:
+    """Validate and normalise customer fields; raise ValidationFailed naming the field."""
+    values = dict(fields)
+    for name in ("business_name", "trading_name", "tax_number", "billing_email", "phone", "notes"):
+        if name in values and values[name] is not None:
+            values[name] = values[name].strip()
+    if "business_name" in values and not values["business_name"]:
+        raise ValidationFailed("Enter the customer's business name.", field="business_name")
+    email = values.get("billing_email")
+    if email:
+        if "@" not in email or " " in email or len(email) > 254:
+            raise ValidationFailed("Enter a valid email address.", field="billing_email")
+        values["billing_email"] = email.lower()
+    if "payment_terms" in values and values["payment_terms"] not in PAYMENT_TERMS:
+        raise ValidationFailed("Choose payment terms.", field="payment_terms")
+    minimum = values.get("minimum_order_minor")
+    if minimum is not None and (not isinstance(minimum, int) or minimum < 0):
+        raise ValidationFailed("Enter a minimum of zero or more.", field="minimum_order_minor")
+    if "delivery_weekdays" in values:
+        days = sorted({int(d) for d in values["delivery_weekdays"] or []})
+        if any(d < 0 or d > 6 for d in days):
+            raise ValidationFailed("Choose weekdays.", field="delivery_weekdays")
+        values["delivery_weekdays"] = days
+    return values
+
+
+def _apply(session, customer: Customer, actor, values: dict, *, now=None) -> Customer:
+    if "business_name" in values:
+        _check_unique_name(session, values["business_name"], other_than=customer.id)
+    changed = {
+        name: [_plain(getattr(customer, name)), _plain(value)]
+        for name, value in values.items()
+        if getattr(customer, name) != value
+    }
+    for name, value in values.items():
+        setattr(customer, name, value)
+    if changed:
+        log_activity(
+            session,
+            customer,
+            actor=actor,
+            action="customer.updated",
+            summary="Changed " + ", ".join(FIELD_LABELS[n] for n in changed),
+            details={"changes": changed},
+            now=now,
+        )
+    session.flush()
+    return customer
+
+
+def _plain(value):
+    return value if isinstance(value, str | int | bool | list | type(None)) else str(value)

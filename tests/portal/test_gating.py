@@ -12,8 +12,9 @@ from tests.support.html import page_text
 
 
 def portal_routes(app):
+    """(rule, method) of every portal route: GET where it answers GET, POST otherwise."""
     return [
-        r.rule
+        (r.rule, "GET" if "GET" in r.methods else "POST")
         for r in app.url_map.iter_rules()
         if r.rule.startswith("/wholesale/<slug>/") and not (set(r.arguments) - {"slug"})
     ]
@@ -24,8 +25,8 @@ def test_every_portal_route_of_a_starter_bakery_answers_a_branded_403(app):
     routes = portal_routes(app)
     assert routes
     client = app.test_client()
-    for rule in routes:
-        response = client.get(rule.replace("<slug>", starter.slug))
+    for rule, method in routes:
+        response = client.open(rule.replace("<slug>", starter.slug), method=method)
         assert response.status_code == 403, rule
         assert "Crumb & Co's wholesale portal isn't available" in page_text(response)
 

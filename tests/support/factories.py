@@ -155,3 +155,90 @@ def add_outbound_email(
         session.add(row)
         session.flush()
         return row.id
+
+
+def make_customer(
+    app,
+    bakery: Bakery,
+    name: str = "Café Aurora",
+    *,
+    portal: bool = True,
+    locations: tuple[str, ...] = ("Main Street", "Harbour"),
+    **fields,
+) -> dict:
+    """A customer of `bakery` with delivery locations; returns {"id", "locations": {name: id}}."""
+    from tenants.customers.models import Customer, DeliveryLocation
+
+    with tenant_session(app, bakery.id) as session:
+        customer = Customer(
+            tenant_id=bakery.id, business_name=name, portal_enabled=portal, **fields
+        )
+        session.add(customer)
+        session.flush()
+        ids = {}
+        for loc_name in locations:
+            loc = DeliveryLocation(
+                tenant_id=bakery.id, customer_id=customer.id, name=loc_name, address=f"1 {loc_name}"
+            )
+            session.add(loc)
+            session.flush()
+            ids[loc_name] = loc.id
+        return {"id": customer.id, "locations": ids}
+
+
+def add_contact(
+    app,
+    bakery: Bakery,
+    customer_id,
+    *,
+    email: str,
+    status: str = "active",
+    password: str | None = PASSWORD,
+    is_owner: bool = False,
+    access_level: str = "organization",
+    location_id=None,
+    grants: tuple[str, ...] = ("view_orders", "create_orders"),
+    first_name: str = "Alex",
+    must_change_password: bool = False,
+):
+    """A contact of a customer (active with PASSWORD by default); returns its id."""
+    from tenants.customers.models import Contact
+    from tenants.customers.permissions import GRANTABLE
+    from tenants.passwords import hash_password
+
+    with tenant_session(app, bakery.id) as session:
+        contact = Contact(
+            tenant_id=bakery.id,
+            customer_id=customer_id,
+            first_name=first_name,
+            last_name="Buyer",
+            email=email,
+            status=status,
+            is_owner=is_owner,
+            access_level="organization" if is_owner else access_level,
+            location_id=location_id,
+            password_hash=hash_password(password) if password else None,
+            must_change_password=must_change_password,
+            **{f"can_{name}": is_owner or name in grants for name in GRANTABLE},
+        )
+        session.add(contact)
+        session.flush()
+        return contact.id
+
+
+def sign_in_buyer(client, bakery: Bakery, email: str, password: str = PASSWORD):
+    """Sign a contact in to `bakery`'s wholesale portal (asserts it worked)."""
+    response = client.post(
+        f"/wholesale/{bakery.slug}/login", data={"email": email, "password": password}
+    )
+    assert response.status_code == 302, response.data[:500]
+    return response
+
+
+def make_buyer(app, bakery: Bakery, email: str = "buyer@example.com", **kwargs) -> dict:
+    """A portal-enabled customer with an active owner contact; returns the ids."""
+    customer = make_customer(app, bakery, name=kwargs.pop("customer_name", "Café Aurora"))
+    contact_id = add_contact(
+        app, bakery, customer["id"], email=email, is_owner=kwargs.pop("is_owner", True), **kwargs
+    )
+    return {**customer, "contact_id": contact_id, "email": email}

@@ -1,0 +1,187 @@
+"""Contacts of a customer in the back office: add, edit, invite, temporary password, view as."""
+
+from flask import abort, flash, g, redirect, session, url_for
+from flask_login import current_user
+
+from admin.backoffice import bp
+from admin.backoffice.access import staff_required
+from admin.backoffice.forms_customers import TemporaryPasswordForm
+from admin.backoffice.views_customers import (
+    apply_change,
+    contact_form_for,
+    customer_or_404,
+    save_form,
+)
+from admin.forms import ConfirmForm
+from config.extensions import db
+from portal.access import VIEW_AS_KEY
+from tenants.customers import contacts
+from tenants.errors import NotFound
+from tenants.plans import has_feature
+
+
+def contact_or_404(customer, contact_id):
+    """One of the customer's contacts, or a 404."""
+    try:
+        return contacts.get_contact(db.session, customer, contact_id)
+    except NotFound:
+        abort(404)
+
+
+def _detail(customer):
+    return url_for("backoffice.customer_detail", customer_id=customer.id)
+
+
+@bp.route("/customers/<customer_id>/contacts/new", methods=["GET", "POST"])
+@bp.route("/customers/<customer_id>/contacts/<contact_id>", methods=["GET", "POST"])
+@staff_required("customers")
+def contact_form(customer_id, contact_id=None):
+    """Add or change a contact, their role, access level and permissions."""
+    customer = customer_or_404(customer_id)
+    contact = contact_or_404(customer, contact_id) if contact_id else None
+    form = contact_form_for(customer, contact)
+    return save_form(
+        form,
+        lambda: contacts.save_contact(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            customer=customer,
+            contact=contact,
+            **form.values(),
+        ),
+        _detail(customer),
+        "backoffice/customers/contact_form.html",
+        customer=customer,
+        contact=contact,
+    )
+
+
+@bp.post("/customers/<customer_id>/contacts/<contact_id>/invite")
+@staff_required("customers")
+def contact_invite(customer_id, contact_id):
+    """Send (or resend) the contact's portal invitation."""
+    customer = customer_or_404(customer_id)
+    contact = contact_or_404(customer, contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    resend = contact.status == "invited"
+    return apply_change(
+        lambda: contacts.invite_contact(
+            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
+        ),
+        (
+            f"A new invitation went to {contact.email}; the old link no longer works."
+            if resend
+            else f"Invitation sent to {contact.email}."
+        ),
+        _detail(customer),
+    )
+
+
+@bp.post("/customers/<customer_id>/contacts/<contact_id>/revoke")
+@staff_required("customers")
+def contact_revoke(customer_id, contact_id):
+    """Make the pending invitation stop working."""
+    customer = customer_or_404(customer_id)
+    contact = contact_or_404(customer, contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: contacts.revoke_invitation(
+            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
+        ),
+        f"The invitation of {contact.name} no longer works.",
+        _detail(customer),
+    )
+
+
+@bp.post("/customers/<customer_id>/contacts/<contact_id>/password")
+@staff_required("customers")
+def contact_password(customer_id, contact_id):
+    """Give the contact a temporary password to change at first sign-in."""
+    customer = customer_or_404(customer_id)
+    contact = contact_or_404(customer, contact_id)
+    form = TemporaryPasswordForm()
+    if not form.validate_on_submit():
+        flash("Enter a temporary password.", "error")
+        return redirect(_detail(customer))
+    return apply_change(
+        lambda: contacts.set_temporary_password(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            customer=customer,
+            contact=contact,
+            password=form.password.data,
+        ),
+        f"{contact.name} can sign in with the temporary password and must change it then.",
+        _detail(customer),
+    )
+
+
+@bp.post("/customers/<customer_id>/contacts/<contact_id>/disable")
+@staff_required("customers")
+def contact_disable(customer_id, contact_id):
+    """Disable the contact; they are signed out at their next request."""
+    return _toggle(customer_id, contact_id, disabled=True)
+
+
+@bp.post("/customers/<customer_id>/contacts/<contact_id>/enable")
+@staff_required("customers")
+def contact_enable(customer_id, contact_id):
+    """Enable a disabled contact again."""
+    return _toggle(customer_id, contact_id, disabled=False)
+
+
+def _toggle(customer_id, contact_id, *, disabled: bool):
+    customer = customer_or_404(customer_id)
+    contact = contact_or_404(customer, contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: contacts.set_contact_disabled(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            customer=customer,
+            contact=contact,
+            disabled=disabled,
+        ),
+        f"{contact.name} is " + ("disabled." if disabled else "enabled."),
+        _detail(customer),
+    )
+
+
+@bp.post("/customers/<customer_id>/contacts/<contact_id>/remove")
+@staff_required("customers")
+def contact_remove(customer_id, contact_id):
+    """Delete the contact."""
+    customer = customer_or_404(customer_id)
+    contact = contact_or_404(customer, contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: contacts.remove_contact(
+            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
+        ),
+        f"{contact.name} is removed.",
+        _detail(customer),
+    )
+
+
+@bp.post("/customers/<customer_id>/contacts/<contact_id>/view-as")
+@staff_required("customers_view")
+def contact_view_as(customer_id, contact_id):
+    """Open the portal as this contact sees it: read-only, bannered, in the activity log."""
+    customer = customer_or_404(customer_id)
+    contact = contact_or_404(customer, contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    if not has_feature(g.tenant, "wholesale_portal"):
+        abort(403)
+    contacts.record_view_as(
+        db.session, g.tenant, actor=current_user, customer=customer, contact=contact
+    )
+    db.session.commit()
+    session[VIEW_AS_KEY] = {
+        "tenant_id": str(g.tenant.id),
+        "contact_id": str(contact.id),
+        "customer_id": str(customer.id),
+    }
+    return redirect(url_for("portal.home"))

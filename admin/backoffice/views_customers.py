@@ -1,0 +1,261 @@
+"""Customer accounts in the back office: list, create, edit, portal, suspension, locations."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from admin.backoffice import bp
+from admin.backoffice.access import staff_required
+from admin.backoffice.forms_customers import (
+    ContactForm,
+    CustomerForm,
+    LocationForm,
+    SuspendCustomerForm,
+    TemporaryPasswordForm,
+)
+from admin.forms import ConfirmForm, SearchForm
+from config.extensions import db
+from config.formatting import minor_to_decimal
+from config.forms import attach_error
+from tenants.customers import locations as locs
+from tenants.customers import services as customers
+from tenants.customers.activity import list_activity
+from tenants.customers.contacts import contact_state, list_contacts
+from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
+from tenants.customers.permissions import GRANTABLE, granted
+from tenants.errors import DomainError, NotFound
+from tenants.plans import has_feature
+
+
+def customer_or_404(customer_id):
+    """The bakery's customer with this id, or a 404."""
+    try:
+        return customers.get_customer(db.session, customer_id)
+    except NotFound:
+        abort(404)
+
+
+def location_or_404(customer, location_id):
+    """One of the customer's locations, or a 404."""
+    try:
+        return locs.get_location(db.session, customer, location_id)
+    except NotFound:
+        abort(404)
+
+
+def apply_change(action, success_message: str, target: str):
+    """Run one change, commit it, and report the outcome on `target`."""
+    try:
+        action()
+        db.session.commit()
+        flash(success_message)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(target)
+
+
+def save_form(form, action, target: str, template: str, **context):
+    """Validate `form`, run `action`, commit, redirect; or re-render with errors next to fields."""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            action()
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            return redirect(target)
+    elif form.errors:
+        status = 422
+    return render_template(template, form=form, **context), status
+
+
+@bp.get("/customers")
+@staff_required("customers_view")
+def customer_list():
+    """Every customer with its counts, in a constant number of queries."""
+    search = SearchForm(request.args)
+    rows = customers.customer_overview(db.session, search=search.q.data or "")
+    return render_template(
+        "backoffice/customers/list.html",
+        rows=rows,
+        search=search,
+        portal_available=has_feature(g.tenant, "wholesale_portal"),
+    )
+
+
+@bp.route("/customers/new", methods=["GET", "POST"])
+@staff_required("customers")
+def customer_new():
+    """Add a customer."""
+    form = CustomerForm()
+    created = {}
+
+    def create():
+        created["customer"] = customers.create_customer(
+            db.session, g.tenant, actor=current_user, **form.values(g.tenant.currency)
+        )
+
+    response = save_form(form, create, "", "backoffice/customers/form.html", customer=None)
+    if "customer" in created and response.status_code == 302:
+        flash(f"{created['customer'].business_name} is added.")
+        return redirect(url_for("backoffice.customer_detail", customer_id=created["customer"].id))
+    return response
+
+
+@bp.get("/customers/<customer_id>")
+@staff_required("customers_view")
+def customer_detail(customer_id):
+    """A customer's details, portal access, locations, contacts and activity."""
+    customer = customer_or_404(customer_id)
+    contacts = list_contacts(db.session, customer)
+    locations = locs.list_locations(db.session, customer)
+    return render_template(
+        "backoffice/customers/detail.html",
+        customer=customer,
+        contacts=[(c, contact_state(c), granted(c)) for c in contacts],
+        locations=locations,
+        location_names={loc.id: loc.name for loc in locations},
+        activity=list_activity(db.session, customer),
+        portal_available=has_feature(g.tenant, "wholesale_portal"),
+        payment_terms=PAYMENT_TERMS,
+        weekdays=WEEKDAYS,
+        access_levels=ACCESS_LEVELS,
+        grantable=GRANTABLE,
+        minimum=minor_to_decimal(customer.minimum_order_minor, g.tenant.currency),
+        suspend_form=SuspendCustomerForm(),
+        password_form=TemporaryPasswordForm(),
+    )
+
+
+@bp.route("/customers/<customer_id>/edit", methods=["GET", "POST"])
+@staff_required("customers")
+def customer_edit(customer_id):
+    """Change a customer's details and ordering settings."""
+    customer = customer_or_404(customer_id)
+    form = CustomerForm(obj=customer)
+    if request.method == "GET":
+        form.minimum_order.data = minor_to_decimal(customer.minimum_order_minor, g.tenant.currency)
+        form.delivery_weekdays.data = [str(d) for d in customer.delivery_weekdays or []]
+    target = url_for("backoffice.customer_detail", customer_id=customer.id)
+    return save_form(
+        form,
+        lambda: customers.update_customer(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            customer=customer,
+            **form.values(g.tenant.currency),
+        ),
+        target,
+        "backoffice/customers/form.html",
+        customer=customer,
+    )
+
+
+@bp.post("/customers/<customer_id>/portal")
+@staff_required("customers")
+def customer_portal(customer_id):
+    """Switch the wholesale portal on or off for the customer."""
+    customer = customer_or_404(customer_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    enable = request.form.get("enabled") == "1"
+    return apply_change(
+        lambda: customers.set_portal_enabled(
+            db.session, g.tenant, actor=current_user, customer=customer, enabled=enable
+        ),
+        "The wholesale portal is " + ("on" if enable else "off") + f" for {customer.display_name}.",
+        url_for("backoffice.customer_detail", customer_id=customer.id),
+    )
+
+
+@bp.post("/customers/<customer_id>/suspend")
+@staff_required("customers")
+def customer_suspend(customer_id):
+    """Suspend the account with a reason its contacts will see."""
+    customer = customer_or_404(customer_id)
+    form = SuspendCustomerForm()
+    target = url_for("backoffice.customer_detail", customer_id=customer.id)
+    if not form.validate_on_submit():
+        flash("Say why the account is suspended; its contacts will see this.", "error")
+        return redirect(target)
+    return apply_change(
+        lambda: customers.suspend_customer(
+            db.session, g.tenant, actor=current_user, customer=customer, reason=form.reason.data
+        ),
+        f"{customer.display_name} is suspended.",
+        target,
+    )
+
+
+@bp.post("/customers/<customer_id>/reactivate")
+@staff_required("customers")
+def customer_reactivate(customer_id):
+    """Lift a suspension."""
+    customer = customer_or_404(customer_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: customers.reactivate_customer(
+            db.session, g.tenant, actor=current_user, customer=customer
+        ),
+        f"{customer.display_name} is active again.",
+        url_for("backoffice.customer_detail", customer_id=customer.id),
+    )
+
+
+@bp.route("/customers/<customer_id>/locations/new", methods=["GET", "POST"])
+@bp.route("/customers/<customer_id>/locations/<location_id>", methods=["GET", "POST"])
+@staff_required("customers")
+def location_form(customer_id, location_id=None):
+    """Add or change a delivery location."""
+    customer = customer_or_404(customer_id)
+    location = location_or_404(customer, location_id) if location_id else None
+    form = LocationForm(obj=location)
+    return save_form(
+        form,
+        lambda: locs.save_location(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            customer=customer,
+            location=location,
+            name=form.name.data,
+            address=form.address.data or "",
+            delivery_instructions=form.delivery_instructions.data or "",
+        ),
+        url_for("backoffice.customer_detail", customer_id=customer.id),
+        "backoffice/customers/location_form.html",
+        customer=customer,
+        location=location,
+    )
+
+
+@bp.post("/customers/<customer_id>/locations/<location_id>/remove")
+@staff_required("customers")
+def location_remove(customer_id, location_id):
+    """Remove a delivery location."""
+    customer = customer_or_404(customer_id)
+    location = location_or_404(customer, location_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: locs.remove_location(
+            db.session, g.tenant, actor=current_user, customer=customer, location=location
+        ),
+        f"{location.name} is removed.",
+        url_for("backoffice.customer_detail", customer_id=customer.id),
+    )
+
+
+def contact_form_for(customer, contact=None) -> ContactForm:
+    """The contact form with this customer's locations to choose from."""
+    form = ContactForm(obj=contact)
+    form.set_locations(locs.list_locations(db.session, customer))
+    if contact is not None and request.method == "GET":
+        form.location_id.data = str(contact.location_id) if contact.location_id else ""
+        form.grants.data = sorted(granted(contact) & set(GRANTABLE))
+    return form
+
+
+from admin.backoffice import views_contacts  # noqa: E402,F401

@@ -1,0 +1,246 @@
+"""The signed-in portal: home, own settings, company details, locations, the account's users."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from admin.forms import ConfirmForm
+from config.extensions import db
+from config.formatting import format_money
+from config.forms import attach_error
+from portal import bp
+from portal.access import buyer_required, may
+from portal.forms import ChangePasswordForm, CompanyForm, PortalLocationForm, ProfileForm, UserForm
+from tenants.customers import contacts, locations, portal_auth
+from tenants.customers import services as customers
+from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
+from tenants.customers.permissions import GRANTABLE, OWNER_ONLY, effective_permissions, granted
+from tenants.errors import DomainError, NotFound
+
+
+def _save(form, action, target: str, template: str, **context):
+    status = 200
+    if form.validate_on_submit():
+        try:
+            action()
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            flash("Saved.")
+            return redirect(target)
+    elif form.errors:
+        status = 422
+    return render_template(template, form=form, **context), status
+
+
+@bp.get("/")
+@buyer_required()
+def home():
+    """The account at a glance: company, ordering settings, own rights, visible locations."""
+    customer = g.customer
+    return render_template(
+        "portal/home.html",
+        locations=locations.list_locations(db.session, customer, viewer=g.contact),
+        perms=effective_permissions(g.contact, customer),
+        labels={**GRANTABLE, **OWNER_ONLY},
+        access_levels=ACCESS_LEVELS,
+        payment_terms=PAYMENT_TERMS,
+        weekdays=WEEKDAYS,
+        minimum=format_money(customer.minimum_order_minor, g.tenant),
+    )
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@buyer_required()
+def account():
+    """The contact's own name and phone (and a password form)."""
+    form = ProfileForm(obj=g.contact)
+    return _save(
+        form,
+        lambda: portal_auth.update_own_profile(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data or "",
+            phone=form.phone.data or "",
+        ),
+        url_for("portal.account"),
+        "portal/account.html",
+        password_form=ChangePasswordForm(),
+    )
+
+
+@bp.route("/account/company", methods=["GET", "POST"])
+@buyer_required("edit_account")
+def company():
+    """Company details, for contacts with the right to edit the account."""
+    form = CompanyForm(obj=g.customer)
+    return _save(
+        form,
+        lambda: customers.update_company_details(
+            db.session,
+            g.tenant,
+            actor=g.contact,
+            customer=g.customer,
+            trading_name=form.trading_name.data or "",
+            tax_number=form.tax_number.data or "",
+            billing_email=form.billing_email.data or "",
+            phone=form.phone.data or "",
+        ),
+        url_for("portal.home"),
+        "portal/company.html",
+    )
+
+
+def _location_or_404(location_id):
+    try:
+        return locations.get_location(db.session, g.customer, location_id, viewer=g.contact)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/account/locations/new", methods=["GET", "POST"])
+@bp.route("/account/locations/<location_id>", methods=["GET", "POST"])
+@buyer_required()
+def location(location_id=None):
+    """A delivery location: readable if visible to the contact, editable with the right."""
+    found = _location_or_404(location_id) if location_id else None
+    editable = may("edit_account")
+    if (found is None or request.method == "POST") and not editable:
+        abort(403)
+    form = PortalLocationForm(obj=found)
+    return _save(
+        form,
+        lambda: locations.save_location(
+            db.session,
+            g.tenant,
+            actor=g.contact,
+            customer=g.customer,
+            location=found,
+            name=form.name.data,
+            address=form.address.data or "",
+            delivery_instructions=form.delivery_instructions.data or "",
+        ),
+        url_for("portal.home"),
+        "portal/location.html",
+        location=found,
+        editable=editable,
+    )
+
+
+@bp.route("/account/users", methods=["GET", "POST"])
+@buyer_required("manage_users")
+def users():
+    """The owner's list of the account's users, with the form to invite a colleague."""
+    form = _user_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            added = contacts.save_contact(
+                db.session, g.tenant, actor=g.contact, customer=g.customer, **form.values()
+            )
+            contacts.invite_contact(
+                db.session, g.tenant, actor=g.contact, customer=g.customer, contact=added
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            flash(f"Invitation sent to {form.email.data}.")
+            return redirect(url_for("portal.users"))
+    elif form.errors:
+        status = 422
+    people = contacts.list_contacts(db.session, g.customer)
+    return render_template(
+        "portal/users.html",
+        form=form,
+        grantable=GRANTABLE,
+        access_levels=ACCESS_LEVELS,
+        people=[(p, contacts.contact_state(p), granted(p)) for p in people],
+    ), status
+
+
+def _user_form(contact=None) -> UserForm:
+    form = UserForm(obj=contact)
+    form.set_locations(locations.list_locations(db.session, g.customer))
+    if contact is not None and request.method == "GET":
+        form.location_id.data = str(contact.location_id) if contact.location_id else ""
+        form.grants.data = sorted(granted(contact) & set(GRANTABLE))
+    return form
+
+
+def _colleague_or_404(contact_id):
+    try:
+        return contacts.get_contact(db.session, g.customer, contact_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/account/users/<contact_id>", methods=["GET", "POST"])
+@buyer_required("manage_users")
+def user(contact_id):
+    """An owner changes a colleague's access level and permissions."""
+    colleague = _colleague_or_404(contact_id)
+    form = _user_form(colleague)
+    return _save(
+        form,
+        lambda: contacts.save_contact(
+            db.session,
+            g.tenant,
+            actor=g.contact,
+            customer=g.customer,
+            contact=colleague,
+            is_owner=colleague.is_owner,
+            is_billing=colleague.is_billing,
+            **form.values(),
+        ),
+        url_for("portal.users"),
+        "portal/user.html",
+        colleague=colleague,
+    )
+
+
+def _user_action(contact_id, service, message: str, **kwargs):
+    colleague = _colleague_or_404(contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    try:
+        service(
+            db.session, g.tenant, actor=g.contact, customer=g.customer, contact=colleague, **kwargs
+        )
+        db.session.commit()
+        flash(message.format(name=colleague.name, email=colleague.email))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("portal.users"))
+
+
+@bp.post("/account/users/<contact_id>/resend")
+@buyer_required("manage_users")
+def user_resend(contact_id):
+    """Send a colleague a new invitation; the old link stops working."""
+    return _user_action(
+        contact_id,
+        contacts.invite_contact,
+        "A new invitation went to {email}; the old link no longer works.",
+    )
+
+
+@bp.post("/account/users/<contact_id>/revoke")
+@buyer_required("manage_users")
+def user_revoke(contact_id):
+    """Make a colleague's pending invitation stop working."""
+    return _user_action(
+        contact_id, contacts.revoke_invitation, "The invitation of {name} no longer works."
+    )
+
+
+@bp.post("/account/users/<contact_id>/remove")
+@buyer_required("manage_users")
+def user_remove(contact_id):
+    """Remove a colleague from the account."""
+    return _user_action(contact_id, contacts.remove_contact, "{name} is removed.")

@@ -1,0 +1,387 @@
+"""Contacts of a customer: who they are, what they may do, and their portal access.
+
+Staff (permission `customers`) manage every contact; an account owner manages the other users
+of their own account from the portal, but never grants more than they hold and never makes or
+changes an owner. Invitations are single-use 7-day links; a resend revokes the previous link at
+once, and a revoked invitation cannot be accepted even if its email is still in flight.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from config.clock import utcnow
+from tenants.customers import permissions
+from tenants.customers.access import authorize, authorize_staff
+from tenants.customers.activity import log_activity
+from tenants.customers.locations import get_location
+from tenants.customers.models import ACCESS_LEVELS, Contact, Customer
+from tenants.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.outbox import queue_email
+from tenants.passwords import check_password_strength, hash_password
+from tenants.plans import require_feature
+from tenants.tokens import revoke_tokens
+
+INVITE_TTL = timedelta(days=7)
+INVITE_PURPOSE = "contact_invite"
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare lower-cased and trimmed."""
+    return (email or "").strip().lower()
+
+
+def list_contacts(session, customer: Customer) -> list[Contact]:
+    """The customer's contacts: owners first, then by name."""
+    return list(
+        session.scalars(
+            select(Contact)
+            .where(Contact.customer_id == customer.id)
+            .order_by(Contact.is_owner.desc(), Contact.first_name, Contact.last_name)
+        )
+    )
+
+
+def get_contact(session, customer: Customer, contact_id) -> Contact:
+    """One of `customer`'s contacts; NotFound for any other id (another bakery's too)."""
+    try:
+        contact_uuid = uuid.UUID(str(contact_id))
+    except ValueError as exc:
+        raise NotFound("No such contact.") from exc
+    contact = session.scalar(
+        select(Contact).where(Contact.id == contact_uuid, Contact.customer_id == customer.id)
+    )
+    if contact is None:
+        raise NotFound("No such contact.")
+    return contact
+
+
+@dataclass(frozen=True)
+class ContactState:
+    """What staff and owners see about a contact's access."""
+
+    code: str  # not_invited | invited | invitation_expired | active | disabled
+    label: str
+    sent_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+def contact_state(contact: Contact, *, now: datetime | None = None) -> ContactState:
+    """The contact's portal access state, including an invitation that lapsed."""
+    now = now or utcnow()
+    if contact.status == "invited":
+        if contact.invite_expires_at is not None and contact.invite_expires_at <= now:
+            return ContactState(
+                "invitation_expired",
+                "Invitation expired",
+                contact.invited_at,
+                contact.invite_expires_at,
+            )
+        return ContactState("invited", "Invited", contact.invited_at, contact.invite_expires_at)
+    labels = {"not_invited": "Not invited", "active": "Active", "disabled": "Disabled"}
+    return ContactState(contact.status, labels.get(contact.status, contact.status))
+
+
+def save_contact(
+    session,
+    tenant,
+    *,
+    actor,
+    customer: Customer,
+    contact: Contact | None = None,
+    first_name: str,
+    last_name: str = "",
+    email: str,
+    phone: str = "",
+    is_owner: bool = False,
+    is_billing: bool = False,
+    access_level: str = "individual",
+    location_id=None,
+    grants: set[str] | None = None,
+    now=None,
+) -> Contact:
+    """Add a contact (contact=None) or change one. `grants` are keys of permissions.GRANTABLE."""
+    authorize(actor, customer, contact_permission="manage_users")
+    grants = set(grants if grants is not None else _default_grants(is_billing))
+    if contact is not None and contact.customer_id != customer.id:
+        raise NotFound("No such contact.")
+    if isinstance(actor, Contact):
+        _check_owner_may_set(actor, customer, contact, is_owner=is_owner, grants=grants)
+    first_name, last_name, phone = first_name.strip(), last_name.strip(), phone.strip()
+    if not first_name:
+        raise ValidationFailed("Enter a first name.", field="first_name")
+    email = normalise_email(email)
+    if "@" not in email or " " in email or len(email) > 254:
+        raise ValidationFailed("Enter a valid email address.", field="email")
+    clash = select(Contact.id).where(Contact.email == email)
+    if contact is not None:
+        clash = clash.where(Contact.id != contact.id)
+    if session.scalar(clash):
+        raise ValidationFailed("Another contact at this bakery uses this email.", field="email")
+    if access_level not in ACCESS_LEVELS:
+        raise ValidationFailed("Choose an access level.", field="access_level")
+    location = None
+    if location_id:
+        try:
+            location = get_location(session, customer, location_id)
+        except NotFound as exc:
+            raise ValidationFailed(
+                "Choose one of this customer's locations.", field="location_id"
+            ) from exc
+    if access_level == "location" and location is None and not is_owner:
+        raise ValidationFailed("Location access needs an assigned location.", field="location_id")
+    unknown = grants - set(permissions.GRANTABLE)
+    if unknown:
+        raise ValueError(f"unknown grants {sorted(unknown)}")
+
+    created = contact is None
+    if created:
+        contact = Contact(tenant_id=tenant.id, customer_id=customer.id, status="not_invited")
+        session.add(contact)
+    before = _snapshot(contact) if not created else {}
+    contact.first_name, contact.last_name, contact.phone = first_name, last_name, phone
+    if contact.email != email and contact.status == "invited":
+        _kill_invitation(session, contact, now=now)  # the old address must not keep a live link
+        contact.status = "not_invited"
+    contact.email = email
+    contact.is_owner, contact.is_billing = bool(is_owner), bool(is_billing)
+    contact.access_level = "organization" if is_owner else access_level
+    contact.location_id = location.id if location else None
+    for name in permissions.GRANTABLE:
+        setattr(contact, f"can_{name}", bool(is_owner) or name in grants)
+    session.flush()
+    after = _snapshot(contact)
+    if created:
+        log_activity(
+            session,
+            customer,
+            actor=actor,
+            action="contact.added",
+            summary=f"Added contact {contact.name} ({email})",
+            details={"contact_id": str(contact.id), "settings": after},
+            now=now,
+        )
+    else:
+        changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+        if changes:
+            log_activity(
+                session,
+                customer,
+                actor=actor,
+                action="contact.updated",
+                summary=f"Changed contact {contact.name}: " + ", ".join(changes),
+                details={"contact_id": str(contact.id), "changes": changes},
+                now=now,
+            )
+    return contact
+
+
+def invite_contact(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
+    """Email a registration link (7 days, single use). Resending revokes the previous link."""
+    authorize(actor, customer, contact_permission="manage_users")
+    _check_may_manage(actor, contact)
+    _require_portal(tenant, customer)
+    if contact.customer_id != customer.id:
+        raise NotFound("No such contact.")
+    if contact.status == "active":
+        raise ValidationFailed(f"{contact.name} already has portal access.")
+    if contact.status == "disabled":
+        raise ValidationFailed(f"{contact.name} is disabled; enable them first.")
+    now = now or utcnow()
+    resend = contact.status == "invited"
+    _kill_invitation(session, contact, now=now)
+    contact.status, contact.invited_at = "invited", now
+    contact.invite_expires_at = now + INVITE_TTL
+    inviter = actor.name if actor is not None else tenant.name
+    queue_email(
+        session,
+        tenant,
+        to_email=contact.email,
+        to_name=contact.name,
+        template="contact_invite",
+        context={"name": contact.first_name, "inviter": inviter, "customer": customer.display_name},
+        token_link={
+            "purpose": INVITE_PURPOSE,
+            "subject_id": str(contact.id),
+            "ttl_seconds": int(INVITE_TTL.total_seconds()),
+            "path": f"/wholesale/{tenant.slug}/invitation/{{token}}",
+        },
+        now=now,
+    )
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="contact.invitation_resent" if resend else "contact.invited",
+        summary=("Resent the invitation to " if resend else "Invited ")
+        + f"{contact.name} ({contact.email})",
+        details={"contact_id": str(contact.id)},
+        now=now,
+    )
+    session.flush()
+    return contact
+
+
+def revoke_invitation(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
+    """Make a pending invitation's link stop working."""
+    authorize(actor, customer, contact_permission="manage_users")
+    _check_may_manage(actor, contact)
+    if contact.status != "invited":
+        raise ValidationFailed(f"{contact.name} has no pending invitation.")
+    _kill_invitation(session, contact, now=now)
+    contact.status, contact.invited_at, contact.invite_expires_at = "not_invited", None, None
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="contact.invitation_revoked",
+        summary=f"Revoked the invitation of {contact.name}",
+        details={"contact_id": str(contact.id)},
+        now=now,
+    )
+    session.flush()
+    return contact
+
+
+def set_temporary_password(
+    session, tenant, *, actor, customer: Customer, contact: Contact, password: str, now=None
+):
+    """Staff give a contact a password they must change at their first sign-in (seed 000)."""
+    authorize_staff(actor)
+    _require_portal(tenant, customer)
+    if contact.status == "disabled":
+        raise ValidationFailed(f"{contact.name} is disabled; enable them first.")
+    check_password_strength(password)
+    now = now or utcnow()
+    _kill_invitation(session, contact, now=now)
+    contact.password_hash = hash_password(password)
+    contact.must_change_password = True
+    contact.status = "active"
+    contact.invited_at = contact.invite_expires_at = None
+    contact.activated_at = contact.activated_at or now
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="contact.temporary_password",
+        summary=f"Set a temporary password for {contact.name}",
+        details={"contact_id": str(contact.id)},
+        now=now,
+    )
+    session.flush()
+    return contact
+
+
+def set_contact_disabled(
+    session, tenant, *, actor, customer: Customer, contact: Contact, disabled: bool, now=None
+):
+    """Disable a contact (signed out at their next request) or enable them again."""
+    authorize(actor, customer, contact_permission="manage_users")
+    _check_may_manage(actor, contact)
+    if disabled:
+        _kill_invitation(session, contact, now=now)
+        contact.status = "disabled"
+    elif contact.status == "disabled":
+        contact.status = "active" if contact.password_hash else "not_invited"
+    else:
+        return contact
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="contact.disabled" if disabled else "contact.enabled",
+        summary=("Disabled " if disabled else "Enabled ") + contact.name,
+        details={"contact_id": str(contact.id)},
+        now=now,
+    )
+    session.flush()
+    return contact
+
+
+def remove_contact(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
+    """Delete a contact and any live link of theirs."""
+    authorize(actor, customer, contact_permission="manage_users")
+    _check_may_manage(actor, contact)
+    _kill_invitation(session, contact, now=now)
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="contact.removed",
+        summary=f"Removed contact {contact.name} ({contact.email})",
+        details={"contact_id": str(contact.id)},
+        now=now,
+    )
+    session.delete(contact)
+    session.flush()
+
+
+def record_view_as(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
+    """Audit a staff member opening the portal as `contact` (read-only)."""
+    authorize_staff(actor, "customers_view")
+    if contact.customer_id != customer.id:
+        raise NotFound("No such contact.")
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="portal.viewed_as",
+        summary=f"Viewed the portal as {contact.name} (read-only)",
+        details={"contact_id": str(contact.id)},
+        now=now,
+    )
+    session.flush()
+
+
+def _default_grants(is_billing: bool) -> set[str]:
+    defaults = permissions.DEFAULTS["billing" if is_billing else "buyer"]
+    return {name for name, on in defaults.items() if on}
+
+
+def _check_owner_may_set(actor: Contact, customer, contact, *, is_owner, grants) -> None:
+    """An owner in the portal grants at most what they hold, and never ownership."""
+    if contact is not None:
+        _check_may_manage(actor, contact)
+    if is_owner and (contact is None or not contact.is_owner):
+        raise PermissionDenied("Only the bakery can make someone an account owner.")
+    beyond = grants - permissions.effective_permissions(actor, customer)
+    if beyond:
+        raise PermissionDenied("You can't give permissions you don't have yourself.")
+
+
+def _check_may_manage(actor, contact: Contact) -> None:
+    """Owners manage other, non-owner users; staff and the system manage everyone."""
+    if not isinstance(actor, Contact):
+        return
+    if contact.id == actor.id:
+        raise PermissionDenied("Use your account settings to change your own details.")
+    if contact.is_owner:
+        raise PermissionDenied("Ask the bakery to change another account owner.")
+
+
+def _require_portal(tenant, customer: Customer) -> None:
+    require_feature(tenant, "wholesale_portal")
+    if not customer.portal_enabled:
+        raise ValidationFailed("Switch on the wholesale portal for this customer first.")
+
+
+def _kill_invitation(session, contact: Contact, *, now=None) -> None:
+    if contact.id is not None:
+        revoke_tokens(session, purpose=INVITE_PURPOSE, subject_id=contact.id, now=now)
+
+
+def _snapshot(contact: Contact) -> dict:
+    return {
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "owner": contact.is_owner,
+        "billing": contact.is_billing,
+        "access_level": contact.access_level,
+        "location_id": str(contact.location_id) if contact.location_id else None,
+        "permissions": sorted(n for n in permissions.GRANTABLE if getattr(contact, f"can_{n}")),
+    }

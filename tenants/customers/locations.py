@@ -1,0 +1,115 @@
+"""Delivery locations of a customer, for staff and for contacts with the right.
+
+Reads take an optional `viewer` contact: a location-level contact sees only their own location,
+and any other location's id answers NotFound, exactly as another bakery's would.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select, update
+
+from tenants.customers.access import authorize
+from tenants.customers.activity import log_activity
+from tenants.customers.models import Contact, Customer, DeliveryLocation
+from tenants.customers.permissions import visible_location_filter
+from tenants.errors import NotFound, ValidationFailed
+
+
+def _visible(stmt, customer: Customer, viewer: Contact | None):
+    stmt = stmt.where(DeliveryLocation.customer_id == customer.id)
+    if viewer is not None:
+        scope = visible_location_filter(viewer)
+        stmt = stmt.where(*scope.criteria(DeliveryLocation, location_column=DeliveryLocation.id))
+    return stmt
+
+
+def list_locations(session, customer: Customer, *, viewer: Contact | None = None):
+    """The customer's locations (those `viewer` may see), by name."""
+    stmt = _visible(select(DeliveryLocation), customer, viewer).order_by(DeliveryLocation.name)
+    return list(session.scalars(stmt))
+
+
+def get_location(session, customer: Customer, location_id, *, viewer: Contact | None = None):
+    """One of the customer's locations that `viewer` may see; NotFound otherwise."""
+    try:
+        location_uuid = uuid.UUID(str(location_id))
+    except ValueError as exc:
+        raise NotFound("No such location.") from exc
+    stmt = _visible(select(DeliveryLocation), customer, viewer)
+    location = session.scalar(stmt.where(DeliveryLocation.id == location_uuid))
+    if location is None:
+        raise NotFound("No such location.")
+    return location
+
+
+def save_location(
+    session,
+    tenant,
+    *,
+    actor,
+    customer: Customer,
+    location=None,
+    name: str,
+    address: str = "",
+    delivery_instructions: str = "",
+    now=None,
+):
+    """Add a location (location=None) or change one; staff or a contact with edit_account."""
+    authorize(actor, customer, contact_permission="edit_account")
+    if location is not None and location.customer_id != customer.id:
+        raise NotFound("No such location.")
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("Name the location.", field="name")
+    clash = select(DeliveryLocation.id).where(
+        DeliveryLocation.customer_id == customer.id,
+        func.lower(DeliveryLocation.name) == name.lower(),
+    )
+    if location is not None:
+        clash = clash.where(DeliveryLocation.id != location.id)
+    if session.scalar(clash):
+        raise ValidationFailed("This customer already has a location with that name.", field="name")
+    created = location is None
+    if created:
+        location = DeliveryLocation(tenant_id=tenant.id, customer_id=customer.id, name=name)
+        session.add(location)
+    location.name = name
+    location.address = address.strip()
+    location.delivery_instructions = delivery_instructions.strip()
+    session.flush()
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="location.added" if created else "location.updated",
+        summary=("Added" if created else "Changed") + f" delivery location {name}",
+        details={"location_id": str(location.id)},
+        now=now,
+    )
+    return location
+
+
+def remove_location(session, tenant, *, actor, customer: Customer, location, now=None) -> None:
+    """Remove a location; contacts assigned to it keep their account but lose the assignment."""
+    authorize(actor, customer, contact_permission="edit_account")
+    if location.customer_id != customer.id:
+        raise NotFound("No such location.")
+    session.execute(
+        update(Contact)
+        .where(Contact.customer_id == customer.id, Contact.location_id == location.id)
+        .values(location_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="location.removed",
+        summary=f"Removed delivery location {location.name}",
+        details={"location_id": str(location.id)},
+        now=now,
+    )
+    session.delete(location)
+    session.flush()

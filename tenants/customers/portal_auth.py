@@ -1,0 +1,247 @@
+"""How buyers get into the portal: password, invitation, reset link, magic link; own settings.
+
+A contact is an identity of one bakery only: every look-up runs on a session bound to the
+request's bakery, so the same email at another bakery is a different person. Answers never say
+whether an email has an account.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from config.clock import utcnow
+from tenants.customers.activity import log_activity
+from tenants.customers.contacts import INVITE_PURPOSE, normalise_email
+from tenants.customers.models import Contact
+from tenants.errors import ValidationFailed
+from tenants.outbox import queue_email
+from tenants.passwords import check_password_strength, hash_password, verify_password
+from tenants.tokens import consume_token, peek_token, revoke_tokens
+
+RESET_TTL = timedelta(hours=2)
+MAGIC_TTL = timedelta(minutes=20)
+RESET_PURPOSE = "contact_reset"
+MAGIC_PURPOSE = "contact_magic"
+# Compared against when no contact matches, so a miss costs as much time as a wrong password.
+_DUMMY_HASH = hash_password("not-a-real-password-at-all")
+
+
+def contact_by_email(session, email: str) -> Contact | None:
+    """The bound bakery's contact with this email, or None."""
+    return session.scalar(select(Contact).where(Contact.email == normalise_email(email)))
+
+
+def can_sign_in(contact: Contact | None) -> bool:
+    """Active contact of an account whose portal is on (a suspended account may still read)."""
+    return contact is not None and contact.is_active and contact.customer.portal_enabled
+
+
+def load_buyer(session, contact_id: str) -> Contact | None:
+    """The signed-in contact for a session cookie, or None once access was taken away."""
+    try:
+        contact_uuid = uuid.UUID(contact_id)
+    except ValueError:
+        return None
+    contact = session.scalar(select(Contact).where(Contact.id == contact_uuid))
+    return contact if can_sign_in(contact) else None
+
+
+def authenticate_contact(session, tenant, *, email: str, password: str, now=None):
+    """The contact with these credentials who may sign in at this bakery, or None."""
+    contact = contact_by_email(session, email)
+    if contact is None or not contact.password_hash:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(contact.password_hash, password) or not can_sign_in(contact):
+        return None
+    contact.last_sign_in_at = now or utcnow()
+    return contact
+
+
+def invitation_for(session, token: str, *, now=None) -> Contact | None:
+    """The invited contact a live invitation token belongs to (does not use the token)."""
+    row = peek_token(session, token, purpose=INVITE_PURPOSE, now=now)
+    if row is None:
+        return None
+    contact = session.get(Contact, (row.tenant_id, row.subject_id))
+    return contact if contact is not None and contact.status == "invited" else None
+
+
+def accept_invitation(session, tenant, *, token: str, password: str, now=None) -> Contact:
+    """Use an invitation: set the password, activate, and count the email as verified."""
+    check_password_strength(password)
+    now = now or utcnow()
+    subject = consume_token(session, token, purpose=INVITE_PURPOSE, now=now)
+    contact = session.get(Contact, (tenant.id, subject)) if subject else None
+    if contact is None or contact.status != "invited" or not contact.customer.portal_enabled:
+        raise ValidationFailed("This invitation link has expired or was already used.")
+    contact.password_hash = hash_password(password)
+    contact.status, contact.must_change_password = "active", False
+    contact.activated_at = contact.email_verified_at = contact.last_sign_in_at = now
+    contact.invite_expires_at = None
+    log_activity(
+        session,
+        contact.customer,
+        actor=contact,
+        action="contact.joined",
+        summary=f"{contact.name} accepted the invitation",
+        details={"contact_id": str(contact.id)},
+        now=now,
+    )
+    session.flush()
+    return contact
+
+
+def request_password_reset(session, tenant, *, email: str, now=None) -> None:
+    """Email a reset link if the address may sign in here; silent otherwise."""
+    _send_link(
+        session,
+        tenant,
+        email,
+        template="contact_password_reset",
+        purpose=RESET_PURPOSE,
+        ttl=RESET_TTL,
+        path="reset",
+        now=now,
+    )
+
+
+def reset_for(session, token: str, *, now=None) -> bool:
+    """Whether a reset link is still live (for the GET page; does not use it)."""
+    return peek_token(session, token, purpose=RESET_PURPOSE, now=now) is not None
+
+
+def reset_password(session, tenant, *, token: str, password: str, now=None) -> Contact:
+    """Use a reset link to set a new password."""
+    check_password_strength(password)
+    subject = consume_token(session, token, purpose=RESET_PURPOSE, now=now)
+    contact = session.get(Contact, (tenant.id, subject)) if subject else None
+    if not can_sign_in(contact):
+        raise ValidationFailed("This reset link has expired or was already used.")
+    contact.password_hash = hash_password(password)
+    contact.must_change_password = False
+    session.flush()
+    return contact
+
+
+def request_magic_link(session, tenant, *, email: str, now=None) -> None:
+    """Email a short-lived sign-in link if the address may sign in here; silent otherwise."""
+    _send_link(
+        session,
+        tenant,
+        email,
+        template="contact_magic_link",
+        purpose=MAGIC_PURPOSE,
+        ttl=MAGIC_TTL,
+        path="magic",
+        now=now,
+    )
+
+
+def magic_link_for(session, token: str, *, now=None) -> Contact | None:
+    """The contact a live magic link belongs to, for the GET 'Continue' page (not used up)."""
+    row = peek_token(session, token, purpose=MAGIC_PURPOSE, now=now)
+    contact = session.get(Contact, (row.tenant_id, row.subject_id)) if row else None
+    return contact if can_sign_in(contact) else None
+
+
+def consume_magic_link(session, tenant, *, token: str, now=None) -> Contact | None:
+    """Use a magic link once (atomically): the contact to sign in, or None."""
+    now = now or utcnow()
+    subject = consume_token(session, token, purpose=MAGIC_PURPOSE, now=now)
+    contact = session.get(Contact, (tenant.id, subject)) if subject else None
+    if not can_sign_in(contact):
+        return None
+    contact.last_sign_in_at = now
+    contact.email_verified_at = contact.email_verified_at or now
+    session.flush()
+    return contact
+
+
+def change_own_password(
+    session,
+    tenant,
+    *,
+    contact: Contact,
+    new_password: str,
+    current_password: str | None = None,
+    now=None,
+) -> Contact:
+    """A contact changes their password; `current_password` is required unless a temporary
+    password is being replaced right after signing in with it."""
+    if not contact.must_change_password and not verify_password(
+        contact.password_hash, current_password or ""
+    ):
+        raise ValidationFailed("Your current password is not right.", field="current_password")
+    check_password_strength(new_password, field="new_password")
+    if verify_password(contact.password_hash, new_password):
+        raise ValidationFailed(
+            "Choose a password different from the current one.", field="new_password"
+        )
+    contact.password_hash = hash_password(new_password)
+    contact.must_change_password = False
+    revoke_tokens(session, purpose=RESET_PURPOSE, subject_id=contact.id, now=now)
+    session.flush()
+    return contact
+
+
+def update_own_profile(
+    session, tenant, *, contact: Contact, first_name: str, last_name: str, phone: str, now=None
+) -> Contact:
+    """A contact edits their own name and phone (their email and rights are set for them)."""
+    first_name = first_name.strip()
+    if not first_name:
+        raise ValidationFailed("Enter your first name.", field="first_name")
+    before = (contact.first_name, contact.last_name, contact.phone)
+    contact.first_name, contact.last_name, contact.phone = (
+        first_name,
+        last_name.strip(),
+        phone.strip(),
+    )
+    if before != (contact.first_name, contact.last_name, contact.phone):
+        log_activity(
+            session,
+            contact.customer,
+            actor=contact,
+            action="contact.profile_updated",
+            summary=f"{contact.name} updated their name or phone",
+            details={"contact_id": str(contact.id)},
+            now=now,
+        )
+    session.flush()
+    return contact
+
+
+def _send_link(session, tenant, email, *, template, purpose, ttl, path, now) -> None:
+    contact = contact_by_email(session, email)
+    if not can_sign_in(contact):
+        return
+    queue_email(
+        session,
+        tenant,
+        to_email=contact.email,
+        to_name=contact.name,
+        template=template,
+        context={"name": contact.first_name},
+        token_link=_token_link(tenant, contact, purpose=purpose, ttl=ttl, path=path),
+        now=now,
+    )
+
+
+def magic_token_link(tenant, contact: Contact, *, ttl: timedelta = MAGIC_TTL) -> dict:
+    """The `token_link=` for any portal email that should sign its reader in with one tap
+    (weekly reminders, order confirmations): the send job issues the token, the link opens
+    the "Continue" page. Pass a longer `ttl` for emails people open days later."""
+    return _token_link(tenant, contact, purpose=MAGIC_PURPOSE, ttl=ttl, path="magic")
+
+
+def _token_link(tenant, contact: Contact, *, purpose: str, ttl: timedelta, path: str) -> dict:
+    return {
+        "purpose": purpose,
+        "subject_id": str(contact.id),
+        "ttl_seconds": int(ttl.total_seconds()),
+        "path": f"/wholesale/{tenant.slug}/{path}/{{token}}",
+    }

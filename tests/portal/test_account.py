@@ -1,0 +1,241 @@
+"""Inside the portal: own settings, company details, locations, and the owner's user management."""
+
+from sqlalchemy import select
+
+from tenants.customers.models import Contact, Customer, CustomerActivity
+from tests.support.factories import (
+    add_contact,
+    link_in,
+    make_buyer,
+    make_customer,
+    sign_in_buyer,
+    tenant_session,
+)
+
+OWNER = "owner@cafe.example"
+
+
+def _setup(app, two_bakeries):
+    north, south = two_bakeries
+    mine = make_buyer(app, north, email=OWNER)
+    theirs = make_buyer(app, south, email=OWNER)
+    return north, south, mine, theirs
+
+
+def _contact(app, bakery, contact_id):
+    with tenant_session(app, bakery.id) as session:
+        contact = session.get(Contact, (bakery.id, contact_id))
+        if contact is not None:
+            session.expunge(contact)
+        return contact
+
+
+def test_every_contact_edits_their_own_name_phone_and_password(app, client, two_bakeries):
+    north, _, mine, theirs = _setup(app, two_bakeries)
+    buyer = add_contact(app, north, mine["id"], email="b@cafe.example", grants=())
+    sign_in_buyer(client, north, "b@cafe.example")
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/account",
+            data={"first_name": "Bea", "last_name": "Bun", "phone": "0123"},
+        ).status_code
+        == 302
+    )
+    wrong = client.post(
+        f"/wholesale/{north.slug}/change-password",
+        data={"current_password": "nope", "new_password": "fresh-baguette-1"},
+    )
+    assert wrong.status_code == 422
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/change-password",
+            data={"current_password": "correct-horse-battery", "new_password": "fresh-baguette-1"},
+        ).status_code
+        == 302
+    )
+    assert _contact(app, north, buyer).name == "Bea Bun"
+    sign_in_buyer(app.test_client(), north, "b@cafe.example", "fresh-baguette-1")
+    assert _contact(app, theirs and two_bakeries[1], theirs["contact_id"]).first_name == "Alex"
+
+
+def test_only_owners_edit_company_details_and_it_is_logged(app, client, two_bakeries):
+    north, south, mine, theirs = _setup(app, two_bakeries)
+    add_contact(
+        app,
+        north,
+        mine["id"],
+        email="b@cafe.example",
+        grants=("view_orders", "create_orders", "edit_orders", "view_invoices", "pay_invoices"),
+    )
+    other = app.test_client()
+    sign_in_buyer(other, north, "b@cafe.example")
+    assert other.get(f"/wholesale/{north.slug}/account/company").status_code == 403
+    assert (
+        other.post(
+            f"/wholesale/{north.slug}/account/company", data={"tax_number": "NO"}
+        ).status_code
+        == 403
+    )
+    sign_in_buyer(client, north, OWNER)
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/account/company",
+            data={"tax_number": "DE999", "billing_email": "ap@cafe.example"},
+        ).status_code
+        == 302
+    )
+    with tenant_session(app, north.id) as session:
+        assert session.get(Customer, (north.id, mine["id"])).tax_number == "DE999"
+        entry = session.scalar(
+            select(CustomerActivity).where(CustomerActivity.action == "customer.updated")
+        )
+        assert entry.actor_kind == "contact" and entry.actor_id == mine["contact_id"]
+    with tenant_session(app, south.id) as session:
+        assert session.get(Customer, (south.id, theirs["id"])).tax_number == ""
+
+
+def test_a_location_level_contact_gets_404_for_another_locations_page(app, client, two_bakeries):
+    north, _, mine, theirs = _setup(app, two_bakeries)
+    main, harbour = mine["locations"]["Main Street"], mine["locations"]["Harbour"]
+    add_contact(
+        app, north, mine["id"], email="loc@cafe.example", access_level="location", location_id=main
+    )
+    sign_in_buyer(client, north, "loc@cafe.example")
+    home = client.get(f"/wholesale/{north.slug}/")
+    assert b"Main Street" in home.data and b"Harbour" not in home.data
+    assert client.get(f"/wholesale/{north.slug}/account/locations/{main}").status_code == 200
+    assert client.get(f"/wholesale/{north.slug}/account/locations/{harbour}").status_code == 404
+    foreign = theirs["locations"]["Main Street"]
+    assert client.get(f"/wholesale/{north.slug}/account/locations/{foreign}").status_code == 404
+    # they may read their location but not change it
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/account/locations/{main}", data={"name": "Mine now"}
+        ).status_code
+        == 403
+    )
+
+
+def test_an_owner_adds_and_edits_delivery_locations(app, client, two_bakeries):
+    north, _, mine, _ = _setup(app, two_bakeries)
+    sign_in_buyer(client, north, OWNER)
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/account/locations/new",
+            data={"name": "Station Kiosk", "address": "Platform 1"},
+        ).status_code
+        == 302
+    )
+    harbour = mine["locations"]["Harbour"]
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/account/locations/{harbour}",
+            data={"name": "Harbour", "delivery_instructions": "Back door"},
+        ).status_code
+        == 302
+    )
+    home = client.get(f"/wholesale/{north.slug}/")
+    assert b"Station Kiosk" in home.data
+
+
+def test_an_owner_invites_a_colleague_who_accepts(app, client, two_bakeries, mailbox):
+    north, _, mine, _ = _setup(app, two_bakeries)
+    sign_in_buyer(client, north, OWNER)
+    invited = client.post(
+        f"/wholesale/{north.slug}/account/users",
+        data={
+            "first_name": "Cleo",
+            "email": "cleo@cafe.example",
+            "access_level": "location",
+            "location_id": str(mine["locations"]["Harbour"]),
+            "grants": ["view_orders"],
+        },
+    )
+    assert invited.status_code == 302
+    path = link_in(mailbox.messages[-1], "/invitation/")
+    colleague = app.test_client()
+    assert colleague.post(path, data={"password": "cleo-bakes-rye"}).status_code == 302
+    home = colleague.get(f"/wholesale/{north.slug}/")
+    assert b"Harbour" in home.data and b"Main Street" not in home.data
+    assert colleague.get(f"/wholesale/{north.slug}/account/users").status_code == 403
+    with tenant_session(app, north.id) as session:
+        actions = list(session.scalars(select(CustomerActivity.action)))
+    assert {"contact.added", "contact.invited", "contact.joined"} <= set(actions)
+
+
+def test_an_owner_resends_revokes_and_removes_colleagues(app, client, two_bakeries, mailbox):
+    north, south, mine, theirs = _setup(app, two_bakeries)
+    pending = add_contact(
+        app, north, mine["id"], email="p@cafe.example", status="not_invited", password=None
+    )
+    sign_in_buyer(client, north, OWNER)
+    base = f"/wholesale/{north.slug}/account/users/{pending}"
+    assert client.post(base + "/resend").status_code == 302
+    first = link_in(mailbox.messages[-1], "/invitation/")
+    client.post(base + "/resend")
+    assert app.test_client().get(first).status_code == 410
+    client.post(base + "/revoke")
+    assert _contact(app, north, pending).status == "not_invited"
+    client.post(base + "/remove")
+    assert _contact(app, north, pending) is None
+    # another customer's contact (same bakery) and another bakery's are not found
+    stranger_customer = make_customer(app, north, "Other Café")
+    stranger = add_contact(app, north, stranger_customer["id"], email="s@other.example")
+    assert (
+        client.post(f"/wholesale/{north.slug}/account/users/{stranger}/remove").status_code == 404
+    )
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/account/users/{theirs['contact_id']}/remove"
+        ).status_code
+        == 404
+    )
+    assert _contact(app, north, stranger) is not None
+
+
+def test_an_owner_cannot_change_themselves_or_promote_anyone(app, client, two_bakeries):
+    north, _, mine, _ = _setup(app, two_bakeries)
+    colleague = add_contact(app, north, mine["id"], email="c@cafe.example")
+    sign_in_buyer(client, north, OWNER)
+    me = client.post(f"/wholesale/{north.slug}/account/users/{mine['contact_id']}/remove")
+    assert me.status_code == 302
+    assert _contact(app, north, mine["contact_id"]) is not None
+    edit = client.post(
+        f"/wholesale/{north.slug}/account/users/{colleague}",
+        data={
+            "first_name": "C",
+            "email": "c@cafe.example",
+            "access_level": "organization",
+            "grants": ["view_orders", "pay_invoices"],
+            "is_owner": "y",
+        },
+    )
+    assert edit.status_code == 302
+    changed = _contact(app, north, colleague)
+    assert changed.is_owner is False and changed.can_pay_invoices is True
+
+
+def test_a_contact_without_manage_rights_cannot_post_user_changes(app, client, two_bakeries):
+    north, _, mine, _ = _setup(app, two_bakeries)
+    add_contact(
+        app,
+        north,
+        mine["id"],
+        email="c@cafe.example",
+        grants=("view_orders", "create_orders", "edit_orders", "view_invoices", "pay_invoices"),
+    )
+    sign_in_buyer(client, north, "c@cafe.example")
+    answer = client.post(f"/wholesale/{north.slug}/account/users/{mine['contact_id']}/remove")
+    assert answer.status_code == 403
+    assert (
+        client.post(
+            f"/wholesale/{north.slug}/account/users",
+            data={
+                "first_name": "X",
+                "email": "x@cafe.example",
+                "access_level": "organization",
+            },
+        ).status_code
+        == 403
+    )
+    assert _contact(app, north, mine["contact_id"]) is not None

@@ -1,0 +1,34 @@
+"""The demo's Café Aurora: an active owner who can sign in, an invited location buyer."""
+
+from sqlalchemy import select
+
+from config.demo import DEMO_PASSWORD, seed_demo
+from tenants.customers.models import Contact
+from tenants.models import Tenant
+from tests.support.factories import tenant_session
+
+
+def test_the_demo_gives_rosemary_rye_a_cafe_with_an_owner_and_an_invited_buyer(app, mailbox):
+    seed_demo(app)
+    seed_demo(app)  # safe to run again
+    client = app.test_client()
+    response = client.post(
+        "/wholesale/rosemary-rye/login",
+        data={"email": "owner@cafe-aurora.example", "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    home = client.get("/wholesale/rosemary-rye/")
+    assert b"Old Town" in home.data and b"Riverside" in home.data
+    # the starter bakery has no portal, and the owner is unknown there
+    assert client.get("/wholesale/little-crumb/").status_code == 403
+    with app.app_context():
+        from config.extensions import db
+
+        tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == "rosemary-rye"))
+    with tenant_session(app, tenant_id) as session:
+        states = dict(session.execute(select(Contact.email, Contact.status)).all())
+    assert states == {
+        "owner@cafe-aurora.example": "active",
+        "riverside@cafe-aurora.example": "invited",
+    }
+    assert [m["To"] for m in mailbox.messages] == ["Ravi Rivers <riverside@cafe-aurora.example>"]
