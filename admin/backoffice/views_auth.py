@@ -13,10 +13,10 @@ from tenants.errors import ValidationFailed
 from tenants.staff import services as staff
 
 
-def _keys(email: str) -> tuple[str, str]:
+def _keys(email: str, realm: str = "staff") -> tuple[str, str]:
     return (
-        throttle.account_key("staff", str(g.tenant.id), email),
-        throttle.address_key("staff", client_address(request)),
+        throttle.account_key(realm, str(g.tenant.id), email),
+        throttle.address_key(realm, client_address(request)),
     )
 
 
@@ -64,7 +64,8 @@ def logout():
 def forgot():
     form = EmailForm()
     if form.validate_on_submit():
-        account, address = _keys(form.email.data)
+        # Reset requests have their own counters: asking for links must not lock the sign-in.
+        account, address = _keys(form.email.data, realm="staff-reset")
         if throttle.is_throttled(db.session, account=account, address=address):
             abort(429)
         # Count requests like failures so the form can't be used to flood someone's inbox.

@@ -102,3 +102,17 @@ def test_a_disabled_staff_member_is_signed_out_at_the_next_request(client, app, 
     sign_in_staff(owner, north)
     assert owner.post(f"/admin/{north.slug}/staff/{staff_id}/disable").status_code == 302
     assert client.get(f"/admin/{north.slug}/").status_code == 302
+
+
+def test_asking_for_reset_links_never_locks_the_sign_in(client, two_bakeries):
+    north, _ = two_bakeries
+    with freeze_time("2026-11-23 10:00:00"):
+        for _ in range(6):
+            client.post(f"/admin/{north.slug}/forgot", data={"email": north.owner_email})
+        assert (
+            client.post(
+                f"/admin/{north.slug}/forgot", data={"email": north.owner_email}
+            ).status_code
+            == 429
+        )
+        assert _login(client, north, north.owner_email, PASSWORD).status_code == 302
