@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.support import catalog
 from tests.support.factories import add_staff, sign_in_staff
 
 # Arguments that are not object ids of a bakery.
@@ -21,6 +22,14 @@ ID_FACTORIES: dict[str, Callable] = {
     "staff_id": lambda app, bakery: add_staff(
         app, bakery, email=f"{uuid.uuid4().hex[:8]}@example.com", role="sales"
     ),
+    "product_id": lambda app, bakery: catalog.add_product(
+        app, bakery, sku=f"P-{uuid.uuid4().hex[:8]}"
+    ),
+    "category_id": lambda app, bakery: catalog.add_category(app, bakery, f"C {uuid.uuid4()}"),
+    "price_list_id": lambda app, bakery: catalog.add_price_list(app, bakery, f"L {uuid.uuid4()}"),
+    "assortment_id": lambda app, bakery: catalog.add_assortment(app, bakery, f"A {uuid.uuid4()}"),
+    "customer_id": lambda app, bakery: catalog.add_customer(app, bakery, f"C {uuid.uuid4()}"),
+    "run_id": lambda app, bakery: catalog.add_import_run(app, bakery),
 }
 
 SCOPED_PREFIXES = ("/admin/<slug>/", "/wholesale/<slug>/")

@@ -40,4 +40,12 @@ def _load_staff(rest: str):
 
 register_realm("staff", _load_staff)
 
-from admin.backoffice import views_auth, views_home, views_settings, views_staff  # noqa: E402,F401
+from admin.backoffice import (  # noqa: E402,F401
+    views_auth,
+    views_catalog,
+    views_catalog_io,
+    views_catalog_pricing,
+    views_home,
+    views_settings,
+    views_staff,
+)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+import uuid
+
+from sqlalchemy import Boolean, ForeignKeyConstraint, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.extensions import db
 from tenants.base import TenantOwned
@@ -13,7 +15,16 @@ class Customer(TenantOwned, db.Model):
     """A wholesale business that buys from the bakery."""
 
     __tablename__ = "customers"
-    __table_args__ = (UniqueConstraint("tenant_id", "business_name"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "business_name"),
+        # Pricing (tenants.catalog): the customer's price list and assortment, if any.
+        ForeignKeyConstraint(
+            ["tenant_id", "price_list_id"], ["price_lists.tenant_id", "price_lists.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "assortment_id"], ["assortments.tenant_id", "assortments.id"]
+        ),
+    )
 
     business_name: Mapped[str] = mapped_column(String(200), nullable=False)
     trading_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
@@ -23,6 +34,25 @@ class Customer(TenantOwned, db.Model):
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="active")
     portal_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    # Pricing (tenants.catalog.assortments.assign_pricing sets them): none = the bakery's default list and
+    # the full active catalog.
+    price_list_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    assortment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    price_list = relationship(
+        "PriceList",
+        primaryjoin="and_(Customer.tenant_id == PriceList.tenant_id, "
+        "Customer.price_list_id == PriceList.id)",
+        foreign_keys="[Customer.tenant_id, Customer.price_list_id]",
+        viewonly=True,
+    )
+    assortment = relationship(
+        "Assortment",
+        primaryjoin="and_(Customer.tenant_id == Assortment.tenant_id, "
+        "Customer.assortment_id == Assortment.id)",
+        foreign_keys="[Customer.tenant_id, Customer.assortment_id]",
+        viewonly=True,
+    )
 
     @property
     def display_name(self) -> str:
