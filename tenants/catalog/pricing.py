@@ -105,14 +105,26 @@ def percent_off(base_minor: int, percent: Decimal) -> int:
 
 
 def quote(
-    product: ProductSnapshot, price_list: ListSnapshot | None, quantity: int, on: date
+    product: ProductSnapshot,
+    price_list: ListSnapshot | None,
+    quantity: int,
+    on: date,
+    fallback: ListSnapshot | None = None,
 ) -> Quote:
-    """Price `quantity` of `product` on `price_list` (None = base price) on day `on`."""
+    """Price `quantity` of `product` on `price_list` on day `on`.
+
+    A product the list does not price (or a list outside its dates) is priced on `fallback`
+    (the bakery's default list), and failing that at its base price.
+    """
     if quantity < 1:
         raise ValueError("quantity must be at least 1")
     tiers = ()
-    if price_list is not None and price_list.valid_on(on):
-        tiers = price_list.tiers.get(product.id, ())
+    for candidate in (price_list, fallback):
+        if candidate is not None and candidate.valid_on(on):
+            tiers = candidate.tiers.get(product.id, ())
+            if tiers:
+                price_list = candidate
+                break
     if not tiers:
         unit = product.base_price_minor
         return Quote(

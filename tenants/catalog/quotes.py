@@ -1,8 +1,9 @@
 """Load what the pricing engine needs for a customer, in a constant number of queries.
 
 `price_cart` prices many lines at once: one query for the catalog settings, one for the
-candidate price lists, one for the products, one for their tiers on the chosen list, and one
-for the assortment when the customer has one, however many lines or products there are.
+candidate price lists (the customer's own, then the bakery default as fallback), one for the
+products, one for their tiers on those lists, and one for the assortment when the customer has
+one, however many lines or products there are.
 Nothing is cached, so a price change shows on the next request.
 """
 
@@ -43,25 +44,22 @@ def catalog_settings(session) -> CatalogSettings | None:
     return session.scalar(select(CatalogSettings))
 
 
-def applicable_list(session, customer, on: date) -> PriceList | None:
-    """The list that prices `customer` on `on`: its own while valid, else the bakery default."""
+def applicable_lists(session, customer, on: date) -> list[PriceList]:
+    """The lists that price `customer` on `on`, in order: its own, then the bakery default
+    (each only while valid). One query, plus one for the settings."""
     settings = catalog_settings(session)
     default_id = settings.default_price_list_id if settings else None
-    return _choose_list(session, customer, default_id, on)
+    return _choose_lists(session, customer, default_id, on)
 
 
-def _choose_list(session, customer, default_id, on: date) -> PriceList | None:
-    candidates = [i for i in (customer.price_list_id, default_id) if i is not None]
+def _choose_lists(session, customer, default_id, on: date) -> list[PriceList]:
+    candidates = list(dict.fromkeys(i for i in (customer.price_list_id, default_id) if i))
     if not candidates:
-        return None
+        return []
     lists = {
         pl.id: pl for pl in session.scalars(select(PriceList).where(PriceList.id.in_(candidates)))
     }
-    for list_id in candidates:
-        chosen = lists.get(list_id)
-        if chosen is not None and _valid(chosen, on):
-            return chosen
-    return None
+    return [lists[i] for i in candidates if i in lists and _valid(lists[i], on)]
 
 
 def _valid(price_list: PriceList, on: date) -> bool:
@@ -73,9 +71,19 @@ def _valid(price_list: PriceList, on: date) -> bool:
 def load_snapshot(
     session, price_list: PriceList, product_ids: Iterable[uuid.UUID] | None = None
 ) -> ListSnapshot:
-    """The list's tiers (entry + breaks) per product, in one query (optionally for some ids)."""
+    """One list's tiers (entry + breaks) per product, in one query (optionally for some ids)."""
+    return load_snapshots(session, [price_list], product_ids)[0]
+
+
+def load_snapshots(
+    session, price_lists: list[PriceList], product_ids: Iterable[uuid.UUID] | None = None
+) -> list[ListSnapshot]:
+    """Several lists' tiers in one query, in the order given."""
+    if not price_lists:
+        return []
     stmt = (
         select(
+            PriceListEntry.price_list_id,
             PriceListEntry.product_id,
             PriceListEntry.unit_price_minor,
             PriceListEntry.discount_percent,
@@ -88,23 +96,32 @@ def load_snapshot(
             (VolumeBreak.tenant_id == PriceListEntry.tenant_id)
             & (VolumeBreak.entry_id == PriceListEntry.id),
         )
-        .where(PriceListEntry.price_list_id == price_list.id)
+        .where(PriceListEntry.price_list_id.in_([pl.id for pl in price_lists]))
     )
     if product_ids is not None:
         stmt = stmt.where(PriceListEntry.product_id.in_(list(product_ids)))
-    tiers: dict[uuid.UUID, list[Tier]] = defaultdict(list)
-    for pid, e_price, e_pct, b_qty, b_price, b_pct in session.execute(stmt):
-        if not tiers[pid]:
-            tiers[pid].append(Tier(1, e_price, e_pct))
+    tiers: dict[uuid.UUID, dict[uuid.UUID, list[Tier]]] = defaultdict(lambda: defaultdict(list))
+    for list_id, pid, e_price, e_pct, b_qty, b_price, b_pct in session.execute(stmt):
+        product_tiers = tiers[list_id][pid]
+        if not product_tiers:
+            product_tiers.append(Tier(1, e_price, e_pct))
         if b_qty is not None:
-            tiers[pid].append(Tier(b_qty, b_price, b_pct))
-    return ListSnapshot(
-        price_list.id,
-        price_list.name,
-        price_list.valid_from,
-        price_list.valid_until,
-        {pid: tuple(sorted(ts, key=lambda t: t.min_qty)) for pid, ts in tiers.items()},
-    )
+            product_tiers.append(Tier(b_qty, b_price, b_pct))
+    return [
+        ListSnapshot(
+            pl.id,
+            pl.name,
+            pl.valid_from,
+            pl.valid_until,
+            {pid: tuple(sorted(ts, key=lambda t: t.min_qty)) for pid, ts in tiers[pl.id].items()},
+        )
+        for pl in price_lists
+    ]
+
+
+def _pair(snapshots: list[ListSnapshot]) -> tuple[ListSnapshot | None, ListSnapshot | None]:
+    """(the customer's list or the default, the default as fallback when both apply)."""
+    return (snapshots[0] if snapshots else None, snapshots[1] if len(snapshots) > 1 else None)
 
 
 @dataclass(frozen=True)
@@ -138,7 +155,7 @@ def price_cart(
     """
     settings = catalog_settings(session)
     hide_unpriced = bool(settings and settings.hide_unpriced)
-    price_list = _choose_list(
+    lists = _choose_lists(
         session, customer, settings.default_price_list_id if settings else None, on
     )
     ids = {pid for pid, _ in lines}
@@ -149,7 +166,7 @@ def price_cart(
         )
     }
     allowed = _assortment_ids(session, customer)
-    snapshot = load_snapshot(session, price_list, ids) if price_list else None
+    first, fallback = _pair(load_snapshots(session, lists, ids))
     quotes = []
     for number, (pid, quantity) in enumerate(lines, start=1):
         product = products.get(pid)
@@ -158,7 +175,7 @@ def price_cart(
         if quantity < 1:
             raise ValidationFailed(f"Line {number}: order at least 1.", field="lines")
         result = quote(
-            ProductSnapshot(product.id, product.base_price_minor), snapshot, quantity, on
+            ProductSnapshot(product.id, product.base_price_minor), first, quantity, on, fallback
         )
         if hide_unpriced and not result.priced:
             raise ValidationFailed(
@@ -173,7 +190,7 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
     (or the minimum order quantity), in a constant number of queries."""
     settings = catalog_settings(session)
     hide_unpriced = bool(settings and settings.hide_unpriced)
-    price_list = _choose_list(
+    lists = _choose_lists(
         session, customer, settings.default_price_list_id if settings else None, on
     )
     stmt = (
@@ -194,14 +211,15 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
             )
         )
     rows = session.execute(stmt).all()
-    snapshot = load_snapshot(session, price_list) if price_list else None
+    first, fallback = _pair(load_snapshots(session, lists))
     result = []
     for product, category_name in rows:
         q = quote(
             ProductSnapshot(product.id, product.base_price_minor),
-            snapshot,
+            first,
             max(product.min_order_qty, 1),
             on,
+            fallback,
         )
         if hide_unpriced and not q.priced:
             continue

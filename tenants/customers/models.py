@@ -35,7 +35,7 @@ class Customer(TenantOwned, db.Model):
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="active")
     portal_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
-    # Pricing (tenants.catalog.assortments.assign_pricing sets them): none = the bakery's default list and
+    # Pricing (set by tenants.catalog.assortments.assign_pricing): none = the default list and
     # the full active catalog.
     price_list_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     assortment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

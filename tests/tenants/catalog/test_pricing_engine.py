@@ -101,3 +101,16 @@ def test_a_product_missing_from_the_list_is_base_priced_and_marked_unpriced():
     other = ProductSnapshot(uuid.uuid4(), 400)
     result = quote(other, snapshot(PRODUCT, Tier(1, 100), []), 3, DAY)
     assert (result.unit_price_minor, result.line_total_minor, result.priced) == (400, 1200, False)
+
+
+def test_the_fallback_list_prices_what_the_first_list_does_not():
+    other = ProductSnapshot(uuid.uuid4(), 400)
+    first = snapshot(PRODUCT, Tier(1, 100), [])
+    fallback = ListSnapshot(uuid.uuid4(), "Standard", None, None, {other.id: (Tier(1, 380),)})
+    assert quote(PRODUCT, first, 1, DAY, fallback).source == "Cafés"
+    result = quote(other, first, 2, DAY, fallback)
+    assert (result.source, result.unit_price_minor, result.price_list_id) == (
+        "Standard",
+        380,
+        fallback.id,
+    )

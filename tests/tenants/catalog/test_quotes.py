@@ -199,3 +199,29 @@ def test_a_price_list_never_reaches_a_customer_it_is_not_assigned_to(app, priced
     assert quote.price_list_id in allowed
     assert quote.price_list_id not in {data[south.slug]["cafes"], data[south.slug]["default"]}
     assert quote.line_total_minor == quantity * quote.unit_price_minor >= 0
+
+
+def test_a_product_missing_from_the_customers_list_falls_back_to_the_default_list(app, priced):
+    north, _, data = priced
+    bun = add_product(app, north, sku="BUN-01", name="Bun", price=100)
+    with tenant_session(app, north.id) as session:
+        from tenants.catalog.price_lists import get_price_list, set_entry
+        from tenants.catalog.products import get_product
+
+        set_entry(
+            session,
+            tenant_of(session, north),
+            actor=None,
+            price_list=get_price_list(session, data[north.slug]["default"]),
+            product=get_product(session, bun),
+            unit_price_minor=90,
+        )
+    bread = data[north.slug]["bread"]
+    quotes = _quotes(
+        app, north, data["north_cafe"], [(bread, 1), (bun, 2), (data[north.slug]["roll"], 1)]
+    )
+    assert [(q.source, q.unit_price_minor, q.priced) for q in quotes] == [
+        ("Cafés", 200, True),
+        ("Standard", 90, True),
+        ("base price", 80, False),
+    ]
