@@ -46,33 +46,78 @@ def seed_demo_catalog(session, tenant, slug: str) -> None:
         return
     rows = ROSEMARY_RYE if slug == "rosemary-rye" else LITTLE_CRUMB
     products = {}
-    for position, (category, sku, name, unit, pack, price, days, step) in enumerate(rows):
+    order = list(dict.fromkeys(row[0] for row in rows))
+    for category, sku, name, unit, pack, price, days, step in rows:
         cat = category_by_name(session, tenant, category, create=True)
-        cat.position = position // 4
+        cat.position = order.index(category)
         products[sku] = create_product(
-            session, tenant, actor=None, sku=sku, name=name, unit=unit, pack_size=pack,
-            base_price_minor=price, bake_days=days, qty_increment=step, min_order_qty=step,
-            category_id=cat.id, tax_rate=Decimal("0"), lead_time_days=1,
+            session,
+            tenant,
+            actor=None,
+            sku=sku,
+            name=name,
+            unit=unit,
+            pack_size=pack,
+            base_price_minor=price,
+            bake_days=days,
+            qty_increment=step,
+            min_order_qty=step,
+            category_id=cat.id,
+            tax_rate=Decimal("0"),
+            lead_time_days=1,
         )
     standard = save_price_list(session, tenant, actor=None, name="Standard wholesale")
     for product in products.values():
-        set_entry(session, tenant, actor=None, price_list=standard, product=product,
-                  discount_percent=Decimal("0"))
-    update_settings(session, tenant, actor=None, default_price_list=standard,
-                    hide_unpriced=False)
+        set_entry(
+            session,
+            tenant,
+            actor=None,
+            price_list=standard,
+            product=product,
+            discount_percent=Decimal("0"),
+        )
+    update_settings(session, tenant, actor=None, default_price_list=standard, hide_unpriced=False)
     if slug != "rosemary-rye":
         return
     cafes = save_price_list(session, tenant, actor=None, name="Cafés (negotiated)")
-    set_entry(session, tenant, actor=None, price_list=cafes, product=products["VIE-CRO"],
-              unit_price_minor=110, breaks=[BreakInput(24, 100), BreakInput(60, 92)])
-    set_entry(session, tenant, actor=None, price_list=cafes, product=products["VIE-PAC"],
-              unit_price_minor=125, breaks=[BreakInput(24, 115)])
-    set_entry(session, tenant, actor=None, price_list=cafes, product=products["BRD-SOUR"],
-              discount_percent=Decimal("10"),
-              breaks=[BreakInput(10, None, Decimal("15"))])
-    set_entry(session, tenant, actor=None, price_list=cafes, product=products["BRD-BAG"],
-              unit_price_minor=170, breaks=[BreakInput(20, 160), BreakInput(50, 150)])
+    set_entry(
+        session,
+        tenant,
+        actor=None,
+        price_list=cafes,
+        product=products["VIE-CRO"],
+        unit_price_minor=110,
+        breaks=[BreakInput(24, 100), BreakInput(60, 92)],
+    )
+    set_entry(
+        session,
+        tenant,
+        actor=None,
+        price_list=cafes,
+        product=products["VIE-PAC"],
+        unit_price_minor=125,
+        breaks=[BreakInput(24, 115)],
+    )
+    set_entry(
+        session,
+        tenant,
+        actor=None,
+        price_list=cafes,
+        product=products["BRD-SOUR"],
+        discount_percent=Decimal("10"),
+        breaks=[BreakInput(10, None, Decimal("15"))],
+    )
+    set_entry(
+        session,
+        tenant,
+        actor=None,
+        price_list=cafes,
+        product=products["BRD-BAG"],
+        unit_price_minor=170,
+        breaks=[BreakInput(20, 160), BreakInput(50, 150)],
+    )
     aurora = session.scalar(select(Customer).where(Customer.business_name == "Café Aurora"))
     if aurora is not None:
-        assign_pricing(session, tenant, actor=None, customer=aurora, price_list=cafes,
-                       assortment=None)
+        assign_pricing(
+            session, tenant, actor=None, customer=aurora, price_list=cafes, assortment=None
+        )

@@ -178,7 +178,9 @@ def search_products(
         conditions.append(Product.category_id == category_id)
     if status in ("active", "inactive"):
         conditions.append(Product.active.is_(status == "active"))
-    total = session.scalar(select(func.count()).select_from(Product).where(*conditions)) or 0
+    # count(Product.id), not count() FROM products: the tenant filter only reaches statements
+    # whose columns come from the entity (select_from alone escapes it on SQLite).
+    total = session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     stmt = (
