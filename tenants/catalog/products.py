@@ -294,3 +294,37 @@ def category_by_name(session, tenant, name: str, *, create: bool) -> Category | 
         session.add(found)
         session.flush()
     return found
+
+
+def unavailable_on(
+    session, products: list[Product], *, day: date, today: date
+) -> dict[uuid.UUID, str]:
+    """Why each of `products` cannot be delivered on `day` (ordered on `today`), if it can't.
+
+    Checks the active flag, the baking weekdays, the seasonal window, the lead time and the
+    sold-out marks (one query for all products).
+    """
+    sold_out = (
+        set(
+            session.scalars(
+                select(SoldOut.product_id).where(
+                    SoldOut.day == day, SoldOut.product_id.in_([p.id for p in products])
+                )
+            )
+        )
+        if products
+        else set()
+    )
+    reasons = {}
+    for product in products:
+        if not product.active:
+            reasons[product.id] = "no longer available"
+        elif product.id in sold_out:
+            reasons[product.id] = "sold out on that day"
+        elif not product.in_season(day):
+            reasons[product.id] = "out of season on that day"
+        elif not product.baked_on(day):
+            reasons[product.id] = "not baked on that weekday"
+        elif (day - today).days < product.lead_time_days:
+            reasons[product.id] = f"needs {product.lead_time_days} day(s) notice"
+    return reasons

@@ -83,3 +83,34 @@ def test_sold_out_marks_belong_to_one_product_and_one_date(app, two_bakeries):
     with tenant_session(app, south.id) as session:
         other = get_product(session, theirs)
         assert sold_out_days(session, other, from_day=date(2026, 6, 1)) == []
+
+
+def test_availability_follows_bake_days_season_lead_time_and_sold_out_marks(app, two_bakeries):
+    from tenants.catalog.products import unavailable_on
+
+    north, south = two_bakeries
+    weekdays = add_product(app, north, sku="WEEK", bake_days="1111100", lead_time_days=2)
+    summer = add_product(
+        app, north, sku="SUMMER", available_from=date(2026, 6, 1), available_until=date(2026, 8, 31)
+    )
+    add_product(app, south, sku="WEEK", bake_days="0000011")
+    with tenant_session(app, north.id) as session:
+        tenant = tenant_of(session, north)
+        week, sun = get_product(session, weekdays), get_product(session, summer)
+        mark_sold_out(
+            session, tenant, actor=None, product=sun, day=date(2026, 6, 10), sold_out=True
+        )
+        today = date(2026, 6, 1)  # a Monday
+        assert unavailable_on(session, [week, sun], day=date(2026, 6, 5), today=today) == {}
+        assert unavailable_on(session, [week, sun], day=date(2026, 6, 6), today=today) == {
+            week.id: "not baked on that weekday"
+        }
+        assert unavailable_on(session, [week, sun], day=date(2026, 6, 2), today=today) == {
+            week.id: "needs 2 day(s) notice"
+        }
+        assert unavailable_on(session, [sun], day=date(2026, 6, 10), today=today) == {
+            sun.id: "sold out on that day"
+        }
+        assert unavailable_on(session, [sun], day=date(2026, 9, 1), today=today) == {
+            sun.id: "out of season on that day"
+        }
