@@ -24,6 +24,7 @@ from tenants.catalog.money import check_percent, format_amount, parse_amount
 from tenants.catalog.price_lists import BreakInput
 from tenants.catalog.quotes import bakery_today, customer_catalog
 from tenants.errors import DomainError, ValidationFailed
+from tenants.plans import has_feature
 
 BREAK_LINE = re.compile(r"^\s*(\d+)\s*[:@x]?\s+([0-9.,]+)\s*(%?)\s*$")
 
@@ -348,5 +349,6 @@ def customer_pricing(customer_id):
         form=form,
         customer=customer,
         preview=preview,
+        can_export=has_feature(g.tenant, "catalog_export"),
         money=lambda m: format_amount(m, g.tenant.currency),
     ), status

@@ -227,3 +227,52 @@ def test_a_photo_must_be_a_real_image(client, two_bakeries, tmp_path):
         assert served.status_code == 200 and served.mimetype == "image/png"
     finally:
         app.config.pop("CATALOG_UPLOAD_DIR", None)
+
+
+def test_staff_choose_the_default_list_and_hide_unpriced_products(client, two_bakeries):
+    north, south = two_bakeries
+    app = client.application
+    bread, roll = add_product(app, north, sku="BAG"), add_product(app, north, sku="ROL")
+    standard = add_price_list(app, north, "Standard", entries=[(bread, 199, None, [])])
+    theirs = add_price_list(app, south, "Theirs")
+    customer = add_customer(app, north)
+    sign_in_staff(client, north)
+    foreign = client.post(
+        f"/admin/{north.slug}/catalog/settings",
+        data={"default_price_list_id": str(theirs), "hide_unpriced": "y"},
+    )
+    assert foreign.status_code == 400
+    saved = client.post(
+        f"/admin/{north.slug}/catalog/settings",
+        data={"default_price_list_id": str(standard), "hide_unpriced": "y"},
+    )
+    assert saved.status_code == 302
+    page = client.get(f"/admin/{north.slug}/customers/{customer}/pricing").get_data(as_text=True)
+    assert "1.99" in page and "BAG" in page and "ROL" not in page
+    assert roll
+
+
+def test_an_assortment_takes_only_this_bakerys_products(client, two_bakeries):
+    north, south = two_bakeries
+    app = client.application
+    mine, theirs = add_product(app, north, sku="BAG"), add_product(app, south, sku="BAG")
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/catalog/assortments"
+    refused = client.post(url, data={"name": "Cafés", "product_ids": [str(theirs)]})
+    assert refused.status_code == 422 and "Choose products from the list." in refused.get_data(
+        as_text=True
+    )
+    created = client.post(url, data={"name": "Cafés", "product_ids": [str(mine)]})
+    assert created.status_code == 302
+    listing = client.get(url).get_data(as_text=True)
+    assert "Cafés" in listing and "<td>1</td>" in listing
+
+
+def test_a_starter_bakery_sees_an_upgrade_prompt_instead_of_buyer_exports(client, app):
+    from tests.support.factories import make_bakery
+
+    starter = make_bakery(app, "starter-bakery", plan="starter")
+    customer = add_customer(app, starter)
+    sign_in_staff(client, starter)
+    page = client.get(f"/admin/{starter.slug}/customers/{customer}/pricing").get_data(as_text=True)
+    assert "with the Professional plan" in page and "catalog.pdf" not in page
