@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from marshmallow import ValidationError
@@ -31,13 +32,20 @@ from tenants.catalog.csv_schemas import (
 from tenants.catalog.errors import NotFound, ValidationFailed
 from tenants.catalog.models import ImportRun, PriceList, Product
 from tenants.catalog.money import parse_amount
-from tenants.catalog.price_lists import BreakInput, get_price_list, set_entry
+from tenants.catalog.price_lists import (
+    BreakInput,
+    get_price_list,
+    replace_entries,
+    validate_tiers,
+)
+from tenants.catalog.pricing import Tier
 from tenants.catalog.products import (
     PRODUCT_FIELDS,
     category_by_name,
     clean_product_fields,
     require_catalog,
 )
+from tenants.catalog.quotes import load_snapshot
 from tenants.errors import LimitReached
 from tenants.plans import check_limit
 
@@ -248,7 +256,13 @@ def _apply_products(session, tenant, valid, now):
 
 def _validate_prices(session, tenant, run, rows, errors, checkpoint):
     schema = PriceRowSchema()
-    products = {p.sku.lower(): p for p in session.scalars(select(Product))}
+    # Plain tuples, not ORM objects: progress commits would expire objects and reload each.
+    products = {
+        sku.lower(): _ProductKey(pid, sku, base)
+        for pid, sku, base in session.execute(
+            select(Product.id, Product.sku, Product.base_price_minor)
+        )
+    }
     groups: dict[str, dict] = {}
     for index, (number, raw) in enumerate(rows, start=1):
         _progress(run, index, checkpoint)
@@ -287,8 +301,6 @@ def _validate_prices(session, tenant, run, rows, errors, checkpoint):
             continue
         breaks = [BreakInput(q, p, d) for _, q, p, d in rows_ if q != 1]
         try:
-            from tenants.catalog.price_lists import validate_tiers
-
             validate_tiers(group["product"].base_price_minor, first[0][2], first[0][3], breaks)
         except ValidationFailed as exc:
             _error(errors, rows_[0][0], exc.field or "", f"{group['product'].sku}: {exc.message}")
@@ -297,33 +309,26 @@ def _validate_prices(session, tenant, run, rows, errors, checkpoint):
     return valid
 
 
-def _apply_prices(session, tenant, run, valid, now):
-    from tenants.catalog.pricing import Tier
-    from tenants.catalog.quotes import load_snapshot
+@dataclass(frozen=True)
+class _ProductKey:
+    id: uuid.UUID
+    sku: str
+    base_price_minor: int
 
+
+def _apply_prices(session, tenant, run, valid, now):
     price_list = get_price_list(session, run.options.get("price_list_id"))
     current = load_snapshot(session, price_list).tiers
-    changed = unchanged = 0
+    changed = []
     for product, price, pct, breaks in valid:
         wanted = (
             Tier(1, price, pct),
             *(Tier(b.min_qty, b.unit_price_minor, b.discount_percent) for b in breaks),
         )
-        if _same_tiers(current.get(product.id), wanted):
-            unchanged += 1
-            continue
-        set_entry(
-            session,
-            tenant,
-            actor=None,
-            price_list=price_list,
-            product=product,
-            unit_price_minor=price,
-            discount_percent=pct,
-            breaks=breaks,
-            now=now,
-        )
-        changed += 1
+        if not _same_tiers(current.get(product.id), wanted):
+            changed.append((product, price, pct, breaks))
+    replace_entries(session, tenant, actor=None, price_list=price_list, entries=changed, now=now)
+    changed, unchanged = len(changed), len(valid) - len(changed)
     return {"updated": changed, "unchanged": unchanged}
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from config.clock import utcnow
 from tenants.catalog.errors import NotFound, ValidationFailed
@@ -209,6 +209,64 @@ def set_entry(
     price_list.updated_at = now or utcnow()
     session.flush()
     return entry
+
+
+def replace_entries(
+    session, tenant, *, actor, price_list: PriceList, entries: list, now: datetime | None = None
+) -> int:
+    """Set many products' tiers on `price_list` at once (CSV import): a constant number of
+    statements instead of several per product. `entries` holds (product, unit price,
+    discount, breaks) with products of this bakery (objects with `id` and `base_price_minor`).
+    """
+    require_catalog(actor)
+    rows = []
+    for product, price, pct, breaks in entries:
+        tiers = validate_tiers(product.base_price_minor, price, pct, list(breaks))
+        rows.append((product.id, tiers))
+    if not rows:
+        return 0
+    ids = [pid for pid, _ in rows]
+    old = select(PriceListEntry.id).where(
+        PriceListEntry.price_list_id == price_list.id, PriceListEntry.product_id.in_(ids)
+    )
+    session.execute(delete(VolumeBreak).where(VolumeBreak.entry_id.in_(old)))
+    session.execute(
+        delete(PriceListEntry).where(
+            PriceListEntry.price_list_id == price_list.id, PriceListEntry.product_id.in_(ids)
+        )
+    )
+    new_entries, new_breaks = [], []
+    for pid, tiers in rows:
+        entry_id = uuid.uuid4()
+        new_entries.append(
+            {
+                "tenant_id": tenant.id,
+                "id": entry_id,
+                "price_list_id": price_list.id,
+                "product_id": pid,
+                "unit_price_minor": tiers[0].unit_price_minor,
+                "discount_percent": tiers[0].discount_percent,
+                "created_at": now or utcnow(),
+            }
+        )
+        new_breaks += [
+            {
+                "tenant_id": tenant.id,
+                "id": uuid.uuid4(),
+                "entry_id": entry_id,
+                "min_qty": t.min_qty,
+                "unit_price_minor": t.unit_price_minor,
+                "discount_percent": t.discount_percent,
+                "created_at": now or utcnow(),
+            }
+            for t in tiers[1:]
+        ]
+    session.execute(insert(PriceListEntry), new_entries)
+    if new_breaks:
+        session.execute(insert(VolumeBreak), new_breaks)
+    price_list.updated_at = now or utcnow()
+    session.flush()
+    return len(rows)
 
 
 def remove_entry(session, tenant, *, actor, price_list: PriceList, product: Product) -> None:
