@@ -276,3 +276,22 @@ def test_a_starter_bakery_sees_an_upgrade_prompt_instead_of_buyer_exports(client
     sign_in_staff(client, starter)
     page = client.get(f"/admin/{starter.slug}/customers/{customer}/pricing").get_data(as_text=True)
     assert "with the Professional plan" in page and "catalog.pdf" not in page
+
+
+def test_staff_edit_a_product_and_mark_it_sold_out_for_a_day(client, two_bakeries):
+    north, south = two_bakeries
+    app = client.application
+    product = add_product(app, north)
+    their_category = add_category(app, south, "Theirs")
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/catalog/products/{product}"
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="2.50"' in form
+    foreign = client.post(url, data={**PRODUCT, "category_id": str(their_category)})
+    assert foreign.status_code == 422  # not one of this bakery's categories
+    saved = client.post(url, data={**PRODUCT, "name": "Long baguette", "base_price": "2.75"})
+    assert saved.status_code == 302
+    marked = client.post(url + "/sold-out", data={"day": "2030-06-02", "sold_out": "y"})
+    assert marked.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Long baguette" in page and 'value="2.75"' in page and "2030-06-02" in page

@@ -225,3 +225,37 @@ def test_a_product_missing_from_the_customers_list_falls_back_to_the_default_lis
         ("Standard", 90, True),
         ("base price", 80, False),
     ]
+
+
+def test_a_price_change_shows_on_the_next_quote(app, priced):
+    north, _, data = priced
+    bread = data[north.slug]["bread"]
+    assert _quotes(app, north, data["north_cafe"], [(bread, 1)])[0].unit_price_minor == 200
+    with tenant_session(app, north.id) as session:
+        from tenants.catalog.price_lists import get_price_list, set_entry
+        from tenants.catalog.products import get_product
+
+        set_entry(
+            session,
+            tenant_of(session, north),
+            actor=None,
+            price_list=get_price_list(session, data[north.slug]["cafes"]),
+            product=get_product(session, bread),
+            unit_price_minor=195,
+        )
+    assert _quotes(app, north, data["north_cafe"], [(bread, 1)])[0].unit_price_minor == 195
+
+
+def test_deleting_a_customers_list_moves_it_to_the_default_list(app, priced):
+    north, _, data = priced
+    with tenant_session(app, north.id) as session:
+        from tenants.catalog.price_lists import delete_price_list, get_price_list
+
+        delete_price_list(
+            session,
+            tenant_of(session, north),
+            actor=None,
+            price_list=get_price_list(session, data[north.slug]["cafes"]),
+        )
+    quote = _quotes(app, north, data["north_cafe"], [(data[north.slug]["bread"], 1)])[0]
+    assert (quote.source, quote.unit_price_minor) == ("Standard", 238)
