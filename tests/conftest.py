@@ -24,8 +24,10 @@ def _require_postgres():
     try:
         psycopg.connect(databases.admin_dsn(), connect_timeout=3).close()
     except psycopg.OperationalError as exc:  # a missing database fails the run, never skips
-        pytest.exit(f"PostgreSQL is not reachable at {databases.PG_HOST}:{databases.PG_PORT}: "
-                    f"{exc}", returncode=3)
+        pytest.exit(
+            f"PostgreSQL is not reachable at {databases.PG_HOST}:{databases.PG_PORT}: {exc}",
+            returncode=3,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -64,8 +66,9 @@ def make_settings(database_url: str, smtp_port: int | None = None, **extra):
 def base_app(pg_database, smtp_server):
     from config.app import create_app
 
-    app = create_app(make_settings(databases.url(databases.APP_ROLE, pg_database),
-                                   smtp_server.port))
+    app = create_app(
+        make_settings(databases.url(databases.APP_ROLE, pg_database), smtp_server.port)
+    )
     app.config["WTF_CSRF_ENABLED"] = False
     return app
 

@@ -20,8 +20,14 @@ def staff_list():
     status = 200
     if form.validate_on_submit():
         try:
-            staff.invite_staff(db.session, g.tenant, actor=current_user, email=form.email.data,
-                               name=form.name.data, role=form.role.data)
+            staff.invite_staff(
+                db.session,
+                g.tenant,
+                actor=current_user,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+            )
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
@@ -32,8 +38,9 @@ def staff_list():
             return redirect(url_for("backoffice.staff_list"))
     elif form.errors:
         status = 422
-    return render_template("backoffice/staff.html", form=form, team=staff.list_staff(db.session),
-                           roles=ROLES), status
+    return render_template(
+        "backoffice/staff.html", form=form, team=staff.list_staff(db.session), roles=ROLES
+    ), status
 
 
 def _member_or_404(staff_id):
@@ -63,8 +70,9 @@ def staff_role(staff_id):
     if not form.validate_on_submit():
         abort(400)
     return _apply(
-        lambda: staff.change_role(db.session, g.tenant, actor=current_user, user=member,
-                                  role=form.role.data),
+        lambda: staff.change_role(
+            db.session, g.tenant, actor=current_user, user=member, role=form.role.data
+        ),
         lambda user: f"{user.name} is now {ROLES[user.role][0]}.",
     )
 
@@ -75,8 +83,9 @@ def staff_disable(staff_id):
     member = _member_or_404(staff_id)
     ConfirmForm().validate_on_submit() or abort(400)
     return _apply(
-        lambda: staff.set_disabled(db.session, g.tenant, actor=current_user, user=member,
-                                   disabled=True),
+        lambda: staff.set_disabled(
+            db.session, g.tenant, actor=current_user, user=member, disabled=True
+        ),
         lambda user: f"{user.name} is disabled.",
     )
 
@@ -87,8 +96,9 @@ def staff_enable(staff_id):
     member = _member_or_404(staff_id)
     ConfirmForm().validate_on_submit() or abort(400)
     return _apply(
-        lambda: staff.set_disabled(db.session, g.tenant, actor=current_user, user=member,
-                                   disabled=False),
+        lambda: staff.set_disabled(
+            db.session, g.tenant, actor=current_user, user=member, disabled=False
+        ),
         lambda user: f"{user.name} is enabled.",
     )
 

@@ -6,6 +6,7 @@ owns nothing and cannot bypass row-level security. The app under test connects a
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import psycopg
@@ -31,19 +32,20 @@ def ensure_roles() -> None:
         for role in (OWNER_ROLE, APP_ROLE):
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
             if not exists:
-                try:
+                # Another xdist worker may create it first.
+                with contextlib.suppress(psycopg.errors.DuplicateObject):
                     conn.execute(
                         sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(
                             sql.Identifier(role)
                         )
                     )
-                except psycopg.errors.DuplicateObject:
-                    pass  # another xdist worker created it first
 
 
 def recreate_database(dbname: str) -> None:
     with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
+        )
         conn.execute(
             sql.SQL("CREATE DATABASE {} OWNER {}").format(
                 sql.Identifier(dbname), sql.Identifier(OWNER_ROLE)
@@ -56,7 +58,9 @@ def recreate_database(dbname: str) -> None:
 
 def drop_database(dbname: str) -> None:
     with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
+        )
 
 
 def migrate(dbname: str) -> None:

@@ -46,8 +46,15 @@ def platform_session(app):
         db.session.commit()
 
 
-def make_bakery(app, slug: str, *, plan: str = "professional", status: str = "active",
-                name: str | None = None, owner_email: str = "owner@example.com") -> Bakery:
+def make_bakery(
+    app,
+    slug: str,
+    *,
+    plan: str = "professional",
+    status: str = "active",
+    name: str | None = None,
+    owner_email: str = "owner@example.com",
+) -> Bakery:
     """A bakery with an active owner. Owners of different test bakeries share an email on
     purpose: identities are per bakery."""
     from tenants.models import Plan
@@ -55,9 +62,15 @@ def make_bakery(app, slug: str, *, plan: str = "professional", status: str = "ac
 
     with app.app_context():
         tenant, owner = sign_up_bakery(
-            db.session, name=name or slug.replace("-", " ").title(), slug=slug,
-            owner_name="Owner " + slug, email=owner_email, password=PASSWORD,
-            timezone="Europe/London", currency="EUR", locale="en_GB",
+            db.session,
+            name=name or slug.replace("-", " ").title(),
+            slug=slug,
+            owner_name="Owner " + slug,
+            email=owner_email,
+            password=PASSWORD,
+            timezone="Europe/London",
+            currency="EUR",
+            locale="en_GB",
         )
         chosen = db.session.scalar(select(Plan).where(Plan.code == plan))
         tenant.plan_id, tenant.plan = chosen.id, chosen
@@ -72,8 +85,14 @@ def add_staff(app, bakery: Bakery, *, email: str, role: str, name: str = "Staff 
     from tenants.staff.models import StaffUser
 
     with tenant_session(app, bakery.id) as session:
-        user = StaffUser(tenant_id=bakery.id, email=email, name=name, role=role,
-                         status="active", password_hash=hash_password(PASSWORD))
+        user = StaffUser(
+            tenant_id=bakery.id,
+            email=email,
+            name=name,
+            role=role,
+            status="active",
+            password_hash=hash_password(PASSWORD),
+        )
         session.add(user)
         session.flush()
         return user.id

@@ -57,12 +57,18 @@ def test_every_tenant_owned_table_keys_and_references_through_tenant_id():
 def test_the_rule_reports_keys_and_references_that_leave_tenant_id_out():
     metadata = MetaData()
     parents = Table(
-        "parents", metadata, Column("tenant_id", Uuid, primary_key=True),
-        Column("id", Uuid, primary_key=True), Column("code", Uuid, unique=True),
+        "parents",
+        metadata,
+        Column("tenant_id", Uuid, primary_key=True),
+        Column("id", Uuid, primary_key=True),
+        Column("code", Uuid, unique=True),
     )
     children = Table(
-        "children", metadata, Column("id", Uuid, primary_key=True),
-        Column("tenant_id", Uuid), Column("parent_code", Uuid, ForeignKey("parents.code")),
+        "children",
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("tenant_id", Uuid),
+        Column("parent_code", Uuid, ForeignKey("parents.code")),
     )
     problems = key_problems({"parents": parents, "children": children})
     assert "parents: UniqueConstraint ['code']" in problems
