@@ -24,7 +24,11 @@ def decode_upload(data: bytes) -> str:
     if not data.strip():
         raise BadCsv("The file is empty.", field="file")
     if b"\x00" in data:
-        raise BadCsv("This is not a CSV text file.", field="file")
+        raise BadCsv(
+            "This is not a CSV text file (or it is saved as UTF-16). Save it as "
+            "'CSV UTF-8' and try again.",
+            field="file",
+        )
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return data.decode(encoding)

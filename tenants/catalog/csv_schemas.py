@@ -25,7 +25,7 @@ PRODUCT_COLUMNS = (
 )
 PRODUCT_REQUIRED = ("sku", "name", "base_price")
 PRICE_COLUMNS = ("sku", "min_qty", "unit_price", "discount_percent")
-PRICE_REQUIRED = ("sku", "unit_price", "discount_percent")
+PRICE_REQUIRED = ("sku",)  # plus unit_price or discount_percent, checked on upload
 
 
 class _Blank(Schema):

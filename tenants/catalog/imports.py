@@ -29,7 +29,7 @@ from tenants.catalog.csv_schemas import (
     bake_days_mask,
     row_errors,
 )
-from tenants.catalog.errors import NotFound, ValidationFailed
+from tenants.catalog.errors import BadCsv, NotFound, ValidationFailed
 from tenants.catalog.models import ImportRun, PriceList, Product
 from tenants.catalog.money import parse_amount
 from tenants.catalog.price_lists import (
@@ -83,7 +83,9 @@ def start_import(
         raise ValidationFailed("Choose the price list to import into.", field="price_list_id")
     text = decode_upload(data)
     required, known = KINDS[kind]
-    rows = read_rows(text, required if kind == "products" else ("sku",), known)
+    rows = read_rows(text, required, known)
+    if kind == "price_list" and not {"unit_price", "discount_percent"} & set(rows[0][1]):
+        raise BadCsv("Add a unit_price or a discount_percent column.", field="file")
     options = {"import_valid_rows": bool(import_valid_rows)}
     if price_list is not None:
         options["price_list_id"] = str(price_list.id)
@@ -143,7 +145,7 @@ def process_run(
     run.status, run.done, run.errors = "running", 0, []
     checkpoint()
     required, known = KINDS[run.kind]
-    rows = read_rows(run.payload, required if run.kind == "products" else ("sku",), known)
+    rows = read_rows(run.payload, required, known)
     errors: list[dict] = []
     if run.kind == "products":
         valid = _validate_products(session, tenant, run, rows, errors, checkpoint)

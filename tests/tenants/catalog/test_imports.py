@@ -126,6 +126,7 @@ def test_an_import_that_would_pass_the_product_limit_imports_nothing(app, two_ba
         (b"sku,name,base_price,colour\nA,B,1,red\n", "Unknown column(s): colour"),
         (b"sku,name,base_price\n", "no rows"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "not a CSV"),
+        ("sku,name,base_price\nA,B,1\n".encode("utf-16"), "UTF-16"),
     ],
 )
 def test_unreadable_files_are_refused_before_anything_is_queued(app, two_bakeries, data, message):
@@ -191,3 +192,18 @@ def test_the_products_export_round_trips_and_escapes_formulas(app, two_bakeries)
     result = run_import(app, north, exported.encode())
     assert result["summary"] == {"created": 0, "updated": 0, "unchanged": 1, "skipped": 0}
     assert products_of(app, north)["EVIL-1"][0] == '=HYPERLINK("http://x")'
+
+
+def test_a_price_file_without_a_price_column_is_refused_on_upload(app, two_bakeries):
+    north, _ = two_bakeries
+    cafes = add_price_list(app, north, "Cafés")
+    with tenant_session(app, north.id) as session, pytest.raises(BadCsv) as caught:
+        start_import(
+            session,
+            tenant_of(session, north),
+            actor=None,
+            kind="price_list",
+            data=b"sku,min_qty\nBAG-01,1\n",
+            price_list=get_price_list(session, cafes),
+        )
+    assert "unit_price or a discount_percent" in caught.value.message
