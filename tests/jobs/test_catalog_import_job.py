@@ -45,3 +45,43 @@ def test_a_rolled_back_request_queues_no_import(app, two_bakeries):
         from tenants.catalog.models import ImportRun
 
         assert session.get(ImportRun, (north.id, run_id)) is None
+
+
+def test_with_redis_the_upload_is_queued_and_the_page_shows_it_until_a_worker_runs_it(
+    app, two_bakeries
+):
+    import io
+
+    from jobs.backends import RQBackend
+    from tests.support.factories import sign_in_staff
+
+    north, _ = two_bakeries
+    backend = RQBackend("redis://127.0.0.1:6379/12")
+    queue = backend.queue("default")
+    queue.empty()
+    original = app.extensions["job_backend"]
+    app.extensions["job_backend"] = backend
+    try:
+        client = app.test_client()
+        sign_in_staff(client, north)
+        response = client.post(
+            f"/admin/{north.slug}/catalog/import",
+            data={"kind": "products", "price_list_id": "", "file": (io.BytesIO(CSV), "p.csv")},
+            content_type="multipart/form-data",
+        )
+        run_url = response.headers["Location"]
+        waiting = client.get(run_url + "/progress").json
+        assert (waiting["status"], waiting["done"], waiting["total"]) == ("queued", 0, 2)
+        assert "catalog_import.js" in client.get(run_url).get_data(as_text=True)
+        (job,) = queue.get_jobs()
+        assert job.func_name == "jobs.runtime.run" and job.args[1] == str(north.id)
+        execute(app, *job.args)  # what the worker's jobs.runtime.run does, in this app
+        finished = client.get(run_url + "/progress").json
+        assert (finished["status"], finished["done"], finished["summary"]["created"]) == (
+            "done",
+            2,
+            2,
+        )
+    finally:
+        app.extensions["job_backend"] = original
+        queue.empty()
