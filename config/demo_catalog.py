@@ -67,7 +67,9 @@ def seed_demo_catalog(session, tenant, slug: str) -> None:
             lead_time_days=1,
         )
     standard = save_price_list(session, tenant, actor=None, name="Standard wholesale")
-    for product in products.values():
+    for sku, product in products.items():
+        # The standard terms: list prices, and 5% off viennoiserie from 48 pieces.
+        breaks = [BreakInput(48, None, Decimal("5"))] if sku.startswith(("VIE-", "GEB-")) else []
         set_entry(
             session,
             tenant,
@@ -75,6 +77,7 @@ def seed_demo_catalog(session, tenant, slug: str) -> None:
             price_list=standard,
             product=product,
             discount_percent=Decimal("0"),
+            breaks=breaks,
         )
     update_settings(session, tenant, actor=None, default_price_list=standard, hide_unpriced=False)
     if slug != "rosemary-rye":

@@ -41,6 +41,8 @@ class Tier:
         start = "" if self.min_qty == 1 else f"from {self.min_qty}: "
         if self.unit_price_minor is not None:
             return f"{start}fixed price"
+        if not self.discount_percent:
+            return f"{start}base price"
         return f"{start}{self.discount_percent.normalize():f}% off"
 
 
