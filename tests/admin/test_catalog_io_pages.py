@@ -5,7 +5,11 @@ import io
 from sqlalchemy import select
 
 from tenants.catalog.models import Product
-from tests.support.catalog import add_customer, add_price_list, add_product
+from tests.support.catalog import (
+    add_customer,
+    add_price_list,
+    add_product,
+)
 from tests.support.factories import make_bakery, sign_in_staff, tenant_session
 
 
@@ -39,8 +43,8 @@ def test_an_upload_runs_as_a_job_and_the_page_polls_its_progress(client, two_bak
     assert other.get(foreign + "/progress").status_code == 404
 
 
-def test_an_unreadable_upload_is_refused_on_the_form(client, two_bakeries):
-    north, _ = two_bakeries
+def test_an_unreadable_upload_is_refused_on_the_form(client, bakeries):
+    north, _ = bakeries
     sign_in_staff(client, north)
     response = upload(client, north.slug, b"name,price\nx,1\n")
     assert response.status_code == 422

@@ -6,7 +6,12 @@ from sqlalchemy import select
 
 from config.extensions import db
 from tenants.catalog.models import Product
-from tests.support.catalog import add_category, add_customer, add_price_list, add_product
+from tests.support.catalog import (
+    add_category,
+    add_customer,
+    add_price_list,
+    add_product,
+)
 from tests.support.factories import add_staff, sign_in_staff, tenant_session
 from tests.support.queries import count_queries
 
@@ -40,8 +45,8 @@ def test_staff_add_a_product_and_find_it_in_the_list(client, two_bakeries):
         assert (product.qty_increment, product.bake_days) == (5, "1111100")
 
 
-def test_a_negative_price_is_refused_next_to_the_field(client, two_bakeries):
-    north, _ = two_bakeries
+def test_a_negative_price_is_refused_next_to_the_field(client, bakeries):
+    north, _ = bakeries
     sign_in_staff(client, north)
     response = client.post(
         f"/admin/{north.slug}/catalog/products/new", data={**PRODUCT, "base_price": "-1"}
@@ -69,8 +74,8 @@ def test_a_duplicate_sku_is_refused_but_another_bakery_may_use_it(client, two_ba
     assert free.status_code == 302
 
 
-def test_the_product_limit_of_the_tier_stops_a_new_product(client, two_bakeries):
-    north, _ = two_bakeries
+def test_the_product_limit_of_the_tier_stops_a_new_product(client, bakeries):
+    north, _ = bakeries
     add_product(client.application, north, sku="ONE")
     with tenant_session(client.application, north.id) as session:
         from tests.support.catalog import tenant_of
@@ -79,11 +84,11 @@ def test_the_product_limit_of_the_tier_stops_a_new_product(client, two_bakeries)
     sign_in_staff(client, north)
     response = client.post(f"/admin/{north.slug}/catalog/products/new", data=PRODUCT)
     assert response.status_code == 409
-    assert "allows 1 products" in response.get_data(as_text=True)
+    assert "allows 1 products; you have 1." in response.get_data(as_text=True)
 
 
-def test_production_staff_see_the_catalog_but_cannot_change_it(client, two_bakeries):
-    north, _ = two_bakeries
+def test_production_staff_see_the_catalog_but_cannot_change_it(client, bakeries):
+    north, _ = bakeries
     product = add_product(client.application, north)
     email = "baker@example.com"
     add_staff(client.application, north, email=email, role="production")
@@ -126,8 +131,8 @@ def test_the_product_list_takes_the_same_number_of_queries_for_3_or_40_products(
     assert queries() == few
 
 
-def test_bulk_deactivate_changes_only_the_chosen_products(client, two_bakeries):
-    north, _ = two_bakeries
+def test_bulk_deactivate_changes_only_the_chosen_products(client, bakeries):
+    north, _ = bakeries
     app = client.application
     first, second = add_product(app, north, sku="A"), add_product(app, north, sku="B")
     sign_in_staff(client, north)
@@ -142,8 +147,8 @@ def test_bulk_deactivate_changes_only_the_chosen_products(client, two_bakeries):
     assert second
 
 
-def test_a_price_list_entry_with_breaks_out_of_order_is_refused(client, two_bakeries):
-    north, _ = two_bakeries
+def test_a_price_list_entry_with_breaks_out_of_order_is_refused(client, bakeries):
+    north, _ = bakeries
     app = client.application
     product = add_product(app, north)
     price_list = add_price_list(app, north, "Cafés")
@@ -198,8 +203,8 @@ def test_customer_pricing_page_assigns_a_list_and_previews_prices(client, two_ba
     assert "1.99" in client.get(url).get_data(as_text=True)
 
 
-def test_a_photo_must_be_a_real_image(client, two_bakeries, tmp_path):
-    north, _ = two_bakeries
+def test_a_photo_must_be_a_real_image(client, bakeries, tmp_path):
+    north, _ = bakeries
     app = client.application
     app.config["CATALOG_UPLOAD_DIR"] = str(tmp_path)
     product = add_product(app, north)

@@ -5,7 +5,9 @@ from sqlalchemy import func, select
 from jobs.runtime import execute
 from tenants.catalog.imports import get_run, start_import
 from tenants.catalog.models import Product
-from tests.support.catalog import tenant_of
+from tests.support.catalog import (
+    tenant_of,
+)
 from tests.support.factories import tenant_session
 
 CSV = b"sku,name,base_price\nBAG-01,Baguette,2.50\nCRO-01,Croissant,1.20\n"
@@ -29,8 +31,8 @@ def test_the_job_runs_once_after_commit_and_a_second_run_changes_nothing(app, tw
         assert session.scalar(select(func.count(Product.id))) == 0
 
 
-def test_a_rolled_back_request_queues_no_import(app, two_bakeries):
-    north, _ = two_bakeries
+def test_a_rolled_back_request_queues_no_import(app, bakeries):
+    north, _ = bakeries
     with app.app_context():
         from config.extensions import db
         from tenants.scoping import bind_tenant

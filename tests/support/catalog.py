@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from tests.support.factories import tenant_session
@@ -110,3 +111,30 @@ def add_import_run(app, bakery):
         session.add(run)
         session.flush()
         return run.id
+
+
+@pytest.fixture
+def bakeries(app, two_bakeries):
+    """Two bakeries; the second has a product, category and price list named like the ones
+    the tests make in the first, which nothing here may touch (checked after each test)."""
+    north, south = two_bakeries
+    add_price_list(
+        app, south, "Cafés", entries=[(add_product(app, south, sku="BAG-01"), 99, None, [])]
+    )
+    add_category(app, south, "Breads")
+    before = _south_state(app, south)
+    yield north, south
+    assert _south_state(app, south) == before
+
+
+def _south_state(app, south):
+    from tenants.catalog.models import PriceListEntry, Product
+
+    with tenant_session(app, south.id) as session:
+        products = sorted(
+            session.execute(
+                select(Product.sku, Product.name, Product.base_price_minor, Product.active)
+            ).all()
+        )
+        entries = sorted(session.execute(select(PriceListEntry.unit_price_minor)).all())
+        return products, entries

@@ -18,6 +18,18 @@ GOOD = HEADER + (
 )
 
 
+@pytest.fixture
+def bakeries(app, two_bakeries):
+    """Two bakeries; the second has products with the SKUs the files use, which no import
+    into the first may touch (checked after each test)."""
+    north, south = two_bakeries
+    add_product(app, south, sku="BAG-01", name="South baguette", price=999)
+    add_product(app, south, sku="PAI-01", name="South pain", price=999)
+    before = products_of(app, south)
+    yield north, south
+    assert products_of(app, south) == before
+
+
 def run_import(app, bakery, data: bytes, **options):
     """Start an import and run its job the way the worker does; returns the finished run."""
     with tenant_session(app, bakery.id) as session:
@@ -74,15 +86,15 @@ def test_a_products_file_imports_and_reimporting_it_changes_nothing(app, two_bak
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1"])
-def test_files_with_a_bom_or_in_latin_1_keep_their_accents(app, two_bakeries, encoding):
-    north, _ = two_bakeries
+def test_files_with_a_bom_or_in_latin_1_keep_their_accents(app, bakeries, encoding):
+    north, _ = bakeries
     text = HEADER + "PAI-01,Pain de campagne brûlé,3.10,Pains,each,1,Mon,yes\n"
     assert run_import(app, north, text.encode(encoding))["status"] == "done"
     assert products_of(app, north)["PAI-01"][0] == "Pain de campagne brûlé"
 
 
-def test_one_bad_row_fails_the_whole_import_with_row_column_and_reason(app, two_bakeries):
-    north, _ = two_bakeries
+def test_one_bad_row_fails_the_whole_import_with_row_column_and_reason(app, bakeries):
+    north, _ = bakeries
     text = (
         GOOD
         + "BAD-01,Bad,-1.00,,each,1,Mon,yes\nBAG-01,Duplicate,1.00,,each,1,Mon,yes\n"
@@ -99,8 +111,8 @@ def test_one_bad_row_fails_the_whole_import_with_row_column_and_reason(app, two_
     assert products_of(app, north) == {}
 
 
-def test_import_valid_rows_skips_the_bad_ones(app, two_bakeries):
-    north, _ = two_bakeries
+def test_import_valid_rows_skips_the_bad_ones(app, bakeries):
+    north, _ = bakeries
     text = GOOD + "BAD-01,Bad,abc,,each,1,Mon,yes\n"
     result = run_import(app, north, text.encode(), import_valid_rows=True)
     assert result["status"] == "done"
@@ -108,13 +120,13 @@ def test_import_valid_rows_skips_the_bad_ones(app, two_bakeries):
     assert sorted(products_of(app, north)) == ["BAG-01", "CRO-01"]
 
 
-def test_an_import_that_would_pass_the_product_limit_imports_nothing(app, two_bakeries):
-    north, _ = two_bakeries
+def test_an_import_that_would_pass_the_product_limit_imports_nothing(app, bakeries):
+    north, _ = bakeries
     with tenant_session(app, north.id) as session:
         tenant_of(session, north).plan.max_products = 1
     result = run_import(app, north, GOOD.encode())
     assert result["status"] == "failed"
-    assert "allows 1 products" in result["errors"][0]["reason"]
+    assert "allows 1 products; you have 0." in result["errors"][0]["reason"]
     assert products_of(app, north) == {}
 
 
@@ -129,8 +141,8 @@ def test_an_import_that_would_pass_the_product_limit_imports_nothing(app, two_ba
         ("sku,name,base_price\nA,B,1\n".encode("utf-16"), "UTF-16"),
     ],
 )
-def test_unreadable_files_are_refused_before_anything_is_queued(app, two_bakeries, data, message):
-    north, _ = two_bakeries
+def test_unreadable_files_are_refused_before_anything_is_queued(app, bakeries, data, message):
+    north, _ = bakeries
     with tenant_session(app, north.id) as session, pytest.raises(BadCsv) as caught:
         start_import(session, tenant_of(session, north), actor=None, kind="products", data=data)
     assert message in caught.value.message and caught.value.field == "file"
@@ -169,8 +181,8 @@ def test_price_list_rows_import_with_breaks_and_unknown_skus_are_reported(app, t
     ]
 
 
-def test_breaks_out_of_order_in_a_price_file_are_reported_on_the_sku(app, two_bakeries):
-    north, _ = two_bakeries
+def test_breaks_out_of_order_in_a_price_file_are_reported_on_the_sku(app, bakeries):
+    north, _ = bakeries
     add_product(app, north, sku="BAG-01", price=250)
     cafes = add_price_list(app, north, "Cafés")
     text = "sku,min_qty,unit_price\nBAG-01,1,2.20\nBAG-01,24,2.00\nBAG-01,12,2.10\n"
@@ -194,8 +206,8 @@ def test_the_products_export_round_trips_and_escapes_formulas(app, two_bakeries)
     assert products_of(app, north)["EVIL-1"][0] == '=HYPERLINK("http://x")'
 
 
-def test_a_price_file_without_a_price_column_is_refused_on_upload(app, two_bakeries):
-    north, _ = two_bakeries
+def test_a_price_file_without_a_price_column_is_refused_on_upload(app, bakeries):
+    north, _ = bakeries
     cafes = add_price_list(app, north, "Cafés")
     with tenant_session(app, north.id) as session, pytest.raises(BadCsv) as caught:
         start_import(
