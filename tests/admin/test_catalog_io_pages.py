@@ -79,11 +79,18 @@ def test_a_customer_catalog_exports_as_csv_and_pdf_at_its_prices(client, two_bak
     assert b"DejaVuSans" in pdf.data
 
 
-def test_buyer_exports_need_the_catalog_export_feature(client, app):
+def test_buyer_exports_need_the_catalog_export_feature(client, app, bakeries):
+    professional, _ = bakeries
     starter = make_bakery(app, "starter-bakery", plan="starter")
     customer = add_customer(app, starter)
+    theirs = add_customer(app, professional)  # same name, on a tier with the feature
     sign_in_staff(client, starter)
     response = client.get(f"/admin/{starter.slug}/customers/{customer}/catalog.pdf")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "come with the Professional plan" in page
+    assert client.get(f"/admin/{starter.slug}/customers/{theirs}/catalog.pdf").status_code == 404
+    other = app.test_client()
+    sign_in_staff(other, professional)
+    allowed = other.get(f"/admin/{professional.slug}/customers/{theirs}/catalog.csv")
+    assert allowed.status_code == 200 and "BAG-01" not in allowed.get_data(as_text=True)

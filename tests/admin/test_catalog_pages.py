@@ -273,14 +273,17 @@ def test_an_assortment_takes_only_this_bakerys_products(client, two_bakeries):
     assert "Cafés" in listing and "<td>1</td>" in listing
 
 
-def test_a_starter_bakery_sees_an_upgrade_prompt_instead_of_buyer_exports(client, app):
+def test_a_starter_bakery_sees_an_upgrade_prompt_instead_of_buyer_exports(client, app, bakeries):
     from tests.support.factories import make_bakery
 
+    professional, _ = bakeries
     starter = make_bakery(app, "starter-bakery", plan="starter")
     customer = add_customer(app, starter)
+    add_product(app, professional, sku="PRO-ONLY")
     sign_in_staff(client, starter)
     page = client.get(f"/admin/{starter.slug}/customers/{customer}/pricing").get_data(as_text=True)
     assert "with the Professional plan" in page and "catalog.pdf" not in page
+    assert "PRO-ONLY" not in page and "BAG-01" not in page
 
 
 def test_staff_edit_a_product_and_mark_it_sold_out_for_a_day(client, two_bakeries):

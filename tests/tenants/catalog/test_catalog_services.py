@@ -52,9 +52,22 @@ def test_good_breaks_come_back_as_tiers_in_order():
     assert [(t.min_qty, t.unit_price(250)) for t in tiers] == [(1, 240), (12, 230), (48, 225)]
 
 
-def test_the_buyer_export_service_checks_the_feature_itself(app):
+def test_the_buyer_export_service_checks_the_feature_itself(app, two_bakeries):
+    professional, _ = two_bakeries
     starter = make_bakery(app, "starter-bakery", plan="starter")
     customer_id = add_customer(app, starter)
+    theirs = add_customer(app, professional)
+    add_product(app, professional, sku="PRO-ONLY")
+    with tenant_session(app, professional.id) as session:
+        from tenants.catalog.assortments import get_customer
+
+        text = buyer_catalog_csv(
+            session,
+            tenant_of(session, professional),
+            customer=get_customer(session, theirs),
+            on=date(2026, 6, 1),
+        )
+        assert "PRO-ONLY" in text
     with tenant_session(app, starter.id) as session:
         from tenants.catalog.assortments import get_customer
 
