@@ -11,6 +11,7 @@ DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, d
 
 def seed_demo(app) -> list[str]:
     """Create what is missing of the demo; returns the sign-ins to print."""
+    from config.demo_catalog import seed_demo_catalog
     from tenants.customers.services import create_customer
     from tenants.models import Plan, Tenant
     from tenants.operators import create_operator
@@ -62,6 +63,8 @@ def seed_demo(app) -> list[str]:
                 tenant.trial_ends_at = None
                 for customer in customers:
                     create_customer(db.session, tenant, actor=None, business_name=customer)
+                bind_tenant(db.session, tenant.id)
+                seed_demo_catalog(db.session, tenant, slug)
                 db.session.commit()
             else:
                 tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))

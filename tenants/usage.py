@@ -18,6 +18,8 @@ SELECT tenant_id, 'customers' AS name, count(*) AS used FROM customers GROUP BY 
 UNION ALL
 SELECT tenant_id, 'staff_users' AS name, count(*) AS used FROM staff_users
   WHERE status <> 'disabled' GROUP BY tenant_id
+UNION ALL
+SELECT tenant_id, 'products' AS name, count(*) AS used FROM products GROUP BY tenant_id
 """
 
 _COLUMNS = {"tenant_id": Uuid, "name": String, "used": Integer}

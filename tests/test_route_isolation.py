@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from tests.support import catalog
 from tests.support.factories import (
     add_contact,
     add_outbound_email,
@@ -40,6 +41,13 @@ ID_FACTORIES: dict[str, Callable] = {
         make_customer(app, bakery, f"P {uuid.uuid4().hex[:8]}")["id"],
         email=f"{uuid.uuid4().hex[:8]}@example.com",
     ),
+    "product_id": lambda app, bakery: catalog.add_product(
+        app, bakery, sku=f"P-{uuid.uuid4().hex[:8]}"
+    ),
+    "category_id": lambda app, bakery: catalog.add_category(app, bakery, f"C {uuid.uuid4()}"),
+    "price_list_id": lambda app, bakery: catalog.add_price_list(app, bakery, f"L {uuid.uuid4()}"),
+    "assortment_id": lambda app, bakery: catalog.add_assortment(app, bakery, f"A {uuid.uuid4()}"),
+    "run_id": lambda app, bakery: catalog.add_import_run(app, bakery),
 }
 
 SCOPED_PREFIXES = ("/admin/<slug>/", "/wholesale/<slug>/")

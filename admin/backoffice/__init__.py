@@ -42,6 +42,9 @@ register_realm("staff", _load_staff)
 
 from admin.backoffice import (  # noqa: E402,F401
     views_auth,
+    views_catalog,
+    views_catalog_io,
+    views_catalog_pricing,
     views_customers,
     views_home,
     views_mail,

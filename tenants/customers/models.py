@@ -46,7 +46,16 @@ class Customer(TenantOwned, db.Model):
     """A wholesale business that buys from the bakery."""
 
     __tablename__ = "customers"
-    __table_args__ = (UniqueConstraint("tenant_id", "business_name"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "business_name"),
+        # Pricing (tenants.catalog): the customer's price list and assortment, if any.
+        ForeignKeyConstraint(
+            ["tenant_id", "price_list_id"], ["price_lists.tenant_id", "price_lists.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "assortment_id"], ["assortments.tenant_id", "assortments.id"]
+        ),
+    )
 
     business_name: Mapped[str] = mapped_column(String(200), nullable=False)
     trading_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
@@ -66,6 +75,25 @@ class Customer(TenantOwned, db.Model):
     standing_orders_allowed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     suspended_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Pricing (set by tenants.catalog.assortments.assign_pricing): none = the default list and
+    # the full active catalog.
+    price_list_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    assortment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    price_list = relationship(
+        "PriceList",
+        primaryjoin="and_(Customer.tenant_id == PriceList.tenant_id, "
+        "Customer.price_list_id == PriceList.id)",
+        foreign_keys="[Customer.tenant_id, Customer.price_list_id]",
+        viewonly=True,
+    )
+    assortment = relationship(
+        "Assortment",
+        primaryjoin="and_(Customer.tenant_id == Assortment.tenant_id, "
+        "Customer.assortment_id == Assortment.id)",
+        foreign_keys="[Customer.tenant_id, Customer.assortment_id]",
+        viewonly=True,
+    )
 
     @property
     def display_name(self) -> str:

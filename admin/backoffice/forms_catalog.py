@@ -1,0 +1,108 @@
+"""WTForms of the catalog pages. CSRF comes with FlaskForm; services do the real validation."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from admin.forms import CheckboxesField
+from tenants.catalog.models import UNITS, WEEKDAYS
+
+
+class ProductForm(FlaskForm):
+    sku = StringField("SKU", validators=[DataRequired(), Length(max=64)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Length(max=4000)])
+    category_id = SelectField("Category", choices=[])
+    unit = SelectField("Unit", choices=[(u, u) for u in UNITS])
+    pack_size = IntegerField("Pack size", default=1, validators=[NumberRange(min=1)])
+    base_price = StringField("Base wholesale price", validators=[DataRequired(), Length(max=20)])
+    tax_rate = StringField("Tax rate (%)", default="0", validators=[Length(max=8)])
+    active = BooleanField("Active (customers can see and order it)", default=True)
+    min_order_qty = IntegerField(
+        "Minimum order quantity", default=1, validators=[NumberRange(min=1)]
+    )
+    qty_increment = IntegerField("Order in steps of", default=1, validators=[NumberRange(min=1)])
+    lead_time_days = IntegerField("Lead time (days)", default=0, validators=[NumberRange(min=0)])
+    bake_days = CheckboxesField(
+        "Baked on",
+        choices=[(str(i), d) for i, d in enumerate(WEEKDAYS)],
+        default=[str(i) for i in range(7)],
+    )
+    available_from = DateField("Available from (seasonal, optional)", validators=[Optional()])
+    available_until = DateField("Available until", validators=[Optional()])
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField("Photo (PNG, JPEG or WebP, up to 2 MB)")
+
+
+class SoldOutForm(FlaskForm):
+    day = DateField("Delivery date", validators=[DataRequired()])
+    sold_out = BooleanField("Sold out on this date", default=True)
+
+
+class BulkForm(FlaskForm):
+    product_ids = SelectMultipleField("Products", choices=[], validate_choice=False)
+    action = SelectField("Action", choices=[("activate", "Activate"), ("deactivate", "Deactivate")])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    position = IntegerField("Position", default=0, validators=[Optional()])
+
+
+class PriceListForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    valid_from = DateField("Valid from (optional)", validators=[Optional()])
+    valid_until = DateField("Valid until (optional)", validators=[Optional()])
+
+
+class EntryForm(FlaskForm):
+    product_id = SelectField("Product", choices=[])
+    kind = SelectField(
+        "Price from one unit",
+        choices=[("fixed", "Fixed unit price"), ("percent", "Percentage off base")],
+    )
+    value = StringField("Price or %", validators=[DataRequired(), Length(max=20)])
+    breaks = TextAreaField(
+        "Volume breaks",
+        description="One per line: quantity, then a price or a percentage, e.g. "
+        "'12 2.10' or '48 15%'.",
+        validators=[Length(max=2000)],
+    )
+
+
+class CatalogSettingsForm(FlaskForm):
+    default_price_list_id = SelectField(
+        "Default price list (for customers without one)", choices=[]
+    )
+    hide_unpriced = BooleanField("Hide products without a price")
+
+
+class AssortmentForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    product_ids = SelectMultipleField("Products", choices=[], validate_choice=False)
+
+
+class CustomerPricingForm(FlaskForm):
+    price_list_id = SelectField("Price list", choices=[])
+    assortment_id = SelectField("Assortment", choices=[])
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(
+        "The file contains",
+        choices=[("products", "Products"), ("price_list", "Price-list entries")],
+    )
+    price_list_id = SelectField("Into price list (for price-list entries)", choices=[])
+    file = FileField("CSV file")
+    import_valid_rows = BooleanField("Import the valid rows even if some rows have errors")

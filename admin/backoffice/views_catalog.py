@@ -1,0 +1,354 @@
+"""Catalog pages of the back office: the product list, product form, photos, categories."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from admin.backoffice import bp
+from admin.backoffice.access import staff_required
+from admin.backoffice.forms_catalog import (
+    BulkForm,
+    CategoryForm,
+    PhotoForm,
+    ProductForm,
+    SoldOutForm,
+)
+from config.clock import utcnow
+from config.extensions import db
+from config.forms import attach_error
+from tenants.catalog import photos, products
+from tenants.catalog.money import format_amount, parse_amount
+from tenants.errors import DomainError, NotFound, ValidationFailed
+
+# Service field names -> form field names, so errors land next to the right input.
+FIELD_ALIASES = {"base_price_minor": "base_price"}
+
+
+def found_or_404(getter, *args):
+    """Look an object up by id (before any form validation); another bakery's id is a 404."""
+    try:
+        return getter(db.session, *args)
+    except NotFound:
+        abort(404)
+
+
+def attach(form, exc: DomainError) -> None:
+    """Put a service error next to its form field."""
+    if exc.field in FIELD_ALIASES:
+        exc.field = FIELD_ALIASES[exc.field]
+    attach_error(form, exc)
+
+
+def upload_dir() -> str:
+    return current_app.config.get("CATALOG_UPLOAD_DIR") or current_app.config["SETTINGS"].upload_dir
+
+
+@bp.get("/catalog")
+@staff_required("catalog_view")
+def catalog_products():
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        page = 1
+    category_id = request.args.get("category") or None
+    try:
+        category = products.get_category(db.session, category_id) if category_id else None
+    except NotFound:
+        category = None
+    result = products.search_products(
+        db.session,
+        q=request.args.get("q", ""),
+        category_id=category.id if category else None,
+        status=request.args.get("status", ""),
+        page=page,
+    )
+    return render_template(
+        "backoffice/catalog/products.html",
+        result=result,
+        bulk=BulkForm(),
+        categories=products.list_categories(db.session),
+        money=_money,
+        args=request.args,
+    )
+
+
+def _money(minor):
+    return format_amount(minor, g.tenant.currency)
+
+
+@bp.post("/catalog/bulk")
+@staff_required("catalog")
+def catalog_bulk():
+    form = BulkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        changed = products.set_active(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            product_ids=form.product_ids.data,
+            active=form.action.data == "activate",
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"{changed} product(s) {form.action.data}d.")
+    return redirect(url_for("backoffice.catalog_products"))
+
+
+def _product_form(product=None, fresh: bool = False) -> ProductForm:
+    """The product form, filled from `product` (`fresh`: ignore the posted data)."""
+    if fresh:
+        form = ProductForm(formdata=None, obj=product)
+    else:
+        form = ProductForm(obj=product) if product else ProductForm()
+    form.category_id.choices = [("", "No category")] + [
+        (str(c.id), c.name) for c in products.list_categories(db.session)
+    ]
+    if product is not None and (request.method == "GET" or fresh):
+        form.category_id.data = str(product.category_id or "")
+        form.base_price.data = format_amount(product.base_price_minor, g.tenant.currency)
+        form.tax_rate.data = f"{product.tax_rate.normalize():f}"
+        form.bake_days.data = [str(i) for i, f in enumerate(product.bake_days) if f == "1"]
+    return form
+
+
+def _fields(form) -> dict:
+    try:
+        tax = Decimal((form.tax_rate.data or "0").strip().rstrip("%"))
+    except InvalidOperation as exc:
+        raise ValidationFailed("Enter a tax rate like 20 or 5.5.", field="tax_rate") from exc
+    days = set(form.bake_days.data or [])
+    return {
+        "sku": form.sku.data,
+        "name": form.name.data,
+        "description": form.description.data,
+        "category_id": _uuid_or_none(form.category_id.data),
+        "unit": form.unit.data,
+        "pack_size": form.pack_size.data,
+        "tax_rate": tax,
+        "active": form.active.data,
+        "base_price_minor": parse_amount(
+            form.base_price.data, g.tenant.currency, field="base_price"
+        ),
+        "min_order_qty": form.min_order_qty.data,
+        "qty_increment": form.qty_increment.data,
+        "lead_time_days": form.lead_time_days.data,
+        "bake_days": "".join("1" if str(i) in days else "0" for i in range(7)),
+        "available_from": form.available_from.data,
+        "available_until": form.available_until.data,
+    }
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise ValidationFailed("Choose a category from the list.", field="category_id") from exc
+
+
+@bp.route("/catalog/products/new", methods=["GET", "POST"])
+@staff_required("catalog")
+def catalog_product_new():
+    form = _product_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            product = products.create_product(
+                db.session, g.tenant, actor=current_user, **_fields(form)
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach(form, exc)
+            status = exc.status_code
+        else:
+            flash(f"{product.name} added.")
+            return redirect(url_for("backoffice.catalog_product", product_id=product.id))
+    elif form.errors:
+        status = 422
+    return render_template("backoffice/catalog/product_form.html", form=form, product=None), status
+
+
+@bp.route("/catalog/products/<product_id>", methods=["GET", "POST"])
+@staff_required("catalog_view")
+def catalog_product(product_id):
+    product = found_or_404(products.get_product, product_id)
+    form = _product_form(product)
+    status = 200
+    if request.method == "POST":
+        if not current_user.can("catalog"):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                products.update_product(
+                    db.session, g.tenant, actor=current_user, product=product, **_fields(form)
+                )
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                attach(form, exc)
+                status = exc.status_code
+            else:
+                flash("Product saved.")
+                return redirect(url_for("backoffice.catalog_product", product_id=product.id))
+        else:
+            status = 422
+    return render_template(
+        "backoffice/catalog/product_form.html",
+        form=form,
+        product=product,
+        photo_form=PhotoForm(),
+        sold_out_form=SoldOutForm(),
+        sold_out=products.sold_out_days(db.session, product, from_day=utcnow().date()),
+    ), status
+
+
+@bp.post("/catalog/products/<product_id>/photo")
+@staff_required("catalog")
+def catalog_product_photo_upload(product_id):
+    product = found_or_404(products.get_product, product_id)
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = form.photo.data
+    try:
+        photos.set_photo(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            product=product,
+            data=upload.read() if upload else b"",
+            upload_dir=upload_dir(),
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return render_template(
+            "backoffice/catalog/product_form.html",
+            form=_product_form(product, fresh=True),
+            product=product,
+            photo_form=form,
+            sold_out_form=SoldOutForm(),
+            sold_out=products.sold_out_days(db.session, product, from_day=utcnow().date()),
+        ), exc.status_code
+    flash("Photo saved.")
+    return redirect(url_for("backoffice.catalog_product", product_id=product.id))
+
+
+@bp.get("/catalog/products/<product_id>/photo")
+@staff_required("catalog_view")
+def catalog_product_photo(product_id):
+    product = found_or_404(products.get_product, product_id)
+    try:
+        path = photos.photo_file(g.tenant, product, upload_dir())
+    except NotFound:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=product.photo_content_type, max_age=60)
+
+
+@bp.post("/catalog/products/<product_id>/sold-out")
+@staff_required("catalog")
+def catalog_product_sold_out(product_id):
+    product = found_or_404(products.get_product, product_id)
+    form = SoldOutForm()
+    if not form.validate_on_submit():
+        flash("Choose a delivery date.", "error")
+        return redirect(url_for("backoffice.catalog_product", product_id=product.id))
+    products.mark_sold_out(
+        db.session,
+        g.tenant,
+        actor=current_user,
+        product=product,
+        day=form.day.data,
+        sold_out=form.sold_out.data,
+    )
+    db.session.commit()
+    flash(
+        f"{product.name}: {'sold out' if form.sold_out.data else 'available'} on "
+        f"{form.day.data.isoformat()}."
+    )
+    return redirect(url_for("backoffice.catalog_product", product_id=product.id))
+
+
+@bp.route("/catalog/categories", methods=["GET", "POST"])
+@staff_required("catalog_view")
+def catalog_categories():
+    form = CategoryForm()
+    status = 200
+    if request.method == "POST":
+        if not current_user.can("catalog"):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                products.save_category(
+                    db.session,
+                    g.tenant,
+                    actor=current_user,
+                    name=form.name.data,
+                    position=form.position.data or 0,
+                )
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                attach(form, exc)
+                status = exc.status_code
+            else:
+                flash(f"Category {form.name.data} added.")
+                return redirect(url_for("backoffice.catalog_categories"))
+        else:
+            status = 422
+    return render_template(
+        "backoffice/catalog/categories.html",
+        form=form,
+        categories=products.list_categories(db.session),
+    ), status
+
+
+@bp.post("/catalog/categories/<category_id>")
+@staff_required("catalog")
+def catalog_category_update(category_id):
+    category = found_or_404(products.get_category, category_id)
+    form = CategoryForm()
+    if not form.validate_on_submit():
+        flash("Enter a name.", "error")
+        return redirect(url_for("backoffice.catalog_categories"))
+    try:
+        products.save_category(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            name=form.name.data,
+            position=form.position.data or 0,
+            category=category,
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash("Category saved.")
+    return redirect(url_for("backoffice.catalog_categories"))

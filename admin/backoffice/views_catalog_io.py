@@ -1,0 +1,143 @@
+"""Catalog CSV import (a background job the page polls), CSV exports, buyer catalog exports."""
+
+from __future__ import annotations
+
+from flask import Response, flash, g, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from admin.backoffice import bp
+from admin.backoffice.access import staff_required
+from admin.backoffice.forms_catalog import ImportForm
+from admin.backoffice.views_catalog import found_or_404
+from config.extensions import db
+from config.forms import attach_error
+from tenants.catalog import assortments, exports, imports, price_lists
+from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
+from tenants.catalog.quotes import bakery_today
+from tenants.errors import DomainError
+from tenants.plans import has_feature
+
+
+def _csv(text: str, filename: str) -> Response:
+    # A BOM so spreadsheet programs read the UTF-8 correctly.
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _import_form():
+    form = ImportForm()
+    form.price_list_id.choices = [("", "—")] + [
+        (str(pl.id), pl.name) for pl in price_lists.list_price_lists(db.session)
+    ]
+    return form
+
+
+@bp.route("/catalog/import", methods=["GET", "POST"])
+@staff_required("catalog")
+def catalog_import():
+    form = _import_form()
+    status = 200
+    if form.validate_on_submit():
+        price_list = (
+            found_or_404(price_lists.get_price_list, form.price_list_id.data)
+            if form.price_list_id.data
+            else None
+        )
+        upload = form.file.data
+        try:
+            run = imports.start_import(
+                db.session,
+                g.tenant,
+                actor=current_user,
+                kind=form.kind.data,
+                data=upload.read() if upload and getattr(upload, "filename", "") else b"",
+                filename=getattr(upload, "filename", "") or "",
+                price_list=price_list,
+                import_valid_rows=form.import_valid_rows.data,
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            return redirect(url_for("backoffice.catalog_import_run", run_id=run.id))
+    elif form.errors:
+        status = 422
+    return render_template(
+        "backoffice/catalog/import.html", form=form, runs=imports.recent_runs(db.session)
+    ), status
+
+
+@bp.get("/catalog/import/<run_id>")
+@staff_required("catalog")
+def catalog_import_run(run_id):
+    run = found_or_404(imports.get_run, run_id)
+    return render_template("backoffice/catalog/import_run.html", run=run)
+
+
+@bp.get("/catalog/import/<run_id>/progress")
+@staff_required("catalog")
+def catalog_import_progress(run_id):
+    run = found_or_404(imports.get_run, run_id)
+    response = jsonify(
+        status=run.status, done=run.done, total=run.total, errors=run.errors, summary=run.summary
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/catalog/export/products.csv")
+@staff_required("catalog_view")
+def catalog_export_products():
+    return _csv(exports.products_csv(db.session, g.tenant), f"{g.tenant.slug}-products.csv")
+
+
+@bp.get("/catalog/price-lists/<price_list_id>/export.csv")
+@staff_required("catalog_view")
+def catalog_export_price_list(price_list_id):
+    price_list = found_or_404(price_lists.get_price_list, price_list_id)
+    return _csv(
+        exports.price_list_csv(db.session, g.tenant, price_list), f"{g.tenant.slug}-price-list.csv"
+    )
+
+
+@bp.get("/customers/<customer_id>/catalog.csv")
+@staff_required("catalog_view")
+def customer_catalog_csv(customer_id):
+    return _buyer_export(customer_id, "csv")
+
+
+@bp.get("/customers/<customer_id>/catalog.pdf")
+@staff_required("catalog_view")
+def customer_catalog_pdf(customer_id):
+    return _buyer_export(customer_id, "pdf")
+
+
+def _buyer_export(customer_id, fmt):
+    """A customer's catalog at its prices; staff on a plan without the feature see why not."""
+    customer = found_or_404(assortments.get_customer, customer_id)
+    if not has_feature(g.tenant, "catalog_export"):
+        flash("Catalog exports for buyers come with the Professional plan.", "error")
+        return redirect(url_for("backoffice.customer_pricing", customer_id=customer.id))
+    today = bakery_today(g.tenant)
+    if fmt == "csv":
+        return _csv(
+            buyer_catalog_csv(db.session, g.tenant, customer=customer, on=today),
+            f"{g.tenant.slug}-catalog.csv",
+        )
+    pdf = buyer_catalog_pdf(db.session, g.tenant, customer=customer, on=today)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{g.tenant.slug}-catalog.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

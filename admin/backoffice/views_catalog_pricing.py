@@ -1,0 +1,354 @@
+"""Price lists (entries, volume breaks, the default list), assortments, customer pricing."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from admin.backoffice import bp
+from admin.backoffice.access import staff_required
+from admin.backoffice.forms_catalog import (
+    AssortmentForm,
+    CatalogSettingsForm,
+    CustomerPricingForm,
+    EntryForm,
+    PriceListForm,
+)
+from admin.backoffice.views_catalog import attach, found_or_404
+from config.extensions import db
+from config.forms import attach_error
+from tenants.catalog import assortments, price_lists, products
+from tenants.catalog.money import check_percent, format_amount, parse_amount
+from tenants.catalog.price_lists import BreakInput
+from tenants.catalog.quotes import bakery_today, customer_catalog
+from tenants.errors import DomainError, ValidationFailed
+from tenants.plans import has_feature
+
+BREAK_LINE = re.compile(r"^\s*(\d+)\s*[:@x]?\s+([0-9.,]+)\s*(%?)\s*$")
+
+
+def _tier_text(tier) -> str:
+    if tier.unit_price_minor is not None:
+        return format_amount(tier.unit_price_minor, g.tenant.currency)
+    return f"{tier.discount_percent.normalize():f}%"
+
+
+def parse_breaks(text: str) -> list[BreakInput]:
+    """'12 2.10' / '48 15%' lines to breaks (the edge's job: text in, typed values out)."""
+    breaks = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = BREAK_LINE.match(line)
+        if not match:
+            raise ValidationFailed(
+                f"Line {number}: write a quantity and a price, like '12 2.10' or '48 15%'.",
+                field="breaks",
+            )
+        qty, value, pct = int(match.group(1)), match.group(2), match.group(3)
+        if pct:
+            breaks.append(BreakInput(qty, None, check_percent(value, field="breaks")))
+        else:
+            breaks.append(BreakInput(qty, parse_amount(value, g.tenant.currency, field="breaks")))
+    return breaks
+
+
+def _settings_form():
+    settings = price_lists.get_settings(db.session, g.tenant)
+    form = CatalogSettingsForm(
+        data={
+            "default_price_list_id": str(settings.default_price_list_id or ""),
+            "hide_unpriced": settings.hide_unpriced,
+        }
+        if request.method == "GET"
+        else None
+    )
+    form.default_price_list_id.choices = [("", "None: base prices")] + [
+        (str(pl.id), pl.name) for pl in price_lists.list_price_lists(db.session)
+    ]
+    return form, settings
+
+
+@bp.route("/catalog/price-lists", methods=["GET", "POST"])
+@staff_required("catalog_view")
+def catalog_price_lists():
+    form = PriceListForm()
+    status = 200
+    if request.method == "POST":
+        if not current_user.can("catalog"):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                created = price_lists.save_price_list(
+                    db.session,
+                    g.tenant,
+                    actor=current_user,
+                    name=form.name.data,
+                    valid_from=form.valid_from.data,
+                    valid_until=form.valid_until.data,
+                )
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                attach(form, exc)
+                status = exc.status_code
+            else:
+                flash(f"Price list {created.name} created.")
+                return redirect(url_for("backoffice.catalog_price_list", price_list_id=created.id))
+        else:
+            status = 422
+    settings_form, settings = _settings_form()
+    return render_template(
+        "backoffice/catalog/price_lists.html",
+        form=form,
+        settings_form=settings_form,
+        settings=settings,
+        lists=price_lists.list_price_lists(db.session),
+    ), status
+
+
+@bp.post("/catalog/settings")
+@staff_required("catalog")
+def catalog_settings():
+    form, _ = _settings_form()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = (
+        found_or_404(price_lists.get_price_list, form.default_price_list_id.data)
+        if form.default_price_list_id.data
+        else None
+    )
+    price_lists.update_settings(
+        db.session,
+        g.tenant,
+        actor=current_user,
+        default_price_list=chosen,
+        hide_unpriced=form.hide_unpriced.data,
+    )
+    db.session.commit()
+    flash("Catalog settings saved.")
+    return redirect(url_for("backoffice.catalog_price_lists"))
+
+
+def _entry_form():
+    form = EntryForm()
+    form.product_id.choices = [
+        (str(p.id), f"{p.sku} · {p.name}") for p in products.all_products(db.session)
+    ]
+    return form
+
+
+@bp.route("/catalog/price-lists/<price_list_id>", methods=["GET", "POST"])
+@staff_required("catalog_view")
+def catalog_price_list(price_list_id):
+    price_list = found_or_404(price_lists.get_price_list, price_list_id)
+    form = PriceListForm(obj=price_list)
+    status = 200
+    if request.method == "POST":
+        if not current_user.can("catalog"):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                price_lists.save_price_list(
+                    db.session,
+                    g.tenant,
+                    actor=current_user,
+                    name=form.name.data,
+                    valid_from=form.valid_from.data,
+                    valid_until=form.valid_until.data,
+                    price_list=price_list,
+                )
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                attach(form, exc)
+                status = exc.status_code
+            else:
+                flash("Price list saved.")
+                return redirect(
+                    url_for("backoffice.catalog_price_list", price_list_id=price_list.id)
+                )
+        else:
+            status = 422
+    return _render_list(price_list, form, _entry_form(), status)
+
+
+def _render_list(price_list, form, entry_form, status):
+    return render_template(
+        "backoffice/catalog/price_list.html",
+        price_list=price_list,
+        form=form,
+        entry_form=entry_form,
+        entries=price_lists.list_entries(db.session, price_list),
+        tier_text=_tier_text,
+        money=lambda m: format_amount(m, g.tenant.currency),
+    ), status
+
+
+@bp.post("/catalog/price-lists/<price_list_id>/entries")
+@staff_required("catalog")
+def catalog_price_list_entry(price_list_id):
+    price_list = found_or_404(price_lists.get_price_list, price_list_id)
+    form = _entry_form()
+    if not form.validate_on_submit():
+        return _render_list(price_list, PriceListForm(formdata=None, obj=price_list), form, 422)
+    product = found_or_404(products.get_product, form.product_id.data)
+    try:
+        fixed = form.kind.data == "fixed"
+        price = parse_amount(form.value.data, g.tenant.currency, field="value") if fixed else None
+        pct = None if fixed else check_percent(form.value.data, field="value")
+        price_lists.set_entry(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            price_list=price_list,
+            product=product,
+            unit_price_minor=price,
+            discount_percent=pct,
+            breaks=parse_breaks(form.breaks.data),
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.field == "price":
+            exc.field = "value"
+        attach_error(form, exc)
+        return _render_list(
+            price_list, PriceListForm(formdata=None, obj=price_list), form, exc.status_code
+        )
+    flash(f"{product.name} priced on {price_list.name}.")
+    return redirect(url_for("backoffice.catalog_price_list", price_list_id=price_list.id))
+
+
+@bp.post("/catalog/price-lists/<price_list_id>/entries/<product_id>/remove")
+@staff_required("catalog")
+def catalog_price_list_entry_remove(price_list_id, product_id):
+    price_list = found_or_404(price_lists.get_price_list, price_list_id)
+    product = found_or_404(products.get_product, product_id)
+    price_lists.remove_entry(
+        db.session, g.tenant, actor=current_user, price_list=price_list, product=product
+    )
+    db.session.commit()
+    flash(f"{product.name} removed from {price_list.name}.")
+    return redirect(url_for("backoffice.catalog_price_list", price_list_id=price_list.id))
+
+
+@bp.post("/catalog/price-lists/<price_list_id>/delete")
+@staff_required("catalog")
+def catalog_price_list_delete(price_list_id):
+    price_list = found_or_404(price_lists.get_price_list, price_list_id)
+    name = price_list.name
+    price_lists.delete_price_list(db.session, g.tenant, actor=current_user, price_list=price_list)
+    db.session.commit()
+    flash(f"Price list {name} deleted; its customers now get the default list.")
+    return redirect(url_for("backoffice.catalog_price_lists"))
+
+
+@bp.route("/catalog/assortments", methods=["GET", "POST"])
+@staff_required("catalog_view")
+def catalog_assortments():
+    return _assortment_page(None)
+
+
+@bp.route("/catalog/assortments/<assortment_id>", methods=["GET", "POST"])
+@staff_required("catalog_view")
+def catalog_assortment(assortment_id):
+    return _assortment_page(found_or_404(assortments.get_assortment, assortment_id))
+
+
+def _assortment_page(assortment):
+    form = AssortmentForm(obj=assortment)
+    if assortment is not None and request.method == "GET":
+        form.product_ids.data = [
+            str(i) for i in assortments.assortment_product_ids(db.session, assortment)
+        ]
+    status = 200
+    if request.method == "POST":
+        if not current_user.can("catalog"):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                saved = assortments.save_assortment(
+                    db.session,
+                    g.tenant,
+                    actor=current_user,
+                    name=form.name.data,
+                    product_ids=form.product_ids.data or [],
+                    assortment=assortment,
+                )
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                attach(form, exc)
+                status = exc.status_code
+            else:
+                flash(f"Assortment {saved.name} saved.")
+                return redirect(url_for("backoffice.catalog_assortment", assortment_id=saved.id))
+        else:
+            status = 422
+    return render_template(
+        "backoffice/catalog/assortments.html",
+        form=form,
+        assortment=assortment,
+        assortments=assortments.list_assortments(db.session),
+        all_products=products.all_products(db.session),
+        selected=set(form.product_ids.data or []),
+    ), status
+
+
+@bp.route("/customers/<customer_id>/pricing", methods=["GET", "POST"])
+@staff_required("catalog_view")
+def customer_pricing(customer_id):
+    customer = found_or_404(assortments.get_customer, customer_id)
+    form = CustomerPricingForm(
+        data={
+            "price_list_id": str(customer.price_list_id or ""),
+            "assortment_id": str(customer.assortment_id or ""),
+        }
+        if request.method == "GET"
+        else None
+    )
+    form.price_list_id.choices = [("", "The bakery's default list")] + [
+        (str(pl.id), pl.name) for pl in price_lists.list_price_lists(db.session)
+    ]
+    form.assortment_id.choices = [("", "The full active catalog")] + [
+        (str(a.id), a.name) for a, _ in assortments.list_assortments(db.session)
+    ]
+    status = 200
+    if request.method == "POST":
+        if not current_user.can("catalog"):
+            abort(403)
+        if form.validate_on_submit():
+            price_list = (
+                found_or_404(price_lists.get_price_list, form.price_list_id.data)
+                if form.price_list_id.data
+                else None
+            )
+            assortment = (
+                found_or_404(assortments.get_assortment, form.assortment_id.data)
+                if form.assortment_id.data
+                else None
+            )
+            assortments.assign_pricing(
+                db.session,
+                g.tenant,
+                actor=current_user,
+                customer=customer,
+                price_list=price_list,
+                assortment=assortment,
+            )
+            db.session.commit()
+            flash(f"Pricing saved for {customer.display_name}.")
+            return redirect(url_for("backoffice.customer_pricing", customer_id=customer.id))
+        status = 422
+    preview = customer_catalog(db.session, g.tenant, customer=customer, on=bakery_today(g.tenant))
+    return render_template(
+        "backoffice/catalog/customer_pricing.html",
+        form=form,
+        customer=customer,
+        preview=preview,
+        can_export=has_feature(g.tenant, "catalog_export"),
+        money=lambda m: format_amount(m, g.tenant.currency),
+    ), status

@@ -1,0 +1,226 @@
+"""Benchmark the pricing engine: a 500-line cart against a 5,000-product catalog.
+
+Usage:
+    .venv/bin/python scripts/bench_pricing.py [--products 5000] [--lines 500] [--runs 15]
+
+SQLite (a temporary file, migrated with the real migrations) by default; set DATABASE_URL to an
+already migrated PostgreSQL database to measure there. Everything the script writes is inside
+one transaction that is rolled back at the end, so it leaves no data behind.
+
+Method: the catalog gets a default list (5% off every product) and a negotiated list pricing
+half the products with a fixed price and three volume breaks each; the customer is on the
+negotiated list, so the other half falls back to the default. Each run empties the session's
+identity map first (as a new request would), then times `price_cart` for the whole cart with
+time.perf_counter. The script prints the median, min and max of the runs, and the number of SQL
+statements one run sends (a before_cursor_execute listener on the engine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy.orm import scoped_session, sessionmaker  # noqa: E402
+
+
+def build_app():
+    """The app on DATABASE_URL, or on a fresh migrated SQLite file."""
+    from config.app import create_app
+    from config.settings import Settings
+
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+        url = f"sqlite:///{path}"
+    settings = Settings.from_env({"APP_ENV": "test", "SECRET_KEY": "bench", "DATABASE_URL": url})
+    app = create_app(settings, check_db_role=False)
+    if url.startswith("sqlite"):
+        from flask_migrate import upgrade
+
+        with app.app_context():
+            upgrade()
+    return app, settings.dialect
+
+
+def seed(session, n_products: int):
+    """A bakery with `n_products` products, two price lists with breaks, and one customer."""
+    from sqlalchemy import select
+
+    from tenants.catalog.models import (
+        CatalogSettings,
+        PriceList,
+        PriceListEntry,
+        Product,
+        VolumeBreak,
+    )
+    from tenants.customers.models import Customer
+    from tenants.models import Plan
+    from tenants.signup import sign_up_bakery
+
+    slug = f"bench-{uuid.uuid4().hex[:8]}"
+    tenant, _ = sign_up_bakery(
+        session,
+        name="Bench Bakery",
+        slug=slug,
+        owner_name="Bench",
+        email="bench@example.com",
+        password=secrets.token_hex(16),
+        timezone="UTC",
+        currency="EUR",
+        locale="en_GB",
+    )
+    enterprise = session.scalar(select(Plan).where(Plan.code == "enterprise"))
+    tenant.plan_id, tenant.plan, tenant.subscription_status = enterprise.id, enterprise, "active"
+    tid = tenant.id
+    rng = random.Random(42)
+    products = [
+        {
+            "tenant_id": tid,
+            "id": uuid.uuid4(),
+            "sku": f"SKU-{i:05d}",
+            "name": f"Product {i}",
+            "description": "",
+            "unit": "each",
+            "pack_size": 1,
+            "base_price_minor": rng.randint(50, 5000),
+            "tax_rate": Decimal("0"),
+            "active": True,
+            "min_order_qty": 1,
+            "qty_increment": 1,
+            "lead_time_days": 0,
+            "bake_days": "1111111",
+        }
+        for i in range(n_products)
+    ]
+    session.execute(insert(Product), products)
+    default_id, cafes_id = uuid.uuid4(), uuid.uuid4()
+    session.execute(
+        insert(PriceList),
+        [
+            {"tenant_id": tid, "id": default_id, "name": "Standard", "currency": "EUR"},
+            {"tenant_id": tid, "id": cafes_id, "name": "Cafés", "currency": "EUR"},
+        ],
+    )
+    entries, breaks = [], []
+    for i, p in enumerate(products):
+        entries.append(
+            {
+                "tenant_id": tid,
+                "id": uuid.uuid4(),
+                "price_list_id": default_id,
+                "product_id": p["id"],
+                "discount_percent": Decimal("5"),
+            }
+        )
+        if i % 2 == 0:
+            entry_id = uuid.uuid4()
+            price = p["base_price_minor"] - 10
+            entries.append(
+                {
+                    "tenant_id": tid,
+                    "id": entry_id,
+                    "price_list_id": cafes_id,
+                    "product_id": p["id"],
+                    "unit_price_minor": price,
+                }
+            )
+            for qty, less in ((12, 20), (48, 30), (96, 40)):
+                breaks.append(
+                    {
+                        "tenant_id": tid,
+                        "id": uuid.uuid4(),
+                        "entry_id": entry_id,
+                        "min_qty": qty,
+                        "unit_price_minor": max(price - less, 0),
+                    }
+                )
+    session.execute(insert(PriceListEntry), entries)
+    session.execute(insert(VolumeBreak), breaks)
+    session.add(CatalogSettings(tenant_id=tid, default_price_list_id=default_id))
+    customer = Customer(tenant_id=tid, business_name="Café Aurora", price_list_id=cafes_id)
+    session.add(customer)
+    session.flush()
+    return tenant, customer.id, [p["id"] for p in products], len(entries), len(breaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=5000)
+    parser.add_argument("--lines", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+
+    from config.extensions import db
+    from tenants.catalog.quotes import price_cart
+    from tenants.customers.models import Customer
+    from tenants.scoping import bind_tenant
+
+    app, dialect = build_app()
+    with app.app_context():
+        engine = db.engine
+        connection = engine.connect()
+        outer = connection.begin()
+        session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )()
+        try:
+            t0 = time.perf_counter()
+            tenant, customer_id, product_ids, n_entries, n_breaks = seed(session, args.products)
+            bind_tenant(session, tenant.id)
+            seeded = time.perf_counter() - t0
+            rng = random.Random(7)
+            lines = [(pid, rng.randint(1, 120)) for pid in rng.sample(product_ids, args.lines)]
+            statements: list[str] = []
+            timings = []
+            for run in range(args.runs + 1):
+                session.expunge_all()
+                customer = session.get(Customer, (tenant.id, customer_id))
+                statements.clear()
+                listener = lambda *a, **k: statements.append(a[2])  # noqa: E731
+                event.listen(engine, "before_cursor_execute", listener)
+                start = time.perf_counter()
+                quotes = price_cart(
+                    session, tenant, customer=customer, lines=lines, on=date(2026, 6, 1)
+                )
+                elapsed = time.perf_counter() - start
+                event.remove(engine, "before_cursor_execute", listener)
+                if run:  # the first run warms caches (statement compilation) and is dropped
+                    timings.append(elapsed)
+            assert len(quotes) == args.lines
+            total = sum(q.line_total_minor for q in quotes)
+            rules = {r: sum(q.rule == r for q in quotes) for r in ("list", "break", "base")}
+        finally:
+            session.close()
+            outer.rollback()
+            connection.close()
+
+    print(
+        f"database: {dialect}; catalog: {args.products} products, {n_entries} list entries, "
+        f"{n_breaks} volume breaks (seeded in {seeded:.1f}s)"
+    )
+    print(f"cart: {args.lines} lines ({rules}); cart total {total} minor units")
+    print(
+        f"price_cart over {args.runs} runs (first warm-up run dropped): "
+        f"median {statistics.median(timings) * 1000:.1f} ms, "
+        f"min {min(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms"
+    )
+    print(f"SQL statements per run: {len(statements)}")
+    for statement in statements:
+        print("   ", " ".join(statement.split())[:110])
+
+
+if __name__ == "__main__":
+    main()

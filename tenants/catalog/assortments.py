@@ -1,0 +1,110 @@
+"""Assortments (the products a customer may see) and assigning pricing to customers."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, func, select
+
+from tenants.catalog.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.catalog.models import Assortment, AssortmentItem, PriceList, Product
+from tenants.catalog.products import require_catalog
+
+
+def get_assortment(session, assortment_id) -> Assortment:
+    """This bakery's assortment, or NotFound."""
+    try:
+        aid = uuid.UUID(str(assortment_id))
+    except ValueError as exc:
+        raise NotFound("No such assortment.") from exc
+    found = session.scalar(select(Assortment).where(Assortment.id == aid))
+    if found is None:
+        raise NotFound("No such assortment.")
+    return found
+
+
+def list_assortments(session) -> list[tuple[Assortment, int]]:
+    """Every assortment with its product count, in one query."""
+    stmt = (
+        select(Assortment, func.count(AssortmentItem.id))
+        .outerjoin(
+            AssortmentItem,
+            (AssortmentItem.tenant_id == Assortment.tenant_id)
+            & (AssortmentItem.assortment_id == Assortment.id),
+        )
+        .group_by(Assortment.tenant_id, Assortment.id)
+        .order_by(Assortment.name)
+    )
+    return [(a, n) for a, n in session.execute(stmt)]
+
+
+def assortment_product_ids(session, assortment: Assortment) -> set[uuid.UUID]:
+    """The ids of the products in `assortment`."""
+    return set(
+        session.scalars(
+            select(AssortmentItem.product_id).where(AssortmentItem.assortment_id == assortment.id)
+        )
+    )
+
+
+def save_assortment(
+    session, tenant, *, actor, name: str, product_ids: list, assortment: Assortment | None = None
+) -> Assortment:
+    """Create or change an assortment: its name and exactly these products."""
+    require_catalog(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
+    taken = select(Assortment.id).where(func.lower(Assortment.name) == name.lower())
+    if assortment is not None:
+        taken = taken.where(Assortment.id != assortment.id)
+    if session.scalar(taken):
+        raise ValidationFailed("An assortment with this name exists.", field="name")
+    try:
+        wanted = {uuid.UUID(str(p)) for p in product_ids}
+    except ValueError as exc:
+        raise ValidationFailed("Choose products from the list.", field="product_ids") from exc
+    known = (
+        set(session.scalars(select(Product.id).where(Product.id.in_(wanted)))) if wanted else set()
+    )
+    if known != wanted:
+        raise ValidationFailed("Choose products from the list.", field="product_ids")
+    if assortment is None:
+        assortment = Assortment(tenant_id=tenant.id)
+        session.add(assortment)
+    assortment.name = name
+    session.flush()
+    session.execute(delete(AssortmentItem).where(AssortmentItem.assortment_id == assortment.id))
+    for pid in sorted(wanted):
+        session.add(
+            AssortmentItem(tenant_id=tenant.id, assortment_id=assortment.id, product_id=pid)
+        )
+    session.flush()
+    return assortment
+
+
+def assign_pricing(
+    session, tenant, *, actor, customer, price_list: PriceList | None, assortment: Assortment | None
+):
+    """Give `customer` a price list (None = the bakery's default) and an assortment
+    (None = the full active catalog)."""
+    if actor is not None and not (actor.can("catalog") or actor.can("customers")):
+        raise PermissionDenied("You don't have permission to change customer pricing.")
+    customer.price_list_id = price_list.id if price_list else None
+    customer.assortment_id = assortment.id if assortment else None
+    session.flush()
+    return customer
+
+
+def get_customer(session, customer_id):
+    """This bakery's customer (for its pricing page), or NotFound."""
+    from tenants.customers.models import Customer
+
+    try:
+        cid = uuid.UUID(str(customer_id))
+    except ValueError as exc:
+        raise NotFound("No such customer.") from exc
+    customer = session.scalar(select(Customer).where(Customer.id == cid))
+    if customer is None:
+        raise NotFound("No such customer.")
+    return customer

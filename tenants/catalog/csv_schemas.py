@@ -1,0 +1,100 @@
+"""marshmallow schemas for catalog CSV rows: text cells in, typed values out (the edge)."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validates
+
+from tenants.catalog.models import WEEKDAYS
+
+PRODUCT_COLUMNS = (
+    "sku",
+    "name",
+    "description",
+    "category",
+    "unit",
+    "pack_size",
+    "base_price",
+    "tax_rate",
+    "active",
+    "min_order_qty",
+    "qty_increment",
+    "lead_time_days",
+    "bake_days",
+    "available_from",
+    "available_until",
+)
+PRODUCT_REQUIRED = ("sku", "name", "base_price")
+PRICE_COLUMNS = ("sku", "min_qty", "unit_price", "discount_percent")
+PRICE_REQUIRED = ("sku",)  # plus unit_price or discount_percent, checked on upload
+
+
+class _Blank(Schema):
+    """Blank optional cells count as missing, so defaults apply."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def drop_blanks(self, data, **kwargs):
+        return {k: v for k, v in data.items() if v is not None and str(v).strip() != ""}
+
+
+class ProductRowSchema(_Blank):
+    """One product row of the products CSV."""
+
+    sku = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(load_default="")
+    category = fields.String(load_default="")
+    unit = fields.String(load_default="each")
+    pack_size = fields.Integer(load_default=1, strict=False)
+    base_price = fields.Decimal(required=True, as_string=False)
+    tax_rate = fields.Decimal(load_default=0)
+    active = fields.Boolean(
+        load_default=True,
+        truthy={"1", "yes", "y", "true", "active", "TRUE", "Yes"},
+        falsy={"0", "no", "n", "false", "inactive", "FALSE", "No"},
+    )
+    min_order_qty = fields.Integer(load_default=1)
+    qty_increment = fields.Integer(load_default=1)
+    lead_time_days = fields.Integer(load_default=0)
+    bake_days = fields.String(load_default="Mon Tue Wed Thu Fri Sat Sun")
+    available_from = fields.Date(load_default=None)
+    available_until = fields.Date(load_default=None)
+
+    @validates("bake_days")
+    def _days(self, value, **kwargs):
+        bake_days_mask(value)
+
+
+class PriceRowSchema(_Blank):
+    """One tier row of a price-list CSV: min_qty 1 (or blank) is the entry itself."""
+
+    sku = fields.String(required=True)
+    min_qty = fields.Integer(load_default=1)
+    unit_price = fields.Decimal(load_default=None)
+    discount_percent = fields.Decimal(load_default=None)
+
+
+def bake_days_mask(text: str) -> str:
+    """'Mon Tue Fri' -> '1100100'; raises ValidationError for unknown day names."""
+    names = [d.strip()[:3].title() for d in text.replace(",", " ").split() if d.strip()]
+    bad = [n for n in names if n not in WEEKDAYS]
+    if bad or not names:
+        raise ValidationError("Use day names like 'Mon Tue Wed'.")
+    return "".join("1" if day in names else "0" for day in WEEKDAYS)
+
+
+def bake_days_text(mask: str) -> str:
+    """'1100100' -> 'Mon Tue Fri'."""
+    return " ".join(day for day, flag in zip(WEEKDAYS, mask, strict=True) if flag == "1")
+
+
+def row_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """marshmallow's messages as (column, reason) pairs."""
+    pairs = []
+    messages = exc.messages if isinstance(exc.messages, dict) else {"": exc.messages}
+    for column, reasons in messages.items():
+        for reason in reasons if isinstance(reasons, list) else [reasons]:
+            pairs.append((column if column != "_schema" else "", str(reason)))
+    return pairs

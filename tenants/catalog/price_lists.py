@@ -1,0 +1,328 @@
+"""Price-list services: lists, entries with volume breaks, the default list and the
+"hide products without a price" setting."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, select, update
+
+from config.clock import utcnow
+from tenants.catalog.errors import NotFound, ValidationFailed
+from tenants.catalog.models import (
+    CatalogSettings,
+    PriceList,
+    PriceListEntry,
+    Product,
+    VolumeBreak,
+)
+from tenants.catalog.money import check_percent, check_price
+from tenants.catalog.pricing import Tier
+from tenants.catalog.products import require_catalog
+from tenants.customers.models import Customer
+from tenants.locales import validate_currency
+
+MAX_BREAKS = 20
+
+
+def get_price_list(session, price_list_id) -> PriceList:
+    """This bakery's price list, or NotFound."""
+    try:
+        pid = uuid.UUID(str(price_list_id))
+    except ValueError as exc:
+        raise NotFound("No such price list.") from exc
+    found = session.scalar(select(PriceList).where(PriceList.id == pid))
+    if found is None:
+        raise NotFound("No such price list.")
+    return found
+
+
+def list_price_lists(session) -> list[PriceList]:
+    """Every price list of the bakery, by name."""
+    return list(session.scalars(select(PriceList).order_by(PriceList.name)))
+
+
+def save_price_list(
+    session,
+    tenant,
+    *,
+    actor,
+    name: str,
+    currency: str | None = None,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    price_list: PriceList | None = None,
+    now: datetime | None = None,
+) -> PriceList:
+    """Create a price list, or change `price_list`'s name and validity."""
+    require_catalog(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
+    currency = validate_currency(currency or tenant.currency)
+    if currency != tenant.currency:
+        raise ValidationFailed(
+            f"Price lists are in the bakery's currency ({tenant.currency}).", field="currency"
+        )
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValidationFailed("The end date must be on or after the start.", field="valid_until")
+    taken = select(PriceList.id).where(func.lower(PriceList.name) == name.lower())
+    if price_list is not None:
+        taken = taken.where(PriceList.id != price_list.id)
+    if session.scalar(taken):
+        raise ValidationFailed("A price list with this name exists.", field="name")
+    if price_list is None:
+        price_list = PriceList(tenant_id=tenant.id)
+        session.add(price_list)
+    price_list.name, price_list.currency = name, currency
+    price_list.valid_from, price_list.valid_until = valid_from, valid_until
+    price_list.updated_at = now or utcnow()
+    session.flush()
+    return price_list
+
+
+def delete_price_list(session, tenant, *, actor, price_list: PriceList) -> None:
+    """Delete a list; its customers (and the default, if it was) fall back to the default."""
+    require_catalog(actor)
+    session.execute(
+        update(Customer)
+        .where(Customer.price_list_id == price_list.id)
+        .values(price_list_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.execute(
+        update(CatalogSettings)
+        .where(CatalogSettings.default_price_list_id == price_list.id)
+        .values(default_price_list_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.delete(price_list)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class BreakInput:
+    """A volume break as entered: from `min_qty`, a price or a percentage off."""
+
+    min_qty: int
+    unit_price_minor: int | None = None
+    discount_percent: Decimal | None = None
+
+
+def validate_tiers(
+    base_price_minor: int,
+    unit_price_minor: int | None,
+    discount_percent: Decimal | None,
+    breaks: list[BreakInput],
+) -> list[Tier]:
+    """Check an entry and its breaks; returns the tiers, quantity-1 first.
+
+    Breaks must be in ascending quantity order, unique, from 2 on, and each must not raise the
+    unit price over the tier before it (at today's base price).
+    """
+    if (unit_price_minor is None) == (discount_percent is None):
+        raise ValidationFailed("Give either a unit price or a discount.", field="price")
+    if unit_price_minor is not None:
+        check_price(unit_price_minor, field="price")
+    else:
+        discount_percent = check_percent(discount_percent, field="price")
+    tiers = [Tier(1, unit_price_minor, discount_percent)]
+    if len(breaks) > MAX_BREAKS:
+        raise ValidationFailed(f"At most {MAX_BREAKS} volume breaks.", field="breaks")
+    for b in breaks:
+        if not isinstance(b.min_qty, int) or b.min_qty < 2 or b.min_qty > 1_000_000:
+            raise ValidationFailed(
+                "A volume break starts at a quantity of 2 or more.", field="breaks"
+            )
+        if b.min_qty <= tiers[-1].min_qty:
+            problem = "is duplicated" if b.min_qty == tiers[-1].min_qty else "is out of order"
+            raise ValidationFailed(
+                f"The break at {b.min_qty} {problem}; list breaks by increasing quantity.",
+                field="breaks",
+            )
+        if (b.unit_price_minor is None) == (b.discount_percent is None):
+            raise ValidationFailed(
+                f"The break at {b.min_qty} needs a price or a discount.", field="breaks"
+            )
+        pct = None
+        if b.unit_price_minor is not None:
+            check_price(b.unit_price_minor, field="breaks")
+        else:
+            pct = check_percent(b.discount_percent, field="breaks")
+        tier = Tier(b.min_qty, b.unit_price_minor, pct)
+        if tier.unit_price(base_price_minor) > tiers[-1].unit_price(base_price_minor):
+            raise ValidationFailed(
+                f"The break at {b.min_qty} would raise the unit price; "
+                "bigger orders must not cost more each.",
+                field="breaks",
+            )
+        tiers.append(tier)
+    return tiers
+
+
+def set_entry(
+    session,
+    tenant,
+    *,
+    actor,
+    price_list: PriceList,
+    product: Product,
+    unit_price_minor: int | None = None,
+    discount_percent: Decimal | None = None,
+    breaks: list[BreakInput] = (),
+    now: datetime | None = None,
+) -> PriceListEntry:
+    """Put `product` on `price_list` with these tiers, replacing what it had."""
+    require_catalog(actor)
+    tiers = validate_tiers(
+        product.base_price_minor, unit_price_minor, discount_percent, list(breaks)
+    )
+    entry = session.scalar(
+        select(PriceListEntry).where(
+            PriceListEntry.price_list_id == price_list.id, PriceListEntry.product_id == product.id
+        )
+    )
+    if entry is None:
+        entry = PriceListEntry(
+            tenant_id=tenant.id, price_list_id=price_list.id, product_id=product.id
+        )
+        session.add(entry)
+    entry.unit_price_minor, entry.discount_percent = (
+        tiers[0].unit_price_minor,
+        tiers[0].discount_percent,
+    )
+    session.flush()
+    session.execute(delete(VolumeBreak).where(VolumeBreak.entry_id == entry.id))
+    for tier in tiers[1:]:
+        session.add(
+            VolumeBreak(
+                tenant_id=tenant.id,
+                entry_id=entry.id,
+                min_qty=tier.min_qty,
+                unit_price_minor=tier.unit_price_minor,
+                discount_percent=tier.discount_percent,
+            )
+        )
+    price_list.updated_at = now or utcnow()
+    session.flush()
+    return entry
+
+
+def replace_entries(
+    session, tenant, *, actor, price_list: PriceList, entries: list, now: datetime | None = None
+) -> int:
+    """Set many products' tiers on `price_list` at once (CSV import): a constant number of
+    statements instead of several per product. `entries` holds (product, unit price,
+    discount, breaks) with products of this bakery (objects with `id` and `base_price_minor`).
+    """
+    require_catalog(actor)
+    rows = []
+    for product, price, pct, breaks in entries:
+        tiers = validate_tiers(product.base_price_minor, price, pct, list(breaks))
+        rows.append((product.id, tiers))
+    if not rows:
+        return 0
+    ids = [pid for pid, _ in rows]
+    old = select(PriceListEntry.id).where(
+        PriceListEntry.price_list_id == price_list.id, PriceListEntry.product_id.in_(ids)
+    )
+    session.execute(delete(VolumeBreak).where(VolumeBreak.entry_id.in_(old)))
+    session.execute(
+        delete(PriceListEntry).where(
+            PriceListEntry.price_list_id == price_list.id, PriceListEntry.product_id.in_(ids)
+        )
+    )
+    new_entries, new_breaks = [], []
+    for pid, tiers in rows:
+        entry_id = uuid.uuid4()
+        new_entries.append(
+            {
+                "tenant_id": tenant.id,
+                "id": entry_id,
+                "price_list_id": price_list.id,
+                "product_id": pid,
+                "unit_price_minor": tiers[0].unit_price_minor,
+                "discount_percent": tiers[0].discount_percent,
+                "created_at": now or utcnow(),
+            }
+        )
+        new_breaks += [
+            {
+                "tenant_id": tenant.id,
+                "id": uuid.uuid4(),
+                "entry_id": entry_id,
+                "min_qty": t.min_qty,
+                "unit_price_minor": t.unit_price_minor,
+                "discount_percent": t.discount_percent,
+                "created_at": now or utcnow(),
+            }
+            for t in tiers[1:]
+        ]
+    session.execute(insert(PriceListEntry), new_entries)
+    if new_breaks:
+        session.execute(insert(VolumeBreak), new_breaks)
+    price_list.updated_at = now or utcnow()
+    session.flush()
+    return len(rows)
+
+
+def remove_entry(session, tenant, *, actor, price_list: PriceList, product: Product) -> None:
+    """Take `product` off `price_list` (its breaks go with it)."""
+    require_catalog(actor)
+    entry = session.scalar(
+        select(PriceListEntry).where(
+            PriceListEntry.price_list_id == price_list.id, PriceListEntry.product_id == product.id
+        )
+    )
+    if entry is not None:
+        session.execute(delete(VolumeBreak).where(VolumeBreak.entry_id == entry.id))
+        session.delete(entry)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """An entry for display: product, its tiers (quantity 1 first)."""
+
+    product: Product
+    tiers: tuple[Tier, ...]
+
+
+def list_entries(session, price_list: PriceList) -> list[EntryRow]:
+    """The list's entries with their products and breaks, in two queries."""
+    from tenants.catalog.quotes import load_snapshot
+
+    snapshot = load_snapshot(session, price_list)
+    products = (
+        session.scalars(
+            select(Product).where(Product.id.in_(list(snapshot.tiers))).order_by(Product.name)
+        )
+        if snapshot.tiers
+        else []
+    )
+    return [EntryRow(p, snapshot.tiers[p.id]) for p in products]
+
+
+def get_settings(session, tenant) -> CatalogSettings:
+    """The bakery's catalog settings row, created on first use."""
+    settings = session.scalar(select(CatalogSettings))
+    if settings is None:
+        settings = CatalogSettings(tenant_id=tenant.id, hide_unpriced=False)
+        session.add(settings)
+        session.flush()
+    return settings
+
+
+def update_settings(
+    session, tenant, *, actor, default_price_list: PriceList | None, hide_unpriced: bool
+) -> CatalogSettings:
+    """Choose the default price list (for customers without one) and the hide setting."""
+    require_catalog(actor)
+    settings = get_settings(session, tenant)
+    settings.default_price_list_id = default_price_list.id if default_price_list else None
+    settings.hide_unpriced = bool(hide_unpriced)
+    session.flush()
+    return settings

@@ -1,0 +1,330 @@
+"""Product and category services: create, edit, search, bulk (de)activate, sold-out marks."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select, update
+
+from config.clock import utcnow
+from tenants.catalog.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.catalog.models import UNITS, Category, Product, SoldOut
+from tenants.catalog.money import check_price
+from tenants.plans import check_limit
+
+SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+PAGE_SIZE = 50
+PRODUCT_FIELDS = (
+    "sku",
+    "name",
+    "description",
+    "category_id",
+    "unit",
+    "pack_size",
+    "base_price_minor",
+    "tax_rate",
+    "active",
+    "min_order_qty",
+    "qty_increment",
+    "lead_time_days",
+    "bake_days",
+    "available_from",
+    "available_until",
+)
+
+
+def require_catalog(actor) -> None:
+    """Refuse an actor without the `catalog` permission (None = the system itself)."""
+    if actor is not None and not actor.can("catalog"):
+        raise PermissionDenied("You don't have permission to change the catalog.")
+
+
+def _int(fields, name, low, high, label):
+    value = fields.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValidationFailed(f"{label} must be a whole number from {low} to {high}.", field=name)
+
+
+def clean_product_fields(fields: dict) -> dict:
+    """Validate typed product fields (from a form or a CSV row); returns them normalised."""
+    fields = dict(fields)
+    fields["sku"] = (fields.get("sku") or "").strip()
+    if not SKU_RE.match(fields["sku"]):
+        raise ValidationFailed("Use letters, digits, '.', '_' or '-' (up to 64).", field="sku")
+    fields["name"] = (fields.get("name") or "").strip()
+    if not fields["name"] or len(fields["name"]) > 200:
+        raise ValidationFailed("Enter a name of up to 200 characters.", field="name")
+    fields["description"] = (fields.get("description") or "").strip()
+    fields.setdefault("unit", "each")
+    if fields["unit"] not in UNITS:
+        raise ValidationFailed(f"Choose one of: {', '.join(UNITS)}.", field="unit")
+    fields.setdefault("pack_size", 1)
+    fields.setdefault("min_order_qty", 1)
+    fields.setdefault("qty_increment", 1)
+    fields.setdefault("lead_time_days", 0)
+    _int(fields, "pack_size", 1, 10_000, "Pack size")
+    _int(fields, "min_order_qty", 1, 100_000, "Minimum order")
+    _int(fields, "qty_increment", 1, 10_000, "Quantity increment")
+    _int(fields, "lead_time_days", 0, 60, "Lead time")
+    if fields.get("base_price_minor") is None:
+        raise ValidationFailed("Enter the base wholesale price.", field="base_price_minor")
+    check_price(fields["base_price_minor"], field="base_price_minor")
+    tax = Decimal(fields.get("tax_rate") or 0)
+    if tax < 0 or tax > 100 or tax != tax.quantize(Decimal("0.01")):
+        raise ValidationFailed("Tax rate must be 0 to 100 with two decimals.", field="tax_rate")
+    fields["tax_rate"] = tax.quantize(Decimal("0.01"))
+    fields["bake_days"] = fields.get("bake_days") or "1111111"
+    if not re.fullmatch(r"[01]{7}", fields["bake_days"]) or "1" not in fields["bake_days"]:
+        raise ValidationFailed("Choose at least one baking day.", field="bake_days")
+    start, end = fields.get("available_from"), fields.get("available_until")
+    if start and end and end < start:
+        raise ValidationFailed("The season must end after it starts.", field="available_until")
+    fields["active"] = bool(fields.get("active", True))
+    return {k: fields.get(k) for k in PRODUCT_FIELDS}
+
+
+def _check_category(session, category_id):
+    if category_id is not None and session.get(Category, _key(session, category_id)) is None:
+        raise ValidationFailed("Choose a category of this bakery.", field="category_id")
+
+
+def _key(session, object_id):
+    from tenants.scoping import bound_tenant_id
+
+    return (bound_tenant_id(session), object_id)
+
+
+def _sku_taken(session, sku: str, exclude: uuid.UUID | None = None) -> bool:
+    stmt = select(Product.id).where(func.lower(Product.sku) == sku.lower())
+    if exclude is not None:
+        stmt = stmt.where(Product.id != exclude)
+    return session.scalar(stmt) is not None
+
+
+def create_product(session, tenant, *, actor, now: datetime | None = None, **fields) -> Product:
+    """Add a product within the tier's product limit."""
+    require_catalog(actor)
+    clean = clean_product_fields(fields)
+    _check_category(session, clean["category_id"])
+    if _sku_taken(session, clean["sku"]):
+        raise ValidationFailed("Another product has this SKU.", field="sku")
+    check_limit(tenant, "products", now=now)
+    product = Product(tenant_id=tenant.id, updated_at=now or utcnow(), **clean)
+    session.add(product)
+    session.flush()
+    return product
+
+
+def update_product(
+    session, tenant, *, actor, product: Product, now: datetime | None = None, **fields
+) -> Product:
+    """Change a product's fields (validated together; nothing changes on error)."""
+    require_catalog(actor)
+    clean = clean_product_fields(fields)
+    _check_category(session, clean["category_id"])
+    if _sku_taken(session, clean["sku"], exclude=product.id):
+        raise ValidationFailed("Another product has this SKU.", field="sku")
+    for name, value in clean.items():
+        setattr(product, name, value)
+    product.updated_at = now or utcnow()
+    session.flush()
+    return product
+
+
+def get_product(session, product_id) -> Product:
+    """This bakery's product, or NotFound (also for malformed or foreign ids)."""
+    try:
+        pid = uuid.UUID(str(product_id))
+    except ValueError as exc:
+        raise NotFound("No such product.") from exc
+    product = session.scalar(select(Product).where(Product.id == pid))
+    if product is None:
+        raise NotFound("No such product.")
+    return product
+
+
+def all_products(session) -> list[Product]:
+    """Every product of the bakery by SKU (for pickers)."""
+    return list(session.scalars(select(Product).order_by(Product.sku)))
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """One page of the product list with the category name of each row."""
+
+    rows: list[tuple[Product, str]]
+    total: int
+    page: int
+    pages: int
+
+
+def search_products(
+    session, *, q: str = "", category_id=None, status: str = "", page: int = 1
+) -> ProductPage:
+    """Products matching a search, a category and a status, a page at a time (two queries)."""
+    from tenants.catalog.models import Category as Cat
+
+    conditions = []
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        conditions.append(
+            or_(func.lower(Product.name).like(like), func.lower(Product.sku).like(like))
+        )
+    if category_id:
+        conditions.append(Product.category_id == category_id)
+    if status in ("active", "inactive"):
+        conditions.append(Product.active.is_(status == "active"))
+    # count(Product.id), not count() FROM products: the tenant filter only reaches statements
+    # whose columns come from the entity (select_from alone escapes it on SQLite).
+    total = session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    stmt = (
+        select(Product, Cat.name)
+        .outerjoin(Cat, (Cat.tenant_id == Product.tenant_id) & (Cat.id == Product.category_id))
+        .where(*conditions)
+        .order_by(Product.name, Product.sku)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    rows = [(p, name or "") for p, name in session.execute(stmt)]
+    return ProductPage(rows, total, page, pages)
+
+
+def set_active(
+    session, tenant, *, actor, product_ids: list, active: bool, now: datetime | None = None
+) -> int:
+    """Activate or deactivate many products at once; returns how many changed."""
+    require_catalog(actor)
+    ids = []
+    for raw in product_ids:
+        try:
+            ids.append(uuid.UUID(str(raw)))
+        except ValueError as exc:
+            raise ValidationFailed("Choose products from the list.", field="product_ids") from exc
+    if not ids:
+        raise ValidationFailed("Tick at least one product.", field="product_ids")
+    result = session.execute(
+        update(Product)
+        .where(Product.id.in_(ids), Product.active.is_(not active))
+        .values(active=active, updated_at=now or utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+    return result.rowcount or 0
+
+
+def mark_sold_out(session, tenant, *, actor, product: Product, day: date, sold_out: bool) -> None:
+    """Mark (or unmark) a product sold out for one delivery date."""
+    require_catalog(actor)
+    existing = session.scalar(
+        select(SoldOut).where(SoldOut.product_id == product.id, SoldOut.day == day)
+    )
+    if sold_out and existing is None:
+        session.add(SoldOut(tenant_id=tenant.id, product_id=product.id, day=day))
+    elif not sold_out and existing is not None:
+        session.delete(existing)
+    session.flush()
+
+
+def sold_out_days(session, product: Product, *, from_day: date) -> list[date]:
+    """The product's sold-out dates from `from_day` on."""
+    return list(
+        session.scalars(
+            select(SoldOut.day)
+            .where(SoldOut.product_id == product.id, SoldOut.day >= from_day)
+            .order_by(SoldOut.day)
+        )
+    )
+
+
+# Categories ---------------------------------------------------------------------------------
+
+
+def list_categories(session) -> list[Category]:
+    """Categories in their display order."""
+    return list(session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def save_category(
+    session, tenant, *, actor, name: str, position: int = 0, category: Category | None = None
+) -> Category:
+    """Create a category, or rename/reorder `category`."""
+    require_catalog(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
+    taken = select(Category.id).where(func.lower(Category.name) == name.lower())
+    if category is not None:
+        taken = taken.where(Category.id != category.id)
+    if session.scalar(taken):
+        raise ValidationFailed("A category with this name exists.", field="name")
+    if category is None:
+        category = Category(tenant_id=tenant.id)
+        session.add(category)
+    category.name, category.position = name, position
+    session.flush()
+    return category
+
+
+def get_category(session, category_id) -> Category:
+    """This bakery's category, or NotFound."""
+    try:
+        cid = uuid.UUID(str(category_id))
+    except ValueError as exc:
+        raise NotFound("No such category.") from exc
+    category = session.scalar(select(Category).where(Category.id == cid))
+    if category is None:
+        raise NotFound("No such category.")
+    return category
+
+
+def category_by_name(session, tenant, name: str, *, create: bool) -> Category | None:
+    """Find a category by name (case-insensitive); create it when asked (CSV import)."""
+    name = name.strip()
+    if not name:
+        return None
+    found = session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
+    if found is None and create:
+        found = Category(tenant_id=tenant.id, name=name, position=0)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def unavailable_on(
+    session, products: list[Product], *, day: date, today: date
+) -> dict[uuid.UUID, str]:
+    """Why each of `products` cannot be delivered on `day` (ordered on `today`), if it can't.
+
+    Checks the active flag, the baking weekdays, the seasonal window, the lead time and the
+    sold-out marks (one query for all products).
+    """
+    sold_out = (
+        set(
+            session.scalars(
+                select(SoldOut.product_id).where(
+                    SoldOut.day == day, SoldOut.product_id.in_([p.id for p in products])
+                )
+            )
+        )
+        if products
+        else set()
+    )
+    reasons = {}
+    for product in products:
+        if not product.active:
+            reasons[product.id] = "no longer available"
+        elif product.id in sold_out:
+            reasons[product.id] = "sold out on that day"
+        elif not product.in_season(day):
+            reasons[product.id] = "out of season on that day"
+        elif not product.baked_on(day):
+            reasons[product.id] = "not baked on that weekday"
+        elif (day - today).days < product.lead_time_days:
+            reasons[product.id] = f"needs {product.lead_time_days} day(s) notice"
+    return reasons

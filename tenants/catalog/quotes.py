@@ -1,0 +1,227 @@
+"""Load what the pricing engine needs for a customer, in a constant number of queries.
+
+`price_cart` prices many lines at once: one query for the catalog settings, one for the
+candidate price lists (the customer's own, then the bakery default as fallback), one for the
+products, one for their tiers on those lists, and one for the assortment when the customer has
+one, however many lines or products there are.
+Nothing is cached, so a price change shows on the next request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from tenants.catalog.models import (
+    AssortmentItem,
+    CatalogSettings,
+    Category,
+    PriceList,
+    PriceListEntry,
+    Product,
+    VolumeBreak,
+)
+from tenants.catalog.pricing import ListSnapshot, ProductSnapshot, Quote, Tier, quote
+from tenants.errors import ValidationFailed
+
+
+def bakery_today(tenant, now=None) -> date:
+    """Today's date in the bakery's own timezone (prices change at its midnight)."""
+    from zoneinfo import ZoneInfo
+
+    from config.clock import utcnow
+
+    return (now or utcnow()).astimezone(ZoneInfo(tenant.timezone)).date()
+
+
+def catalog_settings(session) -> CatalogSettings | None:
+    """The bound bakery's catalog settings row, if it has one."""
+    return session.scalar(select(CatalogSettings))
+
+
+def applicable_lists(session, customer, on: date) -> list[PriceList]:
+    """The lists that price `customer` on `on`, in order: its own, then the bakery default
+    (each only while valid). One query, plus one for the settings."""
+    settings = catalog_settings(session)
+    default_id = settings.default_price_list_id if settings else None
+    return _choose_lists(session, customer, default_id, on)
+
+
+def _choose_lists(session, customer, default_id, on: date) -> list[PriceList]:
+    candidates = list(dict.fromkeys(i for i in (customer.price_list_id, default_id) if i))
+    if not candidates:
+        return []
+    lists = {
+        pl.id: pl for pl in session.scalars(select(PriceList).where(PriceList.id.in_(candidates)))
+    }
+    return [lists[i] for i in candidates if i in lists and _valid(lists[i], on)]
+
+
+def _valid(price_list: PriceList, on: date) -> bool:
+    if price_list.valid_from and on < price_list.valid_from:
+        return False
+    return not (price_list.valid_until and on > price_list.valid_until)
+
+
+def load_snapshot(
+    session, price_list: PriceList, product_ids: Iterable[uuid.UUID] | None = None
+) -> ListSnapshot:
+    """One list's tiers (entry + breaks) per product, in one query (optionally for some ids)."""
+    return load_snapshots(session, [price_list], product_ids)[0]
+
+
+def load_snapshots(
+    session, price_lists: list[PriceList], product_ids: Iterable[uuid.UUID] | None = None
+) -> list[ListSnapshot]:
+    """Several lists' tiers in one query, in the order given."""
+    if not price_lists:
+        return []
+    stmt = (
+        select(
+            PriceListEntry.price_list_id,
+            PriceListEntry.product_id,
+            PriceListEntry.unit_price_minor,
+            PriceListEntry.discount_percent,
+            VolumeBreak.min_qty,
+            VolumeBreak.unit_price_minor,
+            VolumeBreak.discount_percent,
+        )
+        .outerjoin(
+            VolumeBreak,
+            (VolumeBreak.tenant_id == PriceListEntry.tenant_id)
+            & (VolumeBreak.entry_id == PriceListEntry.id),
+        )
+        .where(PriceListEntry.price_list_id.in_([pl.id for pl in price_lists]))
+    )
+    if product_ids is not None:
+        stmt = stmt.where(PriceListEntry.product_id.in_(list(product_ids)))
+    tiers: dict[uuid.UUID, dict[uuid.UUID, list[Tier]]] = defaultdict(lambda: defaultdict(list))
+    for list_id, pid, e_price, e_pct, b_qty, b_price, b_pct in session.execute(stmt):
+        product_tiers = tiers[list_id][pid]
+        if not product_tiers:
+            product_tiers.append(Tier(1, e_price, e_pct))
+        if b_qty is not None:
+            product_tiers.append(Tier(b_qty, b_price, b_pct))
+    return [
+        ListSnapshot(
+            pl.id,
+            pl.name,
+            pl.valid_from,
+            pl.valid_until,
+            {pid: tuple(sorted(ts, key=lambda t: t.min_qty)) for pid, ts in tiers[pl.id].items()},
+        )
+        for pl in price_lists
+    ]
+
+
+def _pair(snapshots: list[ListSnapshot]) -> tuple[ListSnapshot | None, ListSnapshot | None]:
+    """(the customer's list or the default, the default as fallback when both apply)."""
+    return (snapshots[0] if snapshots else None, snapshots[1] if len(snapshots) > 1 else None)
+
+
+@dataclass(frozen=True)
+class CatalogLine:
+    """A product as one customer sees it: the product, its category name and its price."""
+
+    product: Product
+    category_name: str
+    quote: Quote
+
+
+def _assortment_ids(session, customer) -> set[uuid.UUID] | None:
+    if customer.assortment_id is None:
+        return None
+    return set(
+        session.scalars(
+            select(AssortmentItem.product_id).where(
+                AssortmentItem.assortment_id == customer.assortment_id
+            )
+        )
+    )
+
+
+def price_cart(
+    session, tenant, *, customer, lines: list[tuple[uuid.UUID, int]], on: date
+) -> list[Quote]:
+    """Quote every (product id, quantity) line for `customer` on `on`, in one pass.
+
+    Raises ValidationFailed for a product the customer cannot order (unknown, inactive, outside
+    its assortment, or unpriced while the bakery hides unpriced products).
+    """
+    settings = catalog_settings(session)
+    hide_unpriced = bool(settings and settings.hide_unpriced)
+    lists = _choose_lists(
+        session, customer, settings.default_price_list_id if settings else None, on
+    )
+    ids = {pid for pid, _ in lines}
+    products = {
+        p.id: p
+        for p in session.scalars(
+            select(Product).where(Product.id.in_(ids), Product.active.is_(True))
+        )
+    }
+    allowed = _assortment_ids(session, customer)
+    first, fallback = _pair(load_snapshots(session, lists, ids))
+    quotes = []
+    for number, (pid, quantity) in enumerate(lines, start=1):
+        product = products.get(pid)
+        if product is None or (allowed is not None and pid not in allowed):
+            raise ValidationFailed(f"Line {number}: this product is not available.", field="lines")
+        if quantity < 1:
+            raise ValidationFailed(f"Line {number}: order at least 1.", field="lines")
+        result = quote(
+            ProductSnapshot(product.id, product.base_price_minor), first, quantity, on, fallback
+        )
+        if hide_unpriced and not result.priced:
+            raise ValidationFailed(
+                f"Line {number}: this product has no price for you.", field="lines"
+            )
+        quotes.append(result)
+    return quotes
+
+
+def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine]:
+    """The active products `customer` may see, in category order, each priced for one unit
+    (or the minimum order quantity), in a constant number of queries."""
+    settings = catalog_settings(session)
+    hide_unpriced = bool(settings and settings.hide_unpriced)
+    lists = _choose_lists(
+        session, customer, settings.default_price_list_id if settings else None, on
+    )
+    stmt = (
+        select(Product, Category.name)
+        .outerjoin(
+            Category,
+            (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
+        )
+        .where(Product.active.is_(True))
+        .order_by(Category.position, Category.name, Product.name)
+    )
+    if customer.assortment_id is not None:
+        stmt = stmt.where(
+            Product.id.in_(
+                select(AssortmentItem.product_id).where(
+                    AssortmentItem.assortment_id == customer.assortment_id
+                )
+            )
+        )
+    rows = session.execute(stmt).all()
+    first, fallback = _pair(load_snapshots(session, lists))
+    result = []
+    for product, category_name in rows:
+        q = quote(
+            ProductSnapshot(product.id, product.base_price_minor),
+            first,
+            max(product.min_order_qty, 1),
+            on,
+            fallback,
+        )
+        if hide_unpriced and not q.priced:
+            continue
+        result.append(CatalogLine(product, category_name or "", q))
+    return result

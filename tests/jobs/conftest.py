@@ -1,0 +1,3 @@
+"""Fixtures for the jobs tests."""
+
+from tests.support.catalog import bakeries  # noqa: F401 - two bakeries with colliding catalogs

@@ -1,0 +1,89 @@
+"""The catalog import job: runs after the commit that queued it, and is safe to run twice."""
+
+from sqlalchemy import func, select
+
+from jobs.runtime import execute
+from tenants.catalog.imports import get_run, start_import
+from tenants.catalog.models import Product
+from tests.support.catalog import (
+    tenant_of,
+)
+from tests.support.factories import tenant_session
+
+CSV = b"sku,name,base_price\nBAG-01,Baguette,2.50\nCRO-01,Croissant,1.20\n"
+
+
+def test_the_job_runs_once_after_commit_and_a_second_run_changes_nothing(app, two_bakeries):
+    north, south = two_bakeries
+    with tenant_session(app, north.id) as session:
+        run_id = start_import(
+            session, tenant_of(session, north), actor=None, kind="products", data=CSV
+        ).id
+    with tenant_session(app, north.id) as session:
+        run = get_run(session, run_id)
+        assert (run.status, run.summary["created"], run.payload) == ("done", 2, "")
+        finished_at = run.finished_at
+    assert execute(app, "jobs.catalog_import.run_import", str(north.id), str(run_id)) == "done"
+    with tenant_session(app, north.id) as session:
+        assert get_run(session, run_id).finished_at == finished_at
+        assert session.scalar(select(func.count(Product.id))) == 2
+    with tenant_session(app, south.id) as session:
+        assert session.scalar(select(func.count(Product.id))) == 0
+
+
+def test_a_rolled_back_request_queues_no_import(app, bakeries):
+    north, _ = bakeries
+    with app.app_context():
+        from config.extensions import db
+        from tenants.scoping import bind_tenant
+
+        bind_tenant(db.session, north.id)
+        run_id = start_import(
+            db.session, tenant_of(db.session, north), actor=None, kind="products", data=CSV
+        ).id
+        db.session.rollback()
+    with tenant_session(app, north.id) as session:
+        assert session.scalar(select(func.count(Product.id))) == 0
+        from tenants.catalog.models import ImportRun
+
+        assert session.get(ImportRun, (north.id, run_id)) is None
+
+
+def test_with_redis_the_upload_is_queued_and_the_page_shows_it_until_a_worker_runs_it(
+    app, two_bakeries
+):
+    import io
+
+    from jobs.backends import RQBackend
+    from tests.support.factories import sign_in_staff
+
+    north, _ = two_bakeries
+    backend = RQBackend("redis://127.0.0.1:6379/12")
+    queue = backend.queue("default")
+    queue.empty()
+    original = app.extensions["job_backend"]
+    app.extensions["job_backend"] = backend
+    try:
+        client = app.test_client()
+        sign_in_staff(client, north)
+        response = client.post(
+            f"/admin/{north.slug}/catalog/import",
+            data={"kind": "products", "price_list_id": "", "file": (io.BytesIO(CSV), "p.csv")},
+            content_type="multipart/form-data",
+        )
+        run_url = response.headers["Location"]
+        waiting = client.get(run_url + "/progress").json
+        assert (waiting["status"], waiting["done"], waiting["total"]) == ("queued", 0, 2)
+        assert "catalog_import.js" in client.get(run_url).get_data(as_text=True)
+        (job,) = queue.get_jobs()
+        assert job.func_name == "jobs.runtime.run" and job.args[1] == str(north.id)
+        execute(app, *job.args)  # what the worker's jobs.runtime.run does, in this app
+        finished = client.get(run_url + "/progress").json
+        assert (finished["status"], finished["done"], finished["summary"]["created"]) == (
+            "done",
+            2,
+            2,
+        )
+    finally:
+        app.extensions["job_backend"] = original
+        queue.empty()
