@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event, text
+from sqlalchemy import Alias, Table, event, text
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from tenants.base import TenantOwned, is_tenant_owned
@@ -73,18 +73,55 @@ def _scope_orm_statement(state):
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    if not any(is_tenant_owned(m.class_) for m in state.all_mappers):
+    owned = [m for m in state.all_mappers if is_tenant_owned(m.class_)]
+    # `select(func.count()).select_from(Model)` names no entity, so it has no mapper and
+    # loader criteria would not reach it: find such tables in the FROM list ourselves.
+    statement = state.statement
+    bare = _bare_tenant_froms(statement, owned) if hasattr(statement, "get_final_froms") else []
+    if not owned and not bare:
         return
     tenant_id = state.session.info.get(TENANT_KEY)
     if tenant_id is None:
-        names = ", ".join(sorted(m.class_.__name__ for m in state.all_mappers))
-        raise TenantNotSet(f"query of tenant-owned model(s) {names} with no tenant bound")
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantOwned,
-            lambda cls: cls.tenant_id == tenant_id,
-            include_aliases=True,
+        names = sorted({m.class_.__name__ for m in owned} | {f.name for f in bare})
+        raise TenantNotSet(f"query of tenant-owned {', '.join(names)} with no tenant bound")
+    for from_ in bare:
+        statement = statement.where(from_.c.tenant_id == tenant_id)
+    if owned:
+        statement = statement.options(
+            with_loader_criteria(
+                TenantOwned,
+                lambda cls: cls.tenant_id == tenant_id,
+                include_aliases=True,
+            )
         )
+    state.statement = statement
+
+
+def _bare_tenant_froms(statement, owned_mappers) -> list:
+    """Tenant-owned tables (or aliases) standing alone in the FROM list that no queried entity
+    covers. Joins are left to the loader criteria (they reach joined entities, eager loads
+    included) and, on PostgreSQL, to row-level security."""
+    covered = {m.local_table.name for m in owned_mappers}
+    found = []
+    for from_ in statement.get_final_froms():
+        name = _tenant_table_name(from_)
+        if name and name not in covered:
+            found.append(from_)
+    return found
+
+
+def _tenant_table_name(from_) -> str | None:
+    table = from_.element if isinstance(from_, Alias) else from_
+    if isinstance(table, Table) and table.name in _tenant_table_names():
+        return table.name
+    return None
+
+
+def _tenant_table_names() -> frozenset[str]:
+    from config.extensions import db
+
+    return frozenset(
+        m.local_table.name for m in db.Model.registry.mappers if is_tenant_owned(m.class_)
     )
 
 

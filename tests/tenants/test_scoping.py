@@ -88,3 +88,15 @@ def test_get_by_primary_key_cannot_reach_another_bakerys_row(app, two_bakeries):
         key = (south.id, theirs.id)
     with tenant_session(app, north.id) as session:
         assert session.get(StaffUser, key) is None
+
+
+def test_a_count_that_names_no_entity_is_still_scoped(app, two_bakeries):
+    from sqlalchemy import func
+
+    north, south = two_bakeries
+    _add_customers(app, north, "One", "Two")
+    _add_customers(app, south, "Three")
+    with tenant_session(app, south.id) as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 1
+    with app.app_context(), pytest.raises(TenantNotSet):
+        db.session.scalar(select(func.count()).select_from(Customer))
