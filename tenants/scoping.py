@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, with_loader_criteria
 from tenants.base import TenantOwned, is_tenant_owned
 
 TENANT_KEY = "tenant_id"
-BYPASS_KEY = "tenant_scope_bypass"
 
 
 class TenantNotSet(RuntimeError):
@@ -69,7 +68,7 @@ def _after_begin(session, transaction, connection):
 
 @event.listens_for(Session, "do_orm_execute")
 def _scope_orm_statement(state):
-    if state.is_column_load or state.session.info.get(BYPASS_KEY):
+    if state.is_column_load:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
@@ -131,7 +130,7 @@ def _stamp_new_rows(session, flush_context, instances):
     for obj in list(session.new) + list(session.dirty):
         if not is_tenant_owned(type(obj)):
             continue
-        if tenant_id is None and not session.info.get(BYPASS_KEY):
+        if tenant_id is None:
             raise TenantNotSet(f"writing {type(obj).__name__} with no tenant bound")
         if obj.tenant_id is None:
             obj.tenant_id = tenant_id
