@@ -240,4 +240,4 @@ def change_password():
     return render_template("portal/change_password.html", form=form), (422 if form.errors else 200)
 
 
-from portal import views_account  # noqa: E402,F401
+from portal import views_account, views_catalog  # noqa: E402,F401

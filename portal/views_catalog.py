@@ -1,0 +1,65 @@
+"""The buyer's catalog in the portal: their products at their prices, and CSV/PDF downloads.
+
+The page is part of the portal; the downloads are the Professional feature `catalog_export`,
+checked here (an explanatory page, not an error) and again in the export service.
+"""
+
+from flask import Response, g, render_template
+
+from config.extensions import db
+from portal import bp
+from portal.access import buyer_required
+from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
+from tenants.catalog.money import format_amount
+from tenants.catalog.quotes import bakery_today, customer_catalog
+from tenants.plans import has_feature
+
+
+def _download(body, mimetype: str, extension: str) -> Response:
+    filename = f"{g.tenant.slug}-catalog-{bakery_today(g.tenant).isoformat()}.{extension}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # Prices are the customer's own: never keep them in a shared cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _unavailable():
+    return render_template("portal/catalog_unavailable.html"), 403
+
+
+@bp.get("/catalog")
+@buyer_required()
+def catalog():
+    """The products this customer may see, each at its price and with its next volume break."""
+    lines = customer_catalog(db.session, g.tenant, customer=g.customer, on=bakery_today(g.tenant))
+    return render_template(
+        "portal/catalog.html",
+        lines=lines,
+        can_export=has_feature(g.tenant, "catalog_export"),
+        money=lambda minor: format_amount(minor, g.tenant.currency),
+    )
+
+
+@bp.get("/catalog.csv")
+@buyer_required()
+def catalog_csv():
+    """The customer's catalog as CSV (a BOM so spreadsheets read the UTF-8)."""
+    if not has_feature(g.tenant, "catalog_export"):
+        return _unavailable()
+    text = buyer_catalog_csv(db.session, g.tenant, customer=g.customer, on=bakery_today(g.tenant))
+    return _download("\ufeff" + text, "text/csv", "csv")
+
+
+@bp.get("/catalog.pdf")
+@buyer_required()
+def catalog_pdf():
+    """The customer's catalog as a PDF in the bakery's colours."""
+    if not has_feature(g.tenant, "catalog_export"):
+        return _unavailable()
+    pdf = buyer_catalog_pdf(db.session, g.tenant, customer=g.customer, on=bakery_today(g.tenant))
+    return _download(pdf, "application/pdf", "pdf")
