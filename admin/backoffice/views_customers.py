@@ -16,6 +16,7 @@ from admin.forms import ConfirmForm, SearchForm
 from config.extensions import db
 from config.formatting import minor_to_decimal
 from config.forms import attach_error
+from tenants.catalog.price_lists import default_price_list
 from tenants.customers import locations as locs
 from tenants.customers import services as customers
 from tenants.customers.activity import list_activity
@@ -83,6 +84,7 @@ def customer_list():
         rows=rows,
         search=search,
         portal_available=has_feature(g.tenant, "wholesale_portal"),
+        default_list=default_price_list(db.session),
     )
 
 
@@ -119,6 +121,7 @@ def customer_detail(customer_id):
         locations=locations,
         location_names={loc.id: loc.name for loc in locations},
         activity=list_activity(db.session, customer),
+        default_list=default_price_list(db.session),
         portal_available=has_feature(g.tenant, "wholesale_portal"),
         payment_terms=PAYMENT_TERMS,
         weekdays=WEEKDAYS,

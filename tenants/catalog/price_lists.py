@@ -326,3 +326,14 @@ def update_settings(
     settings.hide_unpriced = bool(hide_unpriced)
     session.flush()
     return settings
+
+
+def default_price_list(session) -> PriceList | None:
+    """The list that prices customers without their own (None when the bakery has none)."""
+    return session.scalar(
+        select(PriceList).join(
+            CatalogSettings,
+            (CatalogSettings.tenant_id == PriceList.tenant_id)
+            & (CatalogSettings.default_price_list_id == PriceList.id),
+        )
+    )

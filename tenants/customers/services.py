@@ -176,10 +176,15 @@ class CustomerRow:
     locations: int
     contacts: int
     active_contacts: int
+    price_list: str | None = None  # None: the bakery's default list
+    assortment: str | None = None  # None: the full active catalog
 
 
 def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
-    """Customers with their location and contact counts, in one query however many there are."""
+    """Customers with their location and contact counts and their price list and assortment
+    names, in one query however many there are."""
+    from tenants.catalog.models import Assortment, PriceList
+
     locations = (
         select(func.count(DeliveryLocation.id))
         .where(
@@ -205,14 +210,26 @@ def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
         .correlate(Customer)
         .scalar_subquery()
     )
-    stmt = select(Customer, locations, contacts, active).order_by(Customer.business_name)
+    stmt = (
+        select(Customer, locations, contacts, active, PriceList.name, Assortment.name)
+        .outerjoin(
+            PriceList,
+            (PriceList.tenant_id == Customer.tenant_id) & (PriceList.id == Customer.price_list_id),
+        )
+        .outerjoin(
+            Assortment,
+            (Assortment.tenant_id == Customer.tenant_id)
+            & (Assortment.id == Customer.assortment_id),
+        )
+        .order_by(Customer.business_name)
+    )
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         stmt = stmt.where(
             func.lower(Customer.business_name).like(pattern)
             | func.lower(Customer.trading_name).like(pattern)
         )
-    return [CustomerRow(c, n_loc, n_con, n_act) for c, n_loc, n_con, n_act in session.execute(stmt)]
+    return [CustomerRow(*row) for row in session.execute(stmt)]
 
 
 def _check_unique_name(session, business_name: str, *, other_than=None) -> None:

@@ -6,11 +6,10 @@ from sqlalchemy import select
 
 from tenants.catalog.models import Product
 from tests.support.catalog import (
-    add_customer,
     add_price_list,
     add_product,
 )
-from tests.support.factories import make_bakery, sign_in_staff, tenant_session
+from tests.support.factories import make_bakery, make_customer, sign_in_staff, tenant_session
 
 
 def upload(client, slug, text: bytes, **fields):
@@ -67,7 +66,7 @@ def test_a_customer_catalog_exports_as_csv_and_pdf_at_its_prices(client, two_bak
     app = client.application
     product = add_product(app, north, name="Łódź rye loaf", price=400)
     cafes = add_price_list(app, north, "Cafés", entries=[(product, 350, None, [])])
-    customer = add_customer(app, north, "Café Łódź", price_list_id=cafes)
+    customer = make_customer(app, north, "Café Łódź", price_list_id=cafes)["id"]
     add_product(app, south, sku="SOUTH-1", name="South secret")
     sign_in_staff(client, north)
     csv_text = client.get(f"/admin/{north.slug}/customers/{customer}/catalog.csv").get_data(
@@ -82,8 +81,8 @@ def test_a_customer_catalog_exports_as_csv_and_pdf_at_its_prices(client, two_bak
 def test_buyer_exports_need_the_catalog_export_feature(client, app, bakeries):
     professional, _ = bakeries
     starter = make_bakery(app, "starter-bakery", plan="starter")
-    customer = add_customer(app, starter)
-    theirs = add_customer(app, professional)  # same name, on a tier with the feature
+    customer = make_customer(app, starter)["id"]
+    theirs = make_customer(app, professional)["id"]  # same name, on a tier with the feature
     sign_in_staff(client, starter)
     response = client.get(f"/admin/{starter.slug}/customers/{customer}/catalog.pdf")
     assert response.status_code == 302

@@ -8,11 +8,10 @@ from config.extensions import db
 from tenants.catalog.models import Product
 from tests.support.catalog import (
     add_category,
-    add_customer,
     add_price_list,
     add_product,
 )
-from tests.support.factories import add_staff, sign_in_staff, tenant_session
+from tests.support.factories import add_staff, make_customer, sign_in_staff, tenant_session
 from tests.support.queries import count_queries
 
 PRODUCT = {
@@ -191,7 +190,7 @@ def test_customer_pricing_page_assigns_a_list_and_previews_prices(client, two_ba
     product = add_product(app, north, price=250)
     cafes = add_price_list(app, north, "Cafés", entries=[(product, 199, None, [])])
     theirs = add_price_list(app, south, "Theirs")
-    customer = add_customer(app, north)
+    customer = make_customer(app, north)["id"]
     sign_in_staff(client, north)
     url = f"/admin/{north.slug}/customers/{customer}/pricing"
     assert "2.50" in client.get(url).get_data(as_text=True)
@@ -240,7 +239,7 @@ def test_staff_choose_the_default_list_and_hide_unpriced_products(client, two_ba
     bread, roll = add_product(app, north, sku="BAG"), add_product(app, north, sku="ROL")
     standard = add_price_list(app, north, "Standard", entries=[(bread, 199, None, [])])
     theirs = add_price_list(app, south, "Theirs")
-    customer = add_customer(app, north)
+    customer = make_customer(app, north)["id"]
     sign_in_staff(client, north)
     foreign = client.post(
         f"/admin/{north.slug}/catalog/settings",
@@ -278,7 +277,7 @@ def test_a_starter_bakery_sees_an_upgrade_prompt_instead_of_buyer_exports(client
 
     professional, _ = bakeries
     starter = make_bakery(app, "starter-bakery", plan="starter")
-    customer = add_customer(app, starter)
+    customer = make_customer(app, starter)["id"]
     add_product(app, professional, sku="PRO-ONLY")
     sign_in_staff(client, starter)
     page = client.get(f"/admin/{starter.slug}/customers/{customer}/pricing").get_data(as_text=True)

@@ -1,4 +1,5 @@
-"""Catalog test data: products, price lists, customers, each in its own committed session."""
+"""Catalog test data: products, price lists, assortments, import runs, each in its own committed
+session. Customers come from tests.support.factories.make_customer."""
 
 from __future__ import annotations
 
@@ -67,17 +68,6 @@ def add_price_list(app, bakery, name="Cafés", entries=(), default=False, **vali
         if default:
             get_settings(session, tenant).default_price_list_id = price_list.id
         return price_list.id
-
-
-def add_customer(app, bakery, name="Café Aurora", price_list_id=None, assortment_id=None):
-    from tenants.customers.services import create_customer
-
-    with tenant_session(app, bakery.id) as session:
-        customer = create_customer(
-            session, tenant_of(session, bakery), actor=None, business_name=name
-        )
-        customer.price_list_id, customer.assortment_id = price_list_id, assortment_id
-        return customer.id
 
 
 def add_assortment(app, bakery, name="Cafés menu", product_ids=()):

@@ -10,8 +10,8 @@ from tenants.catalog.price_lists import BreakInput, validate_tiers
 from tenants.catalog.products import get_product, mark_sold_out, sold_out_days
 from tenants.errors import FeatureNotAvailable, ValidationFailed
 from tenants.usage import platform_usage, tenant_usage
-from tests.support.catalog import add_customer, add_product, tenant_of
-from tests.support.factories import make_bakery, platform_session, tenant_session
+from tests.support.catalog import add_product, tenant_of
+from tests.support.factories import make_bakery, make_customer, platform_session, tenant_session
 
 
 def test_products_count_toward_the_tier_for_the_bakery_and_for_operators(app, two_bakeries):
@@ -55,8 +55,8 @@ def test_good_breaks_come_back_as_tiers_in_order():
 def test_the_buyer_export_service_checks_the_feature_itself(app, two_bakeries):
     professional, _ = two_bakeries
     starter = make_bakery(app, "starter-bakery", plan="starter")
-    customer_id = add_customer(app, starter)
-    theirs = add_customer(app, professional)
+    customer_id = make_customer(app, starter)["id"]
+    theirs = make_customer(app, professional)["id"]
     add_product(app, professional, sku="PRO-ONLY")
     with tenant_session(app, professional.id) as session:
         from tenants.catalog.assortments import get_customer

@@ -14,12 +14,11 @@ from tenants.customers.models import Customer
 from tenants.errors import ValidationFailed
 from tests.support.catalog import (
     add_assortment,
-    add_customer,
     add_price_list,
     add_product,
     tenant_of,
 )
-from tests.support.factories import tenant_session
+from tests.support.factories import make_customer, tenant_session
 from tests.support.queries import count_queries
 
 DAY = date(2026, 6, 1)
@@ -57,11 +56,11 @@ def priced(app, two_bakeries):
             app, bakery, "Standard", entries=[(bread, None, "5", [])], default=True
         )
         data[bakery.slug] = {"bread": bread, "roll": roll, "cafes": cafes, "default": default}
-    data["north_cafe"] = add_customer(
+    data["north_cafe"] = make_customer(
         app, north, "Café Aurora", price_list_id=data[north.slug]["cafes"]
-    )
-    data["north_deli"] = add_customer(app, north, "Corner Deli")
-    data["south_cafe"] = add_customer(app, south, "Café Aurora")
+    )["id"]
+    data["north_deli"] = make_customer(app, north, "Corner Deli")["id"]
+    data["south_cafe"] = make_customer(app, south, "Café Aurora")["id"]
     return north, south, data
 
 
@@ -125,7 +124,7 @@ def test_pricing_a_cart_takes_the_same_number_of_queries_for_5_and_200_lines(app
         session.flush()
     entries = [(pid, 90, None, [BreakInput(10, 80)]) for pid in ids]
     cafes = add_price_list(app, north, "Cafés", entries=entries)
-    customer = add_customer(app, north, "Café Aurora", price_list_id=cafes)
+    customer = make_customer(app, north, "Café Aurora", price_list_id=cafes)["id"]
     add_product(app, south, sku="S-000", price=1)
 
     def queries_for(lines):
