@@ -119,8 +119,16 @@ def seed_demo_catalog(session, tenant, slug: str) -> None:
         unit_price_minor=170,
         breaks=[BreakInput(20, 160), BreakInput(50, 150)],
     )
-    aurora = session.scalar(select(Customer).where(Customer.business_name == "Café Aurora"))
-    if aurora is not None:
-        assign_pricing(
-            session, tenant, actor=None, customer=aurora, price_list=cafes, assortment=None
-        )
+    # Two customers on two different lists, so the demo shows both: Café Aurora on the
+    # negotiated café prices, Corner Deli on the standard terms (named, not just by default).
+    for name, price_list in (("Café Aurora", cafes), ("Corner Deli", standard)):
+        customer = session.scalar(select(Customer).where(Customer.business_name == name))
+        if customer is not None:
+            assign_pricing(
+                session,
+                tenant,
+                actor=None,
+                customer=customer,
+                price_list=price_list,
+                assortment=None,
+            )

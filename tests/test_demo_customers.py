@@ -32,3 +32,40 @@ def test_the_demo_gives_rosemary_rye_a_cafe_with_an_owner_and_an_invited_buyer(a
         "riverside@cafe-aurora.example": "invited",
     }
     assert [m["To"] for m in mailbox.messages] == ["Ravi Rivers <riverside@cafe-aurora.example>"]
+
+
+def test_the_demo_buyer_sees_the_cafe_prices_and_downloads_them_and_the_deli_has_another_list(
+    app,
+):
+    from tenants.catalog.models import PriceList
+    from tenants.customers.models import Customer
+    from tests.support.html import page_text
+
+    seed_demo(app)
+    client = app.test_client()
+    client.post(
+        "/wholesale/rosemary-rye/login",
+        data={"email": "owner@cafe-aurora.example", "password": DEMO_PASSWORD},
+    )
+    page = page_text(client.get("/wholesale/rosemary-rye/catalog"))
+    assert "Butter croissant" in page and "order 24 for 1.00 each" in page
+    assert "Roggenbrot" not in page  # the other demo bakery's catalog
+    csv_text = client.get("/wholesale/rosemary-rye/catalog.csv").get_data(as_text=True)
+    assert "VIE-CRO,Butter croissant" in csv_text and "1.10" in csv_text
+    pdf = client.get("/wholesale/rosemary-rye/catalog.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    with app.app_context():
+        from config.extensions import db
+
+        tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == "rosemary-rye"))
+    with tenant_session(app, tenant_id) as session:
+        lists = dict(
+            session.execute(
+                select(Customer.business_name, PriceList.name).join(
+                    PriceList,
+                    (PriceList.tenant_id == Customer.tenant_id)
+                    & (PriceList.id == Customer.price_list_id),
+                )
+            ).all()
+        )
+    assert lists == {"Café Aurora": "Cafés (negotiated)", "Corner Deli": "Standard wholesale"}

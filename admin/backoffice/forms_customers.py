@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -131,3 +132,10 @@ class TemporaryPasswordForm(FlaskForm):
         description="At least 10 characters.",
         validators=[DataRequired(), Length(max=200)],
     )
+
+
+class CustomerImportForm(FlaskForm):
+    """A customers CSV file to import."""
+
+    file = FileField("CSV file")
+    import_valid_rows = BooleanField("Import the valid rows even if some rows have errors")

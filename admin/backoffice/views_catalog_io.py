@@ -18,7 +18,8 @@ from tenants.errors import DomainError
 from tenants.plans import has_feature
 
 
-def _csv(text: str, filename: str) -> Response:
+def csv_response(text: str, filename: str) -> Response:
+    """A CSV download (the customers export uses it too)."""
     # A BOM so spreadsheet programs read the UTF-8 correctly.
     return Response(
         "\ufeff" + text,
@@ -71,21 +72,25 @@ def catalog_import():
     elif form.errors:
         status = 422
     return render_template(
-        "backoffice/catalog/import.html", form=form, runs=imports.recent_runs(db.session)
+        "backoffice/catalog/import.html",
+        form=form,
+        runs=imports.recent_runs(db.session, kinds=imports.CATALOG_KINDS),
     ), status
 
 
-@bp.get("/catalog/import/<run_id>")
-@staff_required("catalog")
-def catalog_import_run(run_id):
-    run = found_or_404(imports.get_run, run_id)
-    return render_template("backoffice/catalog/import_run.html", run=run)
+def run_page(run, progress_endpoint: str, nav: str):
+    """An import run's page: the progress bar the script polls, then the outcome and errors.
+    Every kind of import (catalog, customers) shows its runs with it."""
+    return render_template(
+        "backoffice/catalog/import_run.html",
+        run=run,
+        progress_url=url_for(progress_endpoint, run_id=run.id),
+        nav=nav,
+    )
 
 
-@bp.get("/catalog/import/<run_id>/progress")
-@staff_required("catalog")
-def catalog_import_progress(run_id):
-    run = found_or_404(imports.get_run, run_id)
+def run_progress(run):
+    """An import run's progress as JSON, never cached."""
     response = jsonify(
         status=run.status, done=run.done, total=run.total, errors=run.errors, summary=run.summary
     )
@@ -93,18 +98,32 @@ def catalog_import_progress(run_id):
     return response
 
 
+@bp.get("/catalog/import/<run_id>")
+@staff_required("catalog")
+def catalog_import_run(run_id):
+    run = found_or_404(imports.get_run, run_id, imports.CATALOG_KINDS)
+    return run_page(run, "backoffice.catalog_import_progress", "backoffice/catalog/_nav.html")
+
+
+@bp.get("/catalog/import/<run_id>/progress")
+@staff_required("catalog")
+def catalog_import_progress(run_id):
+    return run_progress(found_or_404(imports.get_run, run_id, imports.CATALOG_KINDS))
+
+
 @bp.get("/catalog/export/products.csv")
 @staff_required("catalog_view")
 def catalog_export_products():
-    return _csv(exports.products_csv(db.session, g.tenant), f"{g.tenant.slug}-products.csv")
+    return csv_response(exports.products_csv(db.session, g.tenant), f"{g.tenant.slug}-products.csv")
 
 
 @bp.get("/catalog/price-lists/<price_list_id>/export.csv")
 @staff_required("catalog_view")
 def catalog_export_price_list(price_list_id):
     price_list = found_or_404(price_lists.get_price_list, price_list_id)
-    return _csv(
-        exports.price_list_csv(db.session, g.tenant, price_list), f"{g.tenant.slug}-price-list.csv"
+    return csv_response(
+        exports.price_list_csv(db.session, g.tenant, price_list),
+        f"{g.tenant.slug}-price-list.csv",
     )
 
 
@@ -128,7 +147,7 @@ def _buyer_export(customer_id, fmt):
         return redirect(url_for("backoffice.customer_pricing", customer_id=customer.id))
     today = bakery_today(g.tenant)
     if fmt == "csv":
-        return _csv(
+        return csv_response(
             buyer_catalog_csv(db.session, g.tenant, customer=customer, on=today),
             f"{g.tenant.slug}-catalog.csv",
         )

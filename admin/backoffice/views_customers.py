@@ -261,4 +261,4 @@ def contact_form_for(customer, contact=None) -> ContactForm:
     return form
 
 
-from admin.backoffice import views_contacts  # noqa: E402,F401
+from admin.backoffice import views_contacts, views_customers_io  # noqa: E402,F401

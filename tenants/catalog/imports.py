@@ -3,11 +3,14 @@
 A run validates every row first (committing only its progress, so the page can show it), then
 applies all rows in one transaction, or none if any row failed, unless the person chose
 "import valid rows". SKU is the key: re-importing the same file changes nothing.
-The `import_runs` table is generic (kind, options, errors), so other contexts can add kinds.
+The `import_runs` table and this runner are generic: a kind of file is an `ImportKind` (its
+columns, who may import it, how rows are checked and applied). Other contexts register theirs
+with `register_kind` (tenants.customers.csv_import adds "customers").
 """
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,10 +52,6 @@ from tenants.catalog.quotes import load_snapshot
 from tenants.errors import LimitReached
 from tenants.plans import check_limit
 
-KINDS = {
-    "products": (PRODUCT_REQUIRED, PRODUCT_COLUMNS),
-    "price_list": (PRICE_REQUIRED, PRICE_COLUMNS),
-}
 JOB = "jobs.catalog_import.run_import"
 PROGRESS_EVERY = 200
 # Service field names -> the CSV column a person sees in the error report.
@@ -76,14 +75,12 @@ def start_import(
     price_list: PriceList | None = None,
 ) -> ImportRun:
     """Check the file can be read, record a run, and queue its job after commit."""
-    require_catalog(actor)
-    if kind not in KINDS:
-        raise ValidationFailed("Choose what the file contains.", field="kind")
+    spec = kind_of(kind)
+    spec.authorize(actor)
     if kind == "price_list" and price_list is None:
         raise ValidationFailed("Choose the price list to import into.", field="price_list_id")
     text = decode_upload(data)
-    required, known = KINDS[kind]
-    rows = read_rows(text, required, known)
+    rows = read_rows(text, spec.required, spec.known)
     if kind == "price_list" and not {"unit_price", "discount_percent"} & set(rows[0][1]):
         raise BadCsv("Add a unit_price or a discount_percent column.", field="file")
     options = {"import_valid_rows": bool(import_valid_rows)}
@@ -108,23 +105,27 @@ def start_import(
     return run
 
 
-def get_run(session, run_id) -> ImportRun:
-    """This bakery's import run, or NotFound."""
+def get_run(session, run_id, kinds: tuple[str, ...] | None = None) -> ImportRun:
+    """This bakery's import run (of one of `kinds`, when given), or NotFound."""
     try:
         rid = uuid.UUID(str(run_id))
     except ValueError as exc:
         raise NotFound("No such import.") from exc
-    run = session.scalar(select(ImportRun).where(ImportRun.id == rid))
+    stmt = select(ImportRun).where(ImportRun.id == rid)
+    if kinds is not None:
+        stmt = stmt.where(ImportRun.kind.in_(kinds))
+    run = session.scalar(stmt)
     if run is None:
         raise NotFound("No such import.")
     return run
 
 
-def recent_runs(session, limit: int = 10) -> list[ImportRun]:
-    """The latest import runs, newest first."""
-    return list(
-        session.scalars(select(ImportRun).order_by(ImportRun.created_at.desc()).limit(limit))
-    )
+def recent_runs(session, limit: int = 10, kinds: tuple[str, ...] | None = None) -> list[ImportRun]:
+    """The latest import runs (of `kinds`, when given), newest first."""
+    stmt = select(ImportRun).order_by(ImportRun.created_at.desc()).limit(limit)
+    if kinds is not None:
+        stmt = stmt.where(ImportRun.kind.in_(kinds))
+    return list(session.scalars(stmt))
 
 
 def process_run(
@@ -144,21 +145,15 @@ def process_run(
         return run
     run.status, run.done, run.errors = "running", 0, []
     checkpoint()
-    required, known = KINDS[run.kind]
-    rows = read_rows(run.payload, required, known)
+    spec = kind_of(run.kind)
+    rows = read_rows(run.payload, spec.required, spec.known)
     errors: list[dict] = []
-    if run.kind == "products":
-        valid = _validate_products(session, tenant, run, rows, errors, checkpoint)
-    else:
-        valid = _validate_prices(session, tenant, run, rows, errors, checkpoint)
+    valid = spec.validate(session, tenant, run, rows, errors, checkpoint)
     run.done = run.total = len(rows)
     if errors and not run.options.get("import_valid_rows"):
         return _finish(run, "failed", errors, {"applied": 0}, now)
     try:
-        if run.kind == "products":
-            summary = _apply_products(session, tenant, valid, now)
-        else:
-            summary = _apply_prices(session, tenant, run, valid, now)
+        summary = spec.apply(session, tenant, run, valid, now)
     except LimitReached as exc:
         errors.append({"row": 0, "column": "", "reason": exc.message})
         return _finish(run, "failed", errors, {"applied": 0}, now)
@@ -173,11 +168,13 @@ def _finish(run, status, errors, summary, now):
     return run
 
 
-def _error(errors, row, column, reason):
+def row_error(errors, row, column, reason):
+    """Record a problem with one row (its spreadsheet number, the column, what is wrong)."""
     errors.append({"row": row, "column": COLUMN_OF.get(column, column), "reason": reason})
 
 
-def _progress(run, index, checkpoint):
+def report_progress(run, index, checkpoint):
+    """Every PROGRESS_EVERY rows, save how far validation got so the page can show it."""
     if index % PROGRESS_EVERY == 0:
         run.done = index
         checkpoint()
@@ -188,12 +185,12 @@ def _validate_products(session, tenant, run, rows, errors, checkpoint):
     seen: dict[str, int] = {}
     valid = []
     for index, (number, raw) in enumerate(rows, start=1):
-        _progress(run, index, checkpoint)
+        report_progress(run, index, checkpoint)
         try:
             data = schema.load(raw)
         except ValidationError as exc:
             for column, reason in row_errors(exc):
-                _error(errors, number, column, reason)
+                row_error(errors, number, column, reason)
             continue
         try:
             fields = {k: data.get(k) for k in PRODUCT_FIELDS if k in data}
@@ -204,18 +201,18 @@ def _validate_products(session, tenant, run, rows, errors, checkpoint):
             fields["category_id"] = None
             clean = clean_product_fields(fields)
         except ValidationFailed as exc:
-            _error(errors, number, exc.field or "", exc.message)
+            row_error(errors, number, exc.field or "", exc.message)
             continue
         key = clean["sku"].lower()
         if key in seen:
-            _error(errors, number, "sku", f"SKU {clean['sku']} is also on row {seen[key]}.")
+            row_error(errors, number, "sku", f"SKU {clean['sku']} is also on row {seen[key]}.")
             continue
         seen[key] = number
         valid.append((number, clean, data.get("category") or ""))
     return valid
 
 
-def _apply_products(session, tenant, valid, now):
+def _apply_products(session, tenant, run, valid, now):
     existing = (
         {
             p.sku.lower(): p
@@ -267,16 +264,16 @@ def _validate_prices(session, tenant, run, rows, errors, checkpoint):
     }
     groups: dict[str, dict] = {}
     for index, (number, raw) in enumerate(rows, start=1):
-        _progress(run, index, checkpoint)
+        report_progress(run, index, checkpoint)
         try:
             data = schema.load(raw)
         except ValidationError as exc:
             for column, reason in row_errors(exc):
-                _error(errors, number, column, reason)
+                row_error(errors, number, column, reason)
             continue
         product = products.get(data["sku"].strip().lower())
         if product is None:
-            _error(errors, number, "sku", f"No product has SKU {data['sku']}.")
+            row_error(errors, number, "sku", f"No product has SKU {data['sku']}.")
             continue
         try:
             price = (
@@ -285,7 +282,7 @@ def _validate_prices(session, tenant, run, rows, errors, checkpoint):
                 else None
             )
         except ValidationFailed as exc:
-            _error(errors, number, "unit_price", exc.message)
+            row_error(errors, number, "unit_price", exc.message)
             continue
         group = groups.setdefault(product.id, {"product": product, "rows": [], "bad": False})
         group["rows"].append((number, data["min_qty"], price, data["discount_percent"]))
@@ -299,13 +296,15 @@ def _validate_prices(session, tenant, run, rows, errors, checkpoint):
                 if not first
                 else "The price from one unit is given twice."
             )
-            _error(errors, rows_[0][0], "min_qty", reason)
+            row_error(errors, rows_[0][0], "min_qty", reason)
             continue
         breaks = [BreakInput(q, p, d) for _, q, p, d in rows_ if q != 1]
         try:
             validate_tiers(group["product"].base_price_minor, first[0][2], first[0][3], breaks)
         except ValidationFailed as exc:
-            _error(errors, rows_[0][0], exc.field or "", f"{group['product'].sku}: {exc.message}")
+            row_error(
+                errors, rows_[0][0], exc.field or "", f"{group['product'].sku}: {exc.message}"
+            )
             continue
         valid.append((group["product"], first[0][2], first[0][3], breaks))
     return valid
@@ -346,4 +345,59 @@ def _same_tiers(have, want) -> bool:
     )
 
 
-__all__ = ["get_run", "process_run", "recent_runs", "start_import"]
+@dataclass(frozen=True)
+class ImportKind:
+    """One kind of CSV file: its columns, who may import it, and how its rows are used.
+
+    `validate(session, tenant, run, rows, errors, checkpoint)` writes nothing: it appends to
+    `errors` (with `row_error`) and returns the valid rows in whatever shape `apply` takes.
+    `apply(session, tenant, run, valid, now)` writes them and returns the summary counts; it may
+    raise LimitReached, which fails the whole run.
+    """
+
+    required: tuple[str, ...]
+    known: tuple[str, ...]
+    authorize: Callable
+    validate: Callable
+    apply: Callable
+
+
+KINDS: dict[str, ImportKind] = {
+    "products": ImportKind(
+        PRODUCT_REQUIRED, PRODUCT_COLUMNS, require_catalog, _validate_products, _apply_products
+    ),
+    "price_list": ImportKind(
+        PRICE_REQUIRED, PRICE_COLUMNS, require_catalog, _validate_prices, _apply_prices
+    ),
+}
+CATALOG_KINDS = ("products", "price_list")
+# Modules of other contexts that register kinds; imported on first use because they import
+# this module.
+KIND_MODULES = ("tenants.customers.csv_import",)
+
+
+def register_kind(name: str, kind: ImportKind) -> None:
+    """Make `name` a kind of file the runner accepts."""
+    KINDS[name] = kind
+
+
+def kind_of(name: str) -> ImportKind:
+    """The registered kind `name`, or ValidationFailed on the form's `kind` field."""
+    for module in KIND_MODULES:
+        importlib.import_module(module)
+    if name not in KINDS:
+        raise ValidationFailed("Choose what the file contains.", field="kind")
+    return KINDS[name]
+
+
+__all__ = [
+    "ImportKind",
+    "get_run",
+    "kind_of",
+    "process_run",
+    "recent_runs",
+    "register_kind",
+    "report_progress",
+    "row_error",
+    "start_import",
+]

@@ -1,0 +1,75 @@
+"""Customers CSV import and export, on the catalog's import runner and progress page."""
+
+from flask import g, redirect, render_template, url_for
+from flask_login import current_user
+
+from admin.backoffice import bp
+from admin.backoffice.access import staff_required
+from admin.backoffice.forms_customers import CustomerImportForm
+from admin.backoffice.views_catalog import found_or_404
+from admin.backoffice.views_catalog_io import csv_response, run_page, run_progress
+from config.extensions import db
+from config.forms import attach_error
+from tenants.catalog import imports
+from tenants.customers.csv_import import CUSTOMER_COLUMNS, customers_csv
+from tenants.errors import DomainError
+
+KINDS = ("customers",)
+NAV = "backoffice/customers/_import_nav.html"
+
+
+@bp.route("/customers/import", methods=["GET", "POST"])
+@staff_required("customers")
+def customer_import():
+    """Upload a customers CSV; the import runs as a job and its page shows the progress."""
+    form = CustomerImportForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            run = imports.start_import(
+                db.session,
+                g.tenant,
+                actor=current_user,
+                kind="customers",
+                data=upload.read() if upload and getattr(upload, "filename", "") else b"",
+                filename=getattr(upload, "filename", "") or "",
+                import_valid_rows=form.import_valid_rows.data,
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            return redirect(url_for("backoffice.customer_import_run", run_id=run.id))
+    elif form.errors:
+        status = 422
+    return render_template(
+        "backoffice/customers/import.html",
+        form=form,
+        columns=CUSTOMER_COLUMNS,
+        runs=imports.recent_runs(db.session, kinds=KINDS),
+    ), status
+
+
+@bp.get("/customers/import/<run_id>")
+@staff_required("customers")
+def customer_import_run(run_id):
+    """One customers import: progress, then what was created and any row errors."""
+    run = found_or_404(imports.get_run, run_id, KINDS)
+    return run_page(run, "backoffice.customer_import_progress", NAV)
+
+
+@bp.get("/customers/import/<run_id>/progress")
+@staff_required("customers")
+def customer_import_progress(run_id):
+    """The run's progress for the page's script."""
+    return run_progress(found_or_404(imports.get_run, run_id, KINDS))
+
+
+@bp.get("/customers/export.csv")
+@staff_required("customers_view")
+def customer_export():
+    """Every customer as CSV, in the columns the import reads."""
+    return csv_response(customers_csv(db.session), f"{g.tenant.slug}-customers.csv")
