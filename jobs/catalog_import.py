@@ -1,4 +1,4 @@
-"""The catalog CSV import job: validates and applies one import run."""
+"""The CSV import job: validates and applies one import run of any kind (catalog, customers)."""
 
 from __future__ import annotations
 
