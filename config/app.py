@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.extensions import csrf, db, login_manager, migrate
 from config.settings import PROJECT_ROOT, Settings
@@ -56,6 +57,11 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     web_errors.register(app)
     cli.register(app)
     app.after_request(_security_headers)
+    if settings.trusted_proxies:
+        # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
 
     if check_db_role and settings.dialect == "postgresql":
         from config.db_roles import check_app_role

@@ -15,5 +15,5 @@ def attach_error(form, exc: DomainError) -> None:
 
 
 def client_address(request) -> str:
-    """The client's address as the proxy in front of us (if any) reports it."""
-    return request.access_route[0] if request.access_route else (request.remote_addr or "unknown")
+    """The client's address: the peer, or what the trusted proxies reported (see ProxyFix)."""
+    return request.remote_addr or "unknown"

@@ -26,6 +26,13 @@ def _flag(env: dict[str, str], name: str, default: bool = False) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(env: dict[str, str], name: str) -> int:
+    raw = (env.get(name) or "0").strip()
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app reads from its environment."""
@@ -47,6 +54,9 @@ class Settings:
     stripe_webhook_secret: str = ""
     stripe_connect_webhook_secret: str = ""
     upload_dir: str = ""
+    # How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default)
+    # trusts no header: a client could otherwise write any address and dodge sign-in limits.
+    trusted_proxies: int = 0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -95,4 +105,5 @@ class Settings:
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
             stripe_connect_webhook_secret=env.get("STRIPE_CONNECT_WEBHOOK_SECRET", ""),
             upload_dir=env.get("UPLOAD_DIR") or str(instance / "uploads"),
+            trusted_proxies=_whole_number(env, "TRUSTED_PROXIES"),
         )

@@ -39,3 +39,40 @@ def test_production_cookies_are_secure_and_http_only():
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert "devmail" not in app.blueprints
+
+
+def _address_seen_by(app, **request_kwargs):
+    from flask import request
+
+    from config.forms import client_address
+
+    app.add_url_rule("/probe-address", "probe_address", lambda: client_address(request))
+    return app.test_client().get("/probe-address", **request_kwargs).get_data(as_text=True)
+
+
+def test_a_forged_forwarded_for_header_is_ignored_without_trusted_proxies():
+    from config.app import create_app
+
+    app = create_app(Settings.from_env({"DATABASE_URL": "sqlite://"}))
+    seen = _address_seen_by(
+        app, headers={"X-Forwarded-For": "192.0.2.1"}, environ_base={"REMOTE_ADDR": "10.0.0.5"}
+    )
+    assert seen == "10.0.0.5"
+
+
+def test_with_one_trusted_proxy_the_address_it_appended_is_the_client():
+    from config.app import create_app
+
+    app = create_app(Settings.from_env({"DATABASE_URL": "sqlite://", "TRUSTED_PROXIES": "1"}))
+    # The client forged the first entry; our proxy appended the real peer last.
+    seen = _address_seen_by(
+        app,
+        headers={"X-Forwarded-For": "192.0.2.1, 198.51.100.4"},
+        environ_base={"REMOTE_ADDR": "10.0.0.5"},
+    )
+    assert seen == "198.51.100.4"
+
+
+def test_trusted_proxies_must_be_a_whole_number():
+    with pytest.raises(SettingsError, match="TRUSTED_PROXIES"):
+        Settings.from_env({"TRUSTED_PROXIES": "two"})

@@ -85,6 +85,20 @@ def test_one_address_trying_many_accounts_is_slowed_down(client, two_bakeries):
         assert _login(client, north, north.owner_email, PASSWORD).status_code == 302
 
 
+def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(client, two_bakeries):
+    north, _ = two_bakeries
+    with freeze_time("2026-11-23 10:00:00"):
+        for i in range(30):
+            client.post(
+                f"/admin/{north.slug}/login",
+                data={"email": f"guess{i}@example.com", "password": "wrong"},
+                headers={"X-Forwarded-For": f"192.0.2.{i}"},
+                environ_base={"REMOTE_ADDR": "198.51.100.9"},
+            )
+        blocked = _login(client, north, north.owner_email, PASSWORD, address="198.51.100.9")
+        assert blocked.status_code == 429
+
+
 def test_the_session_cookie_is_http_only_and_permanent_for_30_days(client, two_bakeries):
     north, _ = two_bakeries
     response = sign_in_staff(client, north)
