@@ -86,6 +86,17 @@ def contact_state(contact: Contact, *, now: datetime | None = None) -> ContactSt
     return ContactState(contact.status, labels.get(contact.status, contact.status))
 
 
+def _email_taken_message(actor, customer: Customer, clash_customer_id, tenant) -> str:
+    """Why an email can't be used, told without showing a buyer another customer's people."""
+    if not isinstance(actor, Contact):
+        return "Another contact at this bakery uses this email."
+    if clash_customer_id == customer.id:
+        return "Someone on your account already uses this email."
+    # Emails are unique per bakery, so the address belongs to another customer. Saying so would
+    # let one café learn who buys at a rival; the bakery's staff can sort it out.
+    return f"This email can't be added from the portal. Ask {tenant.name} to add this person."
+
+
 def save_contact(
     session,
     tenant,
@@ -117,11 +128,14 @@ def save_contact(
     email = normalise_email(email)
     if "@" not in email or " " in email or len(email) > 254:
         raise ValidationFailed("Enter a valid email address.", field="email")
-    clash = select(Contact.id).where(Contact.email == email)
+    clash = select(Contact.customer_id).where(Contact.email == email)
     if contact is not None:
         clash = clash.where(Contact.id != contact.id)
-    if session.scalar(clash):
-        raise ValidationFailed("Another contact at this bakery uses this email.", field="email")
+    clash_customer_id = session.scalar(clash)
+    if clash_customer_id is not None:
+        raise ValidationFailed(
+            _email_taken_message(actor, customer, clash_customer_id, tenant), field="email"
+        )
     if access_level not in ACCESS_LEVELS:
         raise ValidationFailed("Choose an access level.", field="access_level")
     location = None

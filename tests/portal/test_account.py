@@ -11,6 +11,7 @@ from tests.support.factories import (
     sign_in_buyer,
     tenant_session,
 )
+from tests.support.html import page_text
 
 OWNER = "owner@cafe.example"
 
@@ -239,3 +240,27 @@ def test_a_contact_without_manage_rights_cannot_post_user_changes(app, client, t
         == 403
     )
     assert _contact(app, north, mine["contact_id"]) is not None
+
+
+def test_inviting_a_rival_customers_buyer_does_not_reveal_them(app, client, two_bakeries):
+    north, south, mine, _ = _setup(app, two_bakeries)
+    rival = make_customer(app, north, "Rival Roasters")
+    add_contact(app, north, rival["id"], email="buyer@rival.example")
+    add_contact(app, north, mine["id"], email="colleague@cafe.example")
+    sign_in_buyer(client, north, OWNER)
+
+    def invite(email):
+        return client.post(
+            f"/wholesale/{north.slug}/account/users",
+            data={"first_name": "Sam", "email": email, "access_level": "organization"},
+        )
+
+    rival_answer = invite("buyer@rival.example")
+    assert rival_answer.status_code == 422
+    assert "can’t be added from the portal" in page_text(rival_answer).replace("'", "’")
+    assert b"Another contact" not in rival_answer.data
+    own_answer = invite("colleague@cafe.example")
+    assert own_answer.status_code == 422 and b"already uses this email" in own_answer.data
+    # The other bakery's buyer with the same email is another identity: no clash at all.
+    add_contact(app, south, make_customer(app, south, "South Cafe")["id"], email="new@x.example")
+    assert invite("new@x.example").status_code == 302
