@@ -218,6 +218,16 @@ def test_a_photo_must_be_a_real_image(client, bakeries, tmp_path):
         assert fake.status_code == 422 and "must be a PNG" in fake.get_data(as_text=True)
         from PIL import Image
 
+        bomb = io.BytesIO()
+        Image.new("1", (14_000, 14_000)).save(bomb, "PNG")
+        refused = client.post(
+            url,
+            data={"photo": (io.BytesIO(bomb.getvalue()), "bomb.png")},
+            content_type="multipart/form-data",
+        )
+        assert refused.status_code == 422
+        assert "too large in pixels" in refused.get_data(as_text=True)
+
         png = io.BytesIO()
         Image.new("RGB", (4, 4), "red").save(png, "PNG")
         ok = client.post(
