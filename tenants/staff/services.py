@@ -17,7 +17,7 @@ from tenants.passwords import check_password_strength, hash_password, verify_pas
 from tenants.plans import check_limit
 from tenants.staff.models import StaffUser
 from tenants.staff.permissions import ROLES
-from tenants.tokens import consume_token, peek_token
+from tenants.tokens import consume_token, peek_token, revoke_tokens
 
 INVITE_TTL = timedelta(days=7)
 RESET_TTL = timedelta(hours=2)
@@ -135,6 +135,9 @@ def accept_invitation(session, tenant, *, token: str, password: str, now=None) -
     if subject is None:
         raise ValidationFailed("This invitation link has expired or was already used.")
     user = get_staff(session, subject)
+    if user.status != "invited":
+        # Disabled since the link was sent (or already active): the link must not re-open it.
+        raise ValidationFailed("This invitation link has expired or was already used.")
     user.password_hash = hash_password(password)
     user.status = "active"
     session.flush()
@@ -194,6 +197,9 @@ def set_disabled(session, tenant, *, actor: StaffUser, user: StaffUser, disabled
         if user.role == "owner":
             _keep_an_owner(session, user)
         user.status = "disabled"
+        # Links already in their inbox must die with the account.
+        for purpose in (INVITE_PURPOSE, RESET_PURPOSE):
+            revoke_tokens(session, purpose=purpose, subject_id=user.id)
     else:
         check_limit(tenant, "staff_users")
         user.status = "active" if user.password_hash else "invited"
