@@ -14,13 +14,12 @@ from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from config.auth import register_realm
+from config.auth import load_identity, register_realm
 from config.extensions import db
 from portal import bp
 from tenants.customers import permissions
 from tenants.customers.models import Contact
 from tenants.customers.portal_auth import load_buyer
-from tenants.staff.models import StaffUser
 
 # Set by the back office's "view portal as" button: {"tenant_id", "contact_id", "customer_id"}.
 VIEW_AS_KEY = "portal_view_as"
@@ -42,18 +41,15 @@ register_realm("buyer", _load_buyer)
 def _staff_viewer():
     """(staff user, contact) when a staff member of this bakery is viewing as a contact."""
     choice = session.get(VIEW_AS_KEY)
-    realm, _, rest = (session.get("_user_id") or "").partition(":")
-    tenant_id, _, staff_id = rest.partition(":")
-    if not choice or realm != "staff" or tenant_id != str(g.tenant.id):
+    if not choice or choice.get("tenant_id") != str(g.tenant.id):
         return None, None
-    if choice.get("tenant_id") != str(g.tenant.id):
+    # The staff loader checks the bakery, the account's state and the password stamp.
+    staff = load_identity(session.get("_user_id") or "", "staff")
+    if staff is None or not staff.can("customers_view"):
         return None, None
     try:
-        staff_uuid, contact_uuid = uuid.UUID(staff_id), uuid.UUID(choice["contact_id"])
+        contact_uuid = uuid.UUID(choice["contact_id"])
     except (ValueError, KeyError):
-        return None, None
-    staff = db.session.scalar(select(StaffUser).where(StaffUser.id == staff_uuid))
-    if staff is None or not staff.is_active or not staff.can("customers_view"):
         return None, None
     contact = db.session.scalar(select(Contact).where(Contact.id == contact_uuid))
     return (staff, contact) if contact is not None else (None, None)

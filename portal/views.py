@@ -235,6 +235,8 @@ def change_password():
             db.session.rollback()
             attach_error(form, exc)
         else:
+            # The new password ends every other session; this one carries the new stamp.
+            login_user(g.contact)
             flash("Your password is changed.")
             return redirect(url_for("portal.home"))
     return render_template("portal/change_password.html", form=form), (422 if form.errors else 200)

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from config.clock import utcnow
 from config.extensions import db
 from tenants.base import UTCDateTime, new_id
-from tenants.passwords import check_password_strength, hash_password, verify_password
+from tenants.passwords import (
+    check_password_strength,
+    hash_password,
+    session_stamp,
+    verify_password,
+)
 
 
 class Operator(UserMixin, db.Model):
@@ -30,7 +35,7 @@ class Operator(UserMixin, db.Model):
     realm = "operator"
 
     def get_id(self) -> str:
-        return f"operator:{self.id}"
+        return f"operator:{self.id}|{session_stamp(self.password_hash)}"
 
     @property
     def is_active(self) -> bool:

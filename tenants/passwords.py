@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tenants.errors import ValidationFailed
@@ -49,3 +51,12 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         check_password_hash(_DUMMY_HASH[0], password)
         return False
     return check_password_hash(password_hash, password)
+
+
+def session_stamp(password_hash: str | None) -> str:
+    """A short fingerprint of the password hash, carried in the sign-in cookie.
+
+    The cookie's identity ends in it, so setting a new password (a reset, a change, a temporary
+    password from staff) signs out every other session at its next request.
+    """
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]

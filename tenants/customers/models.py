@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.extensions import db
 from tenants.base import TenantOwned, UTCDateTime
+from tenants.passwords import session_stamp
 
 PAYMENT_TERMS = {
     "due_on_receipt": "Due on receipt",
@@ -171,7 +172,7 @@ class Contact(UserMixin, TenantOwned, db.Model):
     realm = "buyer"
 
     def get_id(self) -> str:
-        return f"buyer:{self.tenant_id}:{self.id}"
+        return f"buyer:{self.tenant_id}:{self.id}|{session_stamp(self.password_hash)}"
 
     @property
     def is_active(self) -> bool:

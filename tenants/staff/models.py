@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from config.extensions import db
 from tenants.base import TenantOwned, UTCDateTime
+from tenants.passwords import session_stamp
 from tenants.staff.permissions import role_permissions
 
 
@@ -30,7 +31,7 @@ class StaffUser(UserMixin, TenantOwned, db.Model):
     realm = "staff"
 
     def get_id(self) -> str:
-        return f"staff:{self.tenant_id}:{self.id}"
+        return f"staff:{self.tenant_id}:{self.id}|{session_stamp(self.password_hash)}"
 
     @property
     def is_active(self) -> bool:

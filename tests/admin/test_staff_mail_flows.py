@@ -143,3 +143,37 @@ def test_asking_for_a_reset_of_an_unknown_address_sends_nothing_and_says_the_sam
     assert response.status_code == 302
     assert mailbox.messages == []
     sign_in_staff(client, north)  # the owner still signs in with the old password
+
+
+def test_a_disabled_invitee_cannot_switch_themselves_back_on_with_the_old_link(
+    app, mailbox, two_bakeries
+):
+    north, south = two_bakeries
+    owner = app.test_client()
+    invite(owner, north)
+    path = _last_link(mailbox, "/invitation/")
+    staff_id = _staff_id(app, north, "new.baker@example.com")
+    assert owner.post(f"/admin/{north.slug}/staff/{staff_id}/disable").status_code == 302
+    stale = app.test_client()
+    assert stale.post(path, data={"password": NEW_PASSWORD}).status_code == 410
+    assert _sign_in(app, north, "new.baker@example.com", NEW_PASSWORD).status_code == 401
+    from tenants.staff.models import StaffUser
+
+    with tenant_session(app, north.id) as session:
+        assert session.get(StaffUser, (north.id, staff_id)).status == "disabled"
+    assert _staff_id(app, south, "new.baker@example.com") is None
+
+
+def test_a_password_reset_signs_out_every_session_that_used_the_old_password(
+    app, mailbox, two_bakeries
+):
+    north, south = two_bakeries
+    laptop, other_bakery = app.test_client(), app.test_client()
+    sign_in_staff(laptop, north)
+    sign_in_staff(other_bakery, south)
+    assert laptop.get(f"/admin/{north.slug}/").status_code == 200
+    app.test_client().post(f"/admin/{north.slug}/forgot", data={"email": north.owner_email})
+    path = _last_link(mailbox, "/reset/")
+    assert app.test_client().post(path, data={"password": NEW_PASSWORD}).status_code == 302
+    assert laptop.get(f"/admin/{north.slug}/").status_code == 302  # back to sign-in
+    assert other_bakery.get(f"/admin/{south.slug}/").status_code == 200

@@ -267,3 +267,34 @@ def test_wrong_token_posts_are_throttled_per_address_without_blocking_real_links
     path = link_in(mailbox.messages[-1], "/magic/")
     assert other.post(path, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
     sign_in_buyer(app.test_client(), north, EMAIL)
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(app, client, two_bakeries):
+    north, south, _, _ = _both(app, two_bakeries)
+    phone, at_south = app.test_client(), app.test_client()
+    sign_in_buyer(client, north, EMAIL)
+    sign_in_buyer(phone, north, EMAIL)
+    sign_in_buyer(at_south, south, EMAIL, "south-password-1")
+    changed = client.post(
+        f"/wholesale/{north.slug}/change-password",
+        data={"current_password": PASSWORD, "new_password": "my-own-sourdough-1"},
+    )
+    assert changed.status_code == 302
+    assert client.get(f"/wholesale/{north.slug}/").status_code == 200
+    assert phone.get(f"/wholesale/{north.slug}/").status_code == 302
+    assert at_south.get(f"/wholesale/{south.slug}/").status_code == 200
+
+
+def test_a_temporary_password_from_staff_ends_the_contacts_open_sessions(app, client, two_bakeries):
+    from tests.support.factories import sign_in_staff
+
+    north, _, mine, _ = _both(app, two_bakeries)
+    sign_in_buyer(client, north, EMAIL)
+    staff = app.test_client()
+    sign_in_staff(staff, north)
+    set_password = staff.post(
+        f"/admin/{north.slug}/customers/{mine['id']}/contacts/{mine['contact_id']}/password",
+        data={"password": "temporary-loaf-1"},
+    )
+    assert set_password.status_code == 302
+    assert client.get(f"/wholesale/{north.slug}/").status_code == 302
