@@ -67,7 +67,13 @@ def login():
                 throttle.clear_account(db.session, account=account)
                 db.session.commit()
                 _sign_in(contact)
-                return redirect(safe_next(request.args.get("next"), url_for("portal.home")))
+                return redirect(
+                    safe_next(
+                        request.args.get("next"),
+                        url_for("portal.home"),
+                        within=f"/wholesale/{g.tenant.slug}/",
+                    )
+                )
     elif form.errors:
         status = 422
     return render_template("portal/login.html", form=form), status

@@ -46,7 +46,13 @@ def login():
                 session.clear()
                 login_user(user)
                 session.permanent = True
-                return redirect(safe_next(request.args.get("next"), url_for("backoffice.home")))
+                return redirect(
+                    safe_next(
+                        request.args.get("next"),
+                        url_for("backoffice.home"),
+                        within=f"/admin/{g.tenant.slug}/",
+                    )
+                )
     elif form.errors:
         status = 422
     return render_template("backoffice/login.html", form=form), status

@@ -51,7 +51,11 @@ def login():
                 session.clear()
                 login_user(operator)
                 session.permanent = True
-                return redirect(safe_next(request.args.get("next"), url_for("platform.bakeries")))
+                return redirect(
+                    safe_next(
+                        request.args.get("next"), url_for("platform.bakeries"), within="/platform/"
+                    )
+                )
     elif form.errors:
         status = 422
     return render_template("platform/login.html", form=form), status
