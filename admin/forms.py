@@ -14,11 +14,19 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import DateTimeLocalField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tenants.features import FEATURES
 from tenants.locales import LOCALE_CHOICES, currency_choices, timezone_choices
+from tenants.platform_admin import MAX_LIMIT
 from tenants.staff.permissions import role_choices
 
 
@@ -107,17 +115,18 @@ class PlanForm(FlaskForm):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)])
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     monthly_price = DecimalField(
-        "Monthly price", places=2, validators=[DataRequired(), NumberRange(min=0, max=100000)]
+        "Monthly price", places=2, validators=[InputRequired(), NumberRange(min=0, max=100000)]
     )
     features = CheckboxesField("Features", choices=list(FEATURES.items()))
     max_customers = IntegerField(
-        "Customers (blank = unlimited)", validators=[Optional(), NumberRange(min=0)]
+        "Customers (blank = unlimited)", validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)]
     )
     max_staff_users = IntegerField(
-        "Staff users (blank = unlimited)", validators=[Optional(), NumberRange(min=0)]
+        "Staff users (blank = unlimited)",
+        validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)],
     )
     max_products = IntegerField(
-        "Products (blank = unlimited)", validators=[Optional(), NumberRange(min=0)]
+        "Products (blank = unlimited)", validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)]
     )
 
 

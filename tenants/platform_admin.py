@@ -150,6 +150,11 @@ def reactivate(session, tenant: Tenant, *, actor, now=None) -> Tenant:
     return tenant
 
 
+# Beyond these a number is a typo, and past 2**31 it would not fit the database's integers.
+MAX_LIMIT = 1_000_000
+MAX_MONTHLY_PRICE_MINOR = 10_000_000
+
+
 def save_plan(
     session,
     *,
@@ -170,6 +175,8 @@ def save_plan(
         raise ValidationFailed("Enter a name.", field="name")
     if monthly_price_minor < 0:
         raise ValidationFailed("The price can't be negative.", field="monthly_price")
+    if monthly_price_minor > MAX_MONTHLY_PRICE_MINOR:
+        raise ValidationFailed("That price is beyond any tier we sell.", field="monthly_price")
     unknown = set(features) - set(FEATURES)
     if unknown:
         raise ValidationFailed(
@@ -180,6 +187,10 @@ def save_plan(
             raise ValidationFailed(f"Unknown limit {key}.")
         if value is not None and value < 0:
             raise ValidationFailed("Limits can't be negative.", field=f"max_{key}")
+        if value is not None and value > MAX_LIMIT:
+            raise ValidationFailed(
+                f"Use at most {MAX_LIMIT:,}, or leave it blank for unlimited.", field=f"max_{key}"
+            )
     clash = session.scalar(select(Plan.id).where(Plan.code == code))
     if clash and (plan is None or clash != plan.id):
         raise ValidationFailed("Another tier has this code.", field="code")

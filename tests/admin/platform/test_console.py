@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from config.extensions import db
@@ -210,3 +211,53 @@ def test_tier_changes_reach_the_bakery_at_once(app, two_bakeries):
         f"/platform/bakeries/{south.id}/tier", data={"plan_id": str(_plan_id(app, "starter"))}
     )
     assert app.test_client().get(f"/wholesale/{south.slug}/login").status_code == 403
+
+
+def _tier(**overrides):
+    return {
+        "name": "Trial Plus",
+        "code": "trial-plus",
+        "monthly_price": "0",
+        "features": ["wholesale_portal"],
+        "max_customers": "",
+        "max_staff_users": "",
+        "max_products": "",
+        **overrides,
+    }
+
+
+def test_a_free_tier_is_a_price_of_zero_not_a_missing_price(app, two_bakeries):
+    client = _operator_client(app)
+    assert client.post("/platform/tiers/new", data=_tier()).status_code == 302
+    with app.app_context():
+        plan = db.session.scalar(select(Plan).where(Plan.code == "trial-plus"))
+        assert plan.monthly_price_minor == 0
+
+
+def test_an_absurd_limit_is_refused_next_to_its_field_not_a_server_error(app, two_bakeries):
+    client = _operator_client(app)
+    response = client.post("/platform/tiers/new", data=_tier(max_customers="99999999999"))
+    assert response.status_code == 422
+    assert "Customers" in page_text(response) and "1000000" in page_text(response)
+    with app.app_context():
+        assert db.session.scalar(select(Plan).where(Plan.code == "trial-plus")) is None
+
+
+def test_the_tier_service_refuses_limits_past_its_cap_whatever_the_form_says(app, two_bakeries):
+    from tenants.errors import ValidationFailed
+    from tenants.operators import Operator
+    from tenants.platform_admin import MAX_LIMIT, save_plan
+
+    operator_id = make_operator(app)
+    with app.app_context(), pytest.raises(ValidationFailed) as refused:
+        save_plan(
+            db.session,
+            actor=db.session.get(Operator, operator_id),
+            plan=None,
+            code="huge",
+            name="Huge",
+            monthly_price_minor=0,
+            features=[],
+            limits={"customers": MAX_LIMIT + 1},
+        )
+    assert refused.value.field == "max_customers"
