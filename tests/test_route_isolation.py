@@ -78,6 +78,22 @@ def test_bakery_scoped_routes_with_ids_exist(base_app):
     assert list(id_routes(base_app)), "expected at least one id-taking route to check"
 
 
+def _url(rule, values) -> str:
+    url = rule.rule
+    for arg, value in values.items():
+        url = url.replace(f"<{arg}>", value)
+        for converter in ("string", "uuid", "int", "path"):
+            url = url.replace(f"<{converter}:{arg}>", value)
+    return url
+
+
+def _answer(app, rule, method, bakery, values):
+    url = _url(rule, {**values, "slug": bakery.slug})
+    client = app.test_client()
+    sign_in_for(rule, client, app, bakery)
+    return url, client.open(url, method=method, data={}).status_code
+
+
 def test_another_bakerys_id_answers_404_on_every_route(app, two_bakeries):
     mine, theirs = two_bakeries
     checked = []
@@ -85,15 +101,34 @@ def test_another_bakerys_id_answers_404_on_every_route(app, two_bakeries):
         missing = id_args - set(ID_FACTORIES)
         assert not missing, f"{rule.rule}: add an id factory for {sorted(missing)}"
         values = {arg: str(ID_FACTORIES[arg](app, theirs)) for arg in id_args}
-        values.update(slug=mine.slug)
-        url = rule.rule
-        for arg, value in values.items():
-            url = url.replace(f"<{arg}>", value)
-            for converter in ("string", "uuid", "int", "path"):
-                url = url.replace(f"<{converter}:{arg}>", value)
-        client = app.test_client()
-        sign_in_for(rule, client, app, mine)
-        response = client.open(url, method=method, data={})
-        assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+        url, status = _answer(app, rule, method, mine, values)
+        assert status == 404, f"{method} {url} answered {status}"
         checked.append(f"{method} {rule.rule}")
     assert checked
+
+
+# Ids that belong to a customer account: within one bakery, another account's id must 404 too.
+CUSTOMER_CHILD_IDS = {"contact_id", "location_id"}
+
+
+def test_another_customers_contact_or_location_answers_404_within_the_same_bakery(
+    app, two_bakeries
+):
+    mine, _ = two_bakeries
+    checked = []
+    for rule, method, id_args in id_routes(app):
+        children = id_args & CUSTOMER_CHILD_IDS
+        if not children:
+            continue
+        # The parent customer (in the URL for staff, the signed-in buyer's own for the portal)
+        # is ours; each child id comes from another customer of the same bakery.
+        values = {arg: str(ID_FACTORIES[arg](app, mine)) for arg in id_args}
+        if "customer_id" in id_args:
+            values["customer_id"] = str(
+                make_customer(app, mine, f"Own {uuid.uuid4().hex[:8]}")["id"]
+            )
+        url, status = _answer(app, rule, method, mine, values)
+        assert status == 404, f"{method} {url} answered {status}"
+        checked.append(f"{method} {rule.rule}")
+    assert any(name.split()[1].startswith("/admin/") for name in checked)
+    assert any(name.split()[1].startswith("/wholesale/") for name in checked)
