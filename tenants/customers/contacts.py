@@ -28,6 +28,8 @@ from tenants.tokens import revoke_tokens
 
 INVITE_TTL = timedelta(days=7)
 INVITE_PURPOSE = "contact_invite"
+RESET_PURPOSE = "contact_reset"
+MAGIC_PURPOSE = "contact_magic"
 
 
 def normalise_email(email: str) -> str:
@@ -126,6 +128,14 @@ def save_contact(
     if not first_name:
         raise ValidationFailed("Enter a first name.", field="first_name")
     email = normalise_email(email)
+    moves_a_sign_in = contact is not None and contact.status == "active" and email != contact.email
+    if isinstance(actor, Contact) and moves_a_sign_in:
+        # Moving a colleague's sign-in to another inbox would let its new owner reset the
+        # password and become them; only the bakery may do that.
+        raise ValidationFailed(
+            f"{contact.first_name} has already joined; ask {tenant.name} to change their email.",
+            field="email",
+        )
     if "@" not in email or " " in email or len(email) > 254:
         raise ValidationFailed("Enter a valid email address.", field="email")
     clash = select(Contact.customer_id).where(Contact.email == email)
@@ -158,9 +168,13 @@ def save_contact(
         session.add(contact)
     before = _snapshot(contact) if not created else {}
     contact.first_name, contact.last_name, contact.phone = first_name, last_name, phone
-    if contact.email != email and contact.status == "invited":
-        _kill_invitation(session, contact, now=now)  # the old address must not keep a live link
-        contact.status = "not_invited"
+    if contact.email != email and not created:
+        # Links already mailed to the old address must not keep working.
+        for purpose in (RESET_PURPOSE, MAGIC_PURPOSE):
+            revoke_tokens(session, purpose=purpose, subject_id=contact.id, now=now)
+        if contact.status == "invited":
+            _kill_invitation(session, contact, now=now)
+            contact.status = "not_invited"
     contact.email = email
     contact.is_owner, contact.is_billing = bool(is_owner), bool(is_billing)
     contact.access_level = "organization" if is_owner else access_level

@@ -14,7 +14,12 @@ from sqlalchemy import select
 
 from config.clock import utcnow
 from tenants.customers.activity import log_activity
-from tenants.customers.contacts import INVITE_PURPOSE, normalise_email
+from tenants.customers.contacts import (
+    INVITE_PURPOSE,
+    MAGIC_PURPOSE,
+    RESET_PURPOSE,
+    normalise_email,
+)
 from tenants.customers.models import Contact
 from tenants.errors import ValidationFailed
 from tenants.outbox import queue_email
@@ -23,8 +28,6 @@ from tenants.tokens import consume_token, peek_token, revoke_tokens
 
 RESET_TTL = timedelta(hours=2)
 MAGIC_TTL = timedelta(minutes=20)
-RESET_PURPOSE = "contact_reset"
-MAGIC_PURPOSE = "contact_magic"
 # Compared against when no contact matches, so a miss costs as much time as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password-at-all")
 

@@ -264,3 +264,44 @@ def test_inviting_a_rival_customers_buyer_does_not_reveal_them(app, client, two_
     # The other bakery's buyer with the same email is another identity: no clash at all.
     add_contact(app, south, make_customer(app, south, "South Cafe")["id"], email="new@x.example")
     assert invite("new@x.example").status_code == 302
+
+
+def test_an_owner_cannot_move_a_joined_colleagues_sign_in_to_another_inbox(
+    app, client, two_bakeries
+):
+    north, _, mine, _ = _setup(app, two_bakeries)
+    colleague = add_contact(app, north, mine["id"], email="c@cafe.example")
+    sign_in_buyer(client, north, OWNER)
+    moved = client.post(
+        f"/wholesale/{north.slug}/account/users/{colleague}",
+        data={"first_name": "C", "email": "mine@owner.example", "access_level": "organization"},
+    )
+    assert moved.status_code == 422
+    assert "has already joined" in page_text(moved)
+    assert _contact(app, north, colleague).email == "c@cafe.example"
+
+
+def test_staff_changing_a_contacts_email_kills_links_sent_to_the_old_address(
+    app, client, two_bakeries, mailbox
+):
+    from tests.support.factories import sign_in_staff
+
+    north, _, mine, _ = _setup(app, two_bakeries)
+    client.post(f"/wholesale/{north.slug}/forgot", data={"email": OWNER})
+    old_link = link_in(mailbox.messages[-1], "/reset/")
+    staff = app.test_client()
+    sign_in_staff(staff, north)
+    changed = staff.post(
+        f"/admin/{north.slug}/customers/{mine['id']}/contacts/{mine['contact_id']}",
+        data={
+            "first_name": "Olivia",
+            "email": "olivia@new-cafe.example",
+            "access_level": "organization",
+            "is_owner": "y",
+        },
+    )
+    assert changed.status_code == 302
+    assert _contact(app, north, mine["contact_id"]).email == "olivia@new-cafe.example"
+    visitor = app.test_client()
+    assert visitor.get(old_link).status_code == 410
+    assert visitor.post(old_link, data={"password": "stolen-rye-pass"}).status_code == 422
