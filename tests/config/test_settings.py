@@ -56,7 +56,30 @@ def test_production_cookies_are_secure_and_http_only():
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {**PRODUCTION, "DEMO_MODE": "1"},  # DEMO_MODE must not open captured mail in production
+        {"APP_ENV": "development"},  # nor is it open without DEMO_MODE
+    ],
+    ids=["production-with-demo-mode", "development-without-demo-mode"],
+)
+def test_captured_mail_is_not_served_in_production_or_without_demo_mode(env):
+    from config.app import create_app
+
+    app = create_app(Settings.from_env({**env, "DATABASE_URL": "sqlite://"}))
     assert "devmail" not in app.blueprints
+    assert app.test_client().get("/dev/mail/").status_code == 404
+
+
+def test_development_with_demo_mode_serves_captured_mail():
+    from config.app import create_app
+
+    app = create_app(Settings.from_env({"DEMO_MODE": "1", "DATABASE_URL": "sqlite://"}))
+    assert "devmail" in app.blueprints
+    assert app.test_client().get("/dev/mail/").status_code == 200
 
 
 def _address_seen_by(app, **request_kwargs):
