@@ -78,6 +78,9 @@ class Settings:
                 raise SettingsError("SECRET_KEY must be set in production")
             # A per-process key: sessions do not survive a restart, which is fine for a demo.
             secret = secrets.token_hex(32)
+        if app_env == "production" and not env.get("SMTP_HOST", "").strip():
+            # Without it mail would be captured to a local directory: silently never delivered.
+            raise SettingsError("SMTP_HOST must be set in production (mail would not be sent)")
         instance = PROJECT_ROOT / "instance"
         database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'bakery.sqlite3'}"
         if database_url.startswith("postgres://"):

@@ -14,7 +14,10 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
+from config.after_commit import after_commit
 from jobs.worker import QUEUES
+from tenants import audit
+from tenants.errors import NotFound
 
 
 @dataclass
@@ -61,16 +64,43 @@ def failed_jobs(connection, *, queues=QUEUES, limit: int = 200) -> list[FailedJo
     return found[:limit]
 
 
-def retry_failed_job(connection, job_id: str) -> bool:
-    """Put a failed job back on its queue; False if there is no such failed job."""
+def retry_failed_job(session, connection, job_id: str, *, actor, now=None) -> FailedJob:
+    """Put a failed job back on its queue once `session` commits, recording who did it.
+
+    NotFound if there is no such failed job. The audit entry commits first, so a retry is
+    never unrecorded; should Redis refuse the requeue, the job stays failed and can be retried.
+    """
+    job = _failed_job(connection, job_id)
+    if job is None:
+        raise NotFound("No such failed job.")
+    failed = _describe(job, job.origin)
+    audit.record(
+        session,
+        actor=actor.email,
+        action="job.retry",
+        tenant_id=failed.tenant_id,
+        target=failed.id,
+        details={"queue": failed.queue, "path": failed.path, "error": failed.error},
+        now=now,
+    )
+    session.flush()
+    after_commit(session, _requeue, connection, job.id)
+    return failed
+
+
+def _failed_job(connection, job_id: str) -> Job | None:
     try:
         job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:
-        return False
+        return None
     if job.origin not in QUEUES:
-        return False
-    registry = Queue(job.origin, connection=connection).failed_job_registry
-    if job.id not in registry:
-        return False
-    registry.requeue(job)
-    return True
+        return None
+    if job.id not in Queue(job.origin, connection=connection).failed_job_registry:
+        return None
+    return job
+
+
+def _requeue(connection, job_id: str) -> None:
+    job = _failed_job(connection, job_id)
+    if job is not None:  # another operator's retry may have been quicker
+        Queue(job.origin, connection=connection).failed_job_registry.requeue(job)

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select, update
 from config.clock import utcnow
 from config.extensions import db
 from config.formatting import format_date, format_money
+from jobs.runtime import handles_suspension
 from tenants.mail_preferences import opted_out, preferences_url
 from tenants.outbox import STALE_CLAIM, OutboundEmail
 from tenants.tokens import issue_token
@@ -25,11 +26,21 @@ templates = Blueprint("mail_templates", __name__, template_folder="templates")
 MAX_ATTEMPTS = 6
 # After the n-th failure, wait BACKOFF[n-1] before trying again.
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
+# A suspended bakery's mail waits this long before it is looked at again: far enough that the
+# relay does not offer it every minute, near enough that it goes out soon after reactivation.
+SUSPENDED_HOLD = timedelta(hours=1)
 
 
+@handles_suspension
 def deliver_email(tenant, email_id: str, *, now: datetime | None = None) -> str:
-    """Send outbox row `email_id` of `tenant` if it is still due; returns its final status."""
+    """Send outbox row `email_id` of `tenant` if it is still due; returns its final status.
+
+    A suspended bakery sends nothing: its due email is "held" (pushed back, attempts untouched)
+    and goes out once the bakery is reactivated.
+    """
     now = now or utcnow()
+    if tenant.is_suspended:
+        return _hold(email_id, now)
     claimed = db.session.scalar(
         update(OutboundEmail)
         .where(
@@ -75,6 +86,26 @@ def deliver_email(tenant, email_id: str, *, now: datetime | None = None) -> str:
     row.last_error = ""
     db.session.commit()
     return "sent"
+
+
+def _hold(email_id: str, now: datetime) -> str:
+    """Leave a suspended bakery's email pending, unclaimed and uncounted, until later."""
+    held = db.session.scalar(
+        update(OutboundEmail)
+        .where(
+            OutboundEmail.id == uuid.UUID(str(email_id)),
+            or_(
+                OutboundEmail.status == "pending",
+                (OutboundEmail.status == "sending")
+                & (OutboundEmail.claimed_at < now - STALE_CLAIM),
+            ),
+        )
+        .values(status="pending", claimed_at=None, next_attempt_at=now + SUSPENDED_HOLD)
+        .returning(OutboundEmail.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return "skipped" if held is None else "held"
 
 
 def _record_failure(row: OutboundEmail, exc: Exception, now: datetime) -> None:

@@ -4,6 +4,9 @@ Requests queue a delivery job right after they commit; this periodic job is what
 survive a Redis outage at that moment, a failed attempt waiting for its backoff, or a worker
 that died mid-send. Offering a row twice is harmless: the RQ backend skips a job id that is still
 waiting, and `deliver_email` claims the row before sending.
+
+CSV import runs ride along: a run still queued minutes after its upload lost its job (Redis was
+down then), so it is offered again under the same job id; the import job claims the run.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from flask import current_app
 from config.clock import utcnow
 from config.extensions import db
 from config.queue import enqueue_now
+from tenants.catalog.imports import JOB as IMPORT_JOB
+from tenants.catalog.imports import import_job_id, stale_queued_runs
 from tenants.outbox import delivery_job_id, due_emails
 
 
 def relay_outbox(*, now: datetime | None = None) -> int:
-    """Queue a delivery job for every due outbox row of every bakery; returns how many."""
+    """Queue a job for every due outbox row and stale queued import; returns how many."""
     now = now or utcnow()
     rows = due_emails(db.session, now=now)
+    imports = stale_queued_runs(db.session, now=now)
     # End the read transaction before handing out work (inline jobs open their own sessions).
     db.session.commit()
     app = current_app._get_current_object()
@@ -34,4 +40,6 @@ def relay_outbox(*, now: datetime | None = None) -> int:
             queue="mail",
             job_id=delivery_job_id(email_id, attempts),
         )
-    return len(rows)
+    for tenant_id, run_id in imports:
+        enqueue_now(app, IMPORT_JOB, str(tenant_id), str(run_id), job_id=import_job_id(run_id))
+    return len(rows) + len(imports)

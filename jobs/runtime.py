@@ -1,6 +1,8 @@
 """How a job runs: in an app context, with its tenant re-read and its session bound to it.
 
 RQ workers call `run`, the inline backend calls `execute`; both commit once at the end.
+A suspended bakery's jobs do not run, unless the job is marked `handles_suspension` and
+decides for itself (mail is held for later, periodic tasks record nothing).
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from tenants.scoping import bind_tenant
 
 log = logging.getLogger(__name__)
 _worker_app = None
+
+
+def handles_suspension(fn):
+    """Mark job `fn` as checking its tenant's suspension itself, so it runs for one."""
+    fn.handles_suspension = True
+    return fn
 
 
 def worker_app():
@@ -51,6 +59,9 @@ def execute(app, path: str, tenant_id: str | None, *args):
                 if tenant is None:
                     log.warning("job %s skipped: tenant %s no longer exists", path, tenant_id)
                     return None
+                if tenant.is_suspended and not getattr(fn, "handles_suspension", False):
+                    log.info("job %s held: bakery %s is suspended", path, tenant_id)
+                    return "suspended"
                 bind_tenant(db.session, tenant.id)
                 result = fn(tenant, *args)
             db.session.commit()

@@ -1,6 +1,7 @@
 """Operators: failed background jobs across the platform, retry one; failed mail per bakery."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 from redis.exceptions import RedisError
 
 from admin.forms import ConfirmForm
@@ -8,6 +9,7 @@ from admin.platform import bp, operator_required
 from config.extensions import db
 from jobs.failures import failed_jobs, retry_failed_job
 from tenants import platform_admin as ops
+from tenants.errors import NotFound
 from tenants.outbox import failed_counts
 
 
@@ -41,9 +43,14 @@ def jobs():
 @bp.post("/jobs/<job_id>/retry")
 @operator_required
 def retry_job(job_id):
-    redis = _redis()
-    if redis is None or not retry_failed_job(redis, job_id):
-        abort(404)
     ConfirmForm().validate_on_submit() or abort(400)
+    redis = _redis()
+    if redis is None:
+        abort(404)
+    try:
+        retry_failed_job(db.session, redis, job_id, actor=current_user)
+    except NotFound:
+        abort(404)
+    db.session.commit()
     flash("The job is back on its queue.")
     return redirect(url_for("platform.jobs"))

@@ -14,13 +14,14 @@ import importlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import Uuid, bindparam, func, select, text, update
 
 from config.clock import utcnow
-from config.queue import enqueue_after_commit
+from config.queue import enqueue_after_commit, safe_job_id
+from tenants.base import UTCDateTime
 from tenants.catalog.csv_io import decode_upload, read_rows
 from tenants.catalog.csv_schemas import (
     PRICE_COLUMNS,
@@ -54,6 +55,19 @@ from tenants.plans import check_limit
 
 JOB = "jobs.catalog_import.run_import"
 PROGRESS_EVERY = 200
+# A run still queued this long after upload lost its job (Redis was down at the upload, or
+# the job vanished); the outbox relay offers it again.
+STALE_QUEUED = timedelta(minutes=5)
+RELAY_BATCH = 200
+# Runs to offer again, across active bakeries. On PostgreSQL the body of the SECURITY DEFINER
+# function platform_stale_import_runs(p_before, p_limit), which hands out ids only (row-level
+# security hides other bakeries' runs from the app's role); SQLite runs it directly.
+STALE_IMPORTS_SQL = """
+SELECT r.tenant_id, r.id FROM import_runs r JOIN tenants t ON t.id = r.tenant_id
+WHERE r.status = 'queued' AND r.created_at < {before} AND t.suspended_at IS NULL
+ORDER BY r.created_at
+LIMIT {limit}
+"""
 # Service field names -> the CSV column a person sees in the error report.
 COLUMN_OF = {
     "base_price_minor": "base_price",
@@ -101,8 +115,25 @@ def start_import(
     )
     session.add(run)
     session.flush()
-    enqueue_after_commit(session, JOB, str(tenant.id), str(run.id))
+    enqueue_after_commit(session, JOB, str(tenant.id), str(run.id), job_id=import_job_id(run.id))
     return run
+
+
+def import_job_id(run_id) -> str:
+    """The RQ job id of one import run: the upload and the relay agree on it."""
+    return safe_job_id("import", run_id)
+
+
+def stale_queued_runs(session, *, now: datetime | None = None, limit: int = RELAY_BATCH):
+    """[(tenant_id, run_id)] of runs queued for longer than STALE_QUEUED, across bakeries."""
+    now = now or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text("SELECT tenant_id, id FROM platform_stale_import_runs(:before, :limit)")
+    else:
+        stmt = text(STALE_IMPORTS_SQL.format(before=":before", limit=":limit"))
+    stmt = stmt.bindparams(bindparam("before", type_=UTCDateTime)).columns(tenant_id=Uuid, id=Uuid)
+    params = {"before": now - STALE_QUEUED, "limit": limit}
+    return [tuple(row) for row in session.execute(stmt, params)]
 
 
 def get_run(session, run_id, kinds: tuple[str, ...] | None = None) -> ImportRun:
@@ -136,14 +167,21 @@ def process_run(
     checkpoint: Callable[[], None] = lambda: None,
     now: datetime | None = None,
 ) -> ImportRun:
-    """Validate then apply one run. Safe to call twice: a finished run is left alone.
+    """Validate then apply one run. Safe to call twice: only a queued run is claimed.
 
     `checkpoint` is called after progress updates (the job commits there).
     """
     run = get_run(session, run_id)
-    if run.status in ("done", "failed"):
+    claimed = session.scalar(
+        update(ImportRun)
+        .where(ImportRun.id == run.id, ImportRun.status == "queued")
+        .values(status="running", done=0, errors=[])
+        .returning(ImportRun.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(run)
+    if claimed is None:  # finished, or another job is running it
         return run
-    run.status, run.done, run.errors = "running", 0, []
     checkpoint()
     spec = kind_of(run.kind)
     rows = read_rows(run.payload, spec.required, spec.known)

@@ -89,12 +89,43 @@ def test_operators_see_failed_jobs_of_every_bakery_and_retry_them(
     assert b"South Bakery</a></td><td>1</td>" in failed_mail
     assert b"North Bakery" not in failed_mail
 
+    # A form that does not validate (no CSRF token; the view's own check, not the global one)
+    # retries nothing and records nothing.
+    rq_app.config.update(WTF_CSRF_ENABLED=True, WTF_CSRF_CHECK_DEFAULT=False)
+    try:
+        assert client.post("/platform/jobs/explode-north-bakery/retry").status_code == 400
+    finally:
+        rq_app.config.update(WTF_CSRF_ENABLED=False, WTF_CSRF_CHECK_DEFAULT=True)
+    assert Job.fetch("explode-north-bakery", connection=redis_conn).get_status() == "failed"
+    assert _retries_audited(rq_app) == []
+
     assert client.post("/platform/jobs/explode-north-bakery/retry").status_code == 302
     job = Job.fetch("explode-north-bakery", connection=redis_conn)
     assert job.get_status() == "queued"
     assert Job.fetch("explode-south-bakery", connection=redis_conn).get_status() == "failed"
     assert client.post("/platform/jobs/no-such-job/retry").status_code == 404
     assert client.post("/platform/jobs/explode-north-bakery/retry").status_code == 404
+
+    [entry] = _retries_audited(rq_app)
+    assert (entry.actor, entry.tenant_id, entry.target) == (
+        "ops@platform.example",
+        north.id,
+        "explode-north-bakery",
+    )
+    assert entry.details["path"] == "tests.jobs.probe.explode"
+    audit_page = client.get("/platform/audit").get_data(as_text=True)
+    assert "job.retry" in audit_page and "explode-north-bakery" in audit_page
+    assert "explode-south-bakery" not in audit_page
+
+
+def _retries_audited(app):
+    from sqlalchemy import select
+
+    from config.extensions import db
+    from tenants.audit import AuditEntry
+
+    with app.app_context():
+        return db.session.scalars(select(AuditEntry).where(AuditEntry.action == "job.retry")).all()
 
 
 def test_staff_cannot_reach_the_operators_jobs_page(app, two_bakeries):

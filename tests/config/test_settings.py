@@ -8,10 +8,32 @@ def test_production_refuses_to_start_without_a_secret_key():
         Settings.from_env({"APP_ENV": "production"})
 
 
-def test_production_with_a_secret_key_is_accepted():
-    settings = Settings.from_env({"APP_ENV": "production", "SECRET_KEY": "x" * 40})
-    assert settings.secret_key == "x" * 40
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "SMTP_HOST": "smtp.example"}
+
+
+def test_production_with_a_secret_key_and_an_smtp_host_is_accepted():
+    settings = Settings.from_env(PRODUCTION)
+    assert settings.secret_key == "k" * 40
+    assert settings.smtp_host == "smtp.example"
     assert settings.is_production
+
+
+def test_production_refuses_to_start_without_an_smtp_host():
+    # Otherwise every email would be captured to a local directory and never delivered.
+    for blank in ({}, {"SMTP_HOST": ""}, {"SMTP_HOST": "  "}):
+        env = {**PRODUCTION, **blank}
+        if not blank:
+            del env["SMTP_HOST"]
+        with pytest.raises(SettingsError, match="SMTP_HOST"):
+            Settings.from_env(env)
+
+
+def test_development_without_an_smtp_host_captures_mail():
+    from config.app import create_app
+    from jobs.transport import CaptureTransport
+
+    app = create_app(Settings.from_env({"DATABASE_URL": "sqlite://"}))
+    assert isinstance(app.extensions["mail_transport"], CaptureTransport)
 
 
 def test_the_embedded_default_is_a_sqlite_file_with_inline_jobs():
@@ -30,15 +52,34 @@ def test_plain_postgres_urls_use_the_psycopg3_driver():
 def test_production_cookies_are_secure_and_http_only():
     from config.app import create_app
 
-    app = create_app(
-        Settings.from_env(
-            {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite://"}
-        )
-    )
+    app = create_app(Settings.from_env({**PRODUCTION, "DATABASE_URL": "sqlite://"}))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {**PRODUCTION, "DEMO_MODE": "1"},  # DEMO_MODE must not open captured mail in production
+        {"APP_ENV": "development"},  # nor is it open without DEMO_MODE
+    ],
+    ids=["production-with-demo-mode", "development-without-demo-mode"],
+)
+def test_captured_mail_is_not_served_in_production_or_without_demo_mode(env):
+    from config.app import create_app
+
+    app = create_app(Settings.from_env({**env, "DATABASE_URL": "sqlite://"}))
     assert "devmail" not in app.blueprints
+    assert app.test_client().get("/dev/mail/").status_code == 404
+
+
+def test_development_with_demo_mode_serves_captured_mail():
+    from config.app import create_app
+
+    app = create_app(Settings.from_env({"DEMO_MODE": "1", "DATABASE_URL": "sqlite://"}))
+    assert "devmail" in app.blueprints
+    assert app.test_client().get("/dev/mail/").status_code == 200
 
 
 def _address_seen_by(app, **request_kwargs):

@@ -87,3 +87,53 @@ def test_with_redis_the_upload_is_queued_and_the_page_shows_it_until_a_worker_ru
     finally:
         app.extensions["job_backend"] = original
         queue.empty()
+
+
+def test_an_upload_while_redis_is_down_is_imported_once_by_a_later_relay(
+    rq_app, work, redis_conn, two_bakeries
+):
+    import io
+    from datetime import UTC, datetime, timedelta
+
+    from freezegun import freeze_time
+    from rq.job import Job
+
+    from jobs.backends import RQBackend
+    from tenants.catalog.imports import STALE_QUEUED, import_job_id
+    from tests.jobs.helpers import relay, run_job
+    from tests.support.factories import sign_in_staff
+
+    north, south = two_bakeries
+    client = rq_app.test_client()
+    with freeze_time(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)) as clock:
+        sign_in_staff(client, north)
+        working = rq_app.extensions["job_backend"]
+        rq_app.extensions["job_backend"] = RQBackend("redis://127.0.0.1:1/0")  # nothing listens
+        response = client.post(
+            f"/admin/{north.slug}/catalog/import",
+            data={"kind": "products", "price_list_id": "", "file": (io.BytesIO(CSV), "p.csv")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302  # the upload succeeded without a broker
+        run_url = response.headers["Location"]
+        run_id = run_url.rstrip("/").rsplit("/", 1)[1]
+        rq_app.extensions["job_backend"] = working  # Redis is back
+
+        clock.tick(STALE_QUEUED - timedelta(seconds=1))
+        assert relay(rq_app) == 0  # a fresh upload's own job may still be on its way
+        assert client.get(run_url + "/progress").json["status"] == "queued"
+
+        clock.tick(timedelta(seconds=2))
+        assert relay(rq_app) == 1
+        assert relay(rq_app) == 1  # offered again while waiting: RQ keeps one job of that id
+        assert Job.fetch(import_job_id(run_id), connection=redis_conn).get_status() == "queued"
+        assert work() == 1
+        finished = client.get(run_url + "/progress").json
+        assert (finished["status"], finished["summary"]["created"]) == ("done", 2)
+        assert relay(rq_app) == 0
+    # A duplicate of the job finds the run already claimed and finished.
+    assert run_job(rq_app, "jobs.catalog_import.run_import", str(north.id), run_id) == "done"
+    with tenant_session(rq_app, north.id) as session:
+        assert session.scalar(select(func.count(Product.id))) == 2
+    with tenant_session(rq_app, south.id) as session:
+        assert session.scalar(select(func.count(Product.id))) == 0

@@ -101,3 +101,23 @@ def test_two_bakeries_jobs_back_to_back_keep_their_own_tenant(rq_app, mailbox, w
         other = "south-bakery" if own == "north-bakery" else "north-bakery"
         assert rq_app.test_client().get(path).status_code == 200
         assert rq_app.test_client().get(f"/admin/{other}/invitation/{token}").status_code == 410
+
+
+def test_each_bakerys_email_shows_dates_in_its_own_locale_and_timezone(app, mailbox):
+    from datetime import UTC, datetime
+
+    from freezegun import freeze_time
+
+    baeckerei = make_bakery(app, "baeckerei", name="Bäckerei Berg")
+    north = make_bakery(app, "north-bakery")
+    _brand(app, baeckerei, locale="de_DE", timezone="Europe/Berlin")
+    # Invitations expire seven days after they are sent: 30 Nov 2026, 09:00 UTC.
+    with freeze_time(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)):
+        invite(app.test_client(), baeckerei)
+        invite(app.test_client(), north)
+
+    by_bakery = {parseaddr(m["From"])[0]: m for m in mailbox.messages}
+    german = by_bakery["Bäckerei Berg"].get_body(("plain",)).get_content()
+    assert "expires on 30.11.2026, 10:00:00." in german  # day.month.year, Berlin time
+    british = by_bakery["North Bakery"].get_body(("plain",)).get_content()
+    assert "expires on 30 Nov 2026, 09:00:00." in british  # London time, en_GB

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import text
 
 from jobs.backends import RQBackend
-from jobs.mail import BACKOFF, MAX_ATTEMPTS
-from tests.jobs.helpers import invite, outbox_rows, relay
-from tests.support.factories import add_outbound_email, sign_in_staff
+from jobs.mail import BACKOFF, MAX_ATTEMPTS, SUSPENDED_HOLD
+from tests.jobs.helpers import invite, outbox_rows, relay, run_job
+from tests.support.factories import (
+    add_outbound_email,
+    make_operator,
+    sign_in_operator,
+    sign_in_staff,
+)
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -143,3 +149,55 @@ def test_the_relay_finds_due_mail_of_every_bakery_that_the_app_role_cannot_read_
     found = {(tenant_id, email_id) for tenant_id, email_id, _ in rows}
     assert found == {(north.id, due_north), (south.id, due_south)}
     assert visible == 0  # row-level security hides every bakery's rows from the app role
+
+
+def _suspend(operator, bakery):
+    response = operator.post(f"/platform/bakeries/{bakery.id}/suspend", data={"reason": "Unpaid"})
+    assert response.status_code == 302
+    assert operator.get(f"/admin/{bakery.slug}/login").status_code != 200  # the suspended page
+
+
+def test_a_suspended_bakerys_mail_is_held_and_goes_out_once_after_reactivation(
+    app, mailbox, two_bakeries
+):
+    north, south = two_bakeries
+    make_operator(app)
+    operator = app.test_client()
+    with freeze_time(T0) as clock:
+        sign_in_operator(operator)
+        _suspend(operator, north)
+        held = add_outbound_email(app, north, to_email="held@example.com")
+        add_outbound_email(app, south, to_email="sent@example.com")
+
+        assert relay(app) == 2
+        assert [m["X-Envelope-To"] for m in mailbox.messages] == ["sent@example.com"]
+        [row] = outbox_rows(app, north)
+        assert (row["status"], row["attempts"]) == ("pending", 0)  # not claimed, not counted
+        assert row["next_attempt_at"] == T0 + SUSPENDED_HOLD
+        # A job that reaches the row anyway (a duplicate, a stale offer) holds it again.
+        assert run_job(app, "jobs.mail.deliver_email", str(north.id), str(held)) == "held"
+        clock.tick(timedelta(minutes=10))
+        assert relay(app) == 0  # the relay does not spin on held mail
+
+        reactivated = operator.post(f"/platform/bakeries/{north.id}/reactivate")
+        assert reactivated.status_code == 302
+        clock.tick(SUSPENDED_HOLD)
+        assert relay(app) == 1
+        clock.tick(SUSPENDED_HOLD)
+        assert relay(app) == 0
+    north_mail = [m for m in mailbox.messages if m["X-Envelope-To"] == "held@example.com"]
+    assert len(north_mail) == 1
+    [row] = outbox_rows(app, north)
+    assert (row["status"], row["attempts"]) == ("sent", 1)
+
+
+def test_a_suspended_bakerys_other_jobs_do_not_run(app, two_bakeries):
+    north, south = two_bakeries
+    make_operator(app)
+    operator = app.test_client()
+    sign_in_operator(operator)
+    _suspend(operator, north)
+    # The probe job always raises: it is not even started for the suspended bakery.
+    assert run_job(app, "tests.jobs.probe.explode", str(north.id), "north") == "suspended"
+    with pytest.raises(RuntimeError, match="south"):
+        run_job(app, "tests.jobs.probe.explode", str(south.id), "south")
