@@ -14,7 +14,7 @@ from admin.backoffice.views_customers import (
 )
 from admin.forms import ConfirmForm
 from config.extensions import db
-from portal.access import VIEW_AS_KEY
+from portal.access import VIEW_AS_KEY, view_as_choice
 from tenants.customers import contacts
 from tenants.errors import NotFound
 from tenants.plans import has_feature
@@ -179,9 +179,5 @@ def contact_view_as(customer_id, contact_id):
         db.session, g.tenant, actor=current_user, customer=customer, contact=contact
     )
     db.session.commit()
-    session[VIEW_AS_KEY] = {
-        "tenant_id": str(g.tenant.id),
-        "contact_id": str(contact.id),
-        "customer_id": str(customer.id),
-    }
+    session[VIEW_AS_KEY] = view_as_choice(g.tenant, customer, contact)
     return redirect(url_for("portal.home"))

@@ -1,6 +1,7 @@
 """The back office's customer pages: list, create, edit, portal toggle, suspension, locations,
 contacts, permissions of staff roles, and viewing the portal as a customer."""
 
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from config.extensions import db
@@ -265,6 +266,21 @@ def test_staff_view_the_portal_as_a_contact_read_only_and_it_is_logged(app, clie
     with tenant_session(app, north.id) as session:
         assert session.get(Customer, (north.id, mine["id"])).tax_number == ""
     assert "portal.viewed_as" in _activity(app, north)
+
+
+def test_viewing_the_portal_as_a_contact_lapses_after_an_hour(app, client, two_bakeries):
+    north, south = two_bakeries
+    mine = make_customer(app, north)
+    make_customer(app, south)
+    contact = add_contact(app, north, mine["id"], email="sam@cafe.example", is_owner=True)
+    with freeze_time("2026-11-30 09:00:00") as frozen:
+        sign_in_staff(client, north)
+        client.post(f"/admin/{north.slug}/customers/{mine['id']}/contacts/{contact}/view-as")
+        frozen.tick(59 * 60)
+        assert client.get(f"/wholesale/{north.slug}/").status_code == 200
+        frozen.tick(2 * 60)
+        assert client.get(f"/wholesale/{north.slug}/").status_code == 302
+        assert client.get(f"/admin/{north.slug}/").status_code == 200  # still signed in as staff
 
 
 def test_staff_disable_enable_and_remove_contacts(app, client, two_bakeries):
