@@ -6,14 +6,13 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import func, or_, select, update
 
 from config.clock import utcnow
 from tenants.catalog.errors import NotFound, PermissionDenied, ValidationFailed
 from tenants.catalog.models import UNITS, Category, Product, SoldOut
-from tenants.catalog.money import check_price
+from tenants.catalog.money import check_percent, check_price
 from tenants.plans import check_limit
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -73,10 +72,11 @@ def clean_product_fields(fields: dict) -> dict:
     if fields.get("base_price_minor") is None:
         raise ValidationFailed("Enter the base wholesale price.", field="base_price_minor")
     check_price(fields["base_price_minor"], field="base_price_minor")
-    tax = Decimal(fields.get("tax_rate") or 0)
-    if tax < 0 or tax > 100 or tax != tax.quantize(Decimal("0.01")):
-        raise ValidationFailed("Tax rate must be 0 to 100 with two decimals.", field="tax_rate")
-    fields["tax_rate"] = tax.quantize(Decimal("0.01"))
+    tax = fields.get("tax_rate")
+    if tax is None or (isinstance(tax, str) and not tax.strip()):
+        tax = 0
+    # check_percent refuses NaN/Infinity first: comparing Decimal("NaN") with `<` raises.
+    fields["tax_rate"] = check_percent(tax, field="tax_rate", what="The tax rate")
     fields["bake_days"] = fields.get("bake_days") or "1111111"
     if not re.fullmatch(r"[01]{7}", fields["bake_days"]) or "1" not in fields["bake_days"]:
         raise ValidationFailed("Choose at least one baking day.", field="bake_days")

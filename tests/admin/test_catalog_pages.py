@@ -5,7 +5,7 @@ import io
 from sqlalchemy import select
 
 from config.extensions import db
-from tenants.catalog.models import Product
+from tenants.catalog.models import PriceListEntry, Product
 from tests.support.catalog import (
     add_category,
     add_price_list,
@@ -312,3 +312,40 @@ def test_staff_edit_a_product_and_mark_it_sold_out_for_a_day(client, two_bakerie
     assert marked.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "Long baguette" in page and 'value="2.75"' in page and "2030-06-02" in page
+
+
+def test_a_tax_rate_that_is_not_a_number_is_refused_next_to_the_field(client, bakeries):
+    north, _ = bakeries
+    sign_in_staff(client, north)
+    for rate in ("NaN", "sNaN", "Infinity", "-inf"):
+        response = client.post(
+            f"/admin/{north.slug}/catalog/products/new", data={**PRODUCT, "tax_rate": rate}
+        )
+        assert response.status_code == 422, rate
+        assert 'id="tax_rate-error">The tax rate must be between 0 and 100%.' in (
+            response.get_data(as_text=True)
+        )
+    with tenant_session(client.application, north.id) as session:
+        assert session.scalar(select(Product.id)) is None
+
+
+def test_prices_and_percentages_that_are_not_finite_are_refused_next_to_the_field(client, bakeries):
+    north, _ = bakeries
+    app = client.application
+    product = add_product(app, north)
+    price_list = add_price_list(app, north, "Cafés")
+    sign_in_staff(client, north)
+    huge = client.post(
+        f"/admin/{north.slug}/catalog/products/new", data={**PRODUCT, "base_price": "1e999999999"}
+    )
+    assert huge.status_code == 422
+    assert 'id="base_price-error">That price is too high to be right.' in huge.get_data(
+        as_text=True
+    )
+    url = f"/admin/{north.slug}/catalog/price-lists/{price_list}/entries"
+    for kind, value in (("percent", "NaN"), ("fixed", "Infinity"), ("fixed", "1e999999999")):
+        response = client.post(url, data={"product_id": str(product), "kind": kind, "value": value})
+        assert response.status_code == 422, value
+        assert 'id="value-error">' in response.get_data(as_text=True)
+    with tenant_session(app, north.id) as session:
+        assert session.scalar(select(PriceListEntry.id)) is None
