@@ -17,6 +17,16 @@ from tenants.plans import check_limit
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PAGE_SIZE = 50
+# A display order, not a quantity: small numbers are all anyone sorts by, and the bound keeps
+# a typo like 99999999999 from reaching PostgreSQL's integer column as an out-of-range error.
+MAX_CATEGORY_POSITION = 10_000
+# Upper bounds of the product's whole-number fields (the form shows them, the service enforces).
+PRODUCT_INT_MAX = {
+    "pack_size": 10_000,
+    "min_order_qty": 100_000,
+    "qty_increment": 10_000,
+    "lead_time_days": 60,
+}
 PRODUCT_FIELDS = (
     "sku",
     "name",
@@ -65,10 +75,10 @@ def clean_product_fields(fields: dict) -> dict:
     fields.setdefault("min_order_qty", 1)
     fields.setdefault("qty_increment", 1)
     fields.setdefault("lead_time_days", 0)
-    _int(fields, "pack_size", 1, 10_000, "Pack size")
-    _int(fields, "min_order_qty", 1, 100_000, "Minimum order")
-    _int(fields, "qty_increment", 1, 10_000, "Quantity increment")
-    _int(fields, "lead_time_days", 0, 60, "Lead time")
+    _int(fields, "pack_size", 1, PRODUCT_INT_MAX["pack_size"], "Pack size")
+    _int(fields, "min_order_qty", 1, PRODUCT_INT_MAX["min_order_qty"], "Minimum order")
+    _int(fields, "qty_increment", 1, PRODUCT_INT_MAX["qty_increment"], "Quantity increment")
+    _int(fields, "lead_time_days", 0, PRODUCT_INT_MAX["lead_time_days"], "Lead time")
     if fields.get("base_price_minor") is None:
         raise ValidationFailed("Enter the base wholesale price.", field="base_price_minor")
     check_price(fields["base_price_minor"], field="base_price_minor")
@@ -258,6 +268,7 @@ def save_category(
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
+    _int({"position": position}, "position", 0, MAX_CATEGORY_POSITION, "Position")
     taken = select(Category.id).where(func.lower(Category.name) == name.lower())
     if category is not None:
         taken = taken.where(Category.id != category.id)

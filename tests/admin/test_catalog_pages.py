@@ -2,10 +2,11 @@
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from config.extensions import db
-from tenants.catalog.models import PriceListEntry, Product
+from tenants.catalog.models import Category, PriceListEntry, Product
 from tests.support.catalog import (
     add_category,
     add_price_list,
@@ -349,3 +350,46 @@ def test_prices_and_percentages_that_are_not_finite_are_refused_next_to_the_fiel
         assert 'id="value-error">' in response.get_data(as_text=True)
     with tenant_session(app, north.id) as session:
         assert session.scalar(select(PriceListEntry.id)) is None
+
+
+def test_a_huge_category_position_is_refused_when_adding_or_reordering(client, bakeries):
+    north, _ = bakeries
+    app = client.application
+    breads = add_category(app, north, "Breads", position=1)
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/catalog/categories"
+    added = client.post(url, data={"name": "Pastries", "position": "99999999999"})
+    assert added.status_code == 422
+    assert 'id="position-error">' in added.get_data(as_text=True)
+    moved = client.post(f"{url}/{breads}", data={"name": "Breads", "position": "99999999999"})
+    assert moved.status_code == 422
+    assert "Breads: Number must be between 0 and 10000." in moved.get_data(as_text=True)
+    with tenant_session(app, north.id) as session:
+        assert [(c.name, c.position) for c in session.scalars(select(Category))] == [("Breads", 1)]
+
+
+def test_a_category_position_out_of_range_is_refused_by_the_service_too(app, bakeries):
+    from tenants.catalog.products import save_category
+    from tenants.errors import ValidationFailed
+    from tests.support.catalog import tenant_of
+
+    north, _ = bakeries
+    with tenant_session(app, north.id) as session:
+        with pytest.raises(ValidationFailed) as refused:
+            save_category(
+                session, tenant_of(session, north), actor=None, name="Cakes", position=2**31
+            )
+        assert refused.value.field == "position"
+
+
+def test_huge_whole_numbers_on_the_product_form_are_refused_next_to_their_fields(client, bakeries):
+    north, _ = bakeries
+    sign_in_staff(client, north)
+    for name in ("pack_size", "min_order_qty", "qty_increment", "lead_time_days"):
+        response = client.post(
+            f"/admin/{north.slug}/catalog/products/new", data={**PRODUCT, name: "99999999999"}
+        )
+        assert response.status_code == 422, name
+        assert f'id="{name}-error">' in response.get_data(as_text=True)
+    with tenant_session(client.application, north.id) as session:
+        assert session.scalar(select(Product.id)) is None

@@ -291,3 +291,30 @@ def test_staff_disable_enable_and_remove_contacts(app, client, two_bakeries):
         assert session.get(Contact, (north.id, contact)) is None
     sign_in_buyer(app.test_client(), south, "sam@cafe.example")
     assert {"contact.disabled", "contact.enabled", "contact.removed"} <= set(_activity(app, north))
+
+
+def test_a_minimum_order_too_big_for_the_column_is_refused_next_to_the_field(
+    app, client, two_bakeries
+):
+    from tenants.customers.services import clean_fields
+    from tenants.errors import ValidationFailed
+
+    north, _ = two_bakeries
+    sign_in_staff(client, north)
+    response = client.post(
+        f"/admin/{north.slug}/customers/new",
+        data={
+            "business_name": "Café Aurora",
+            "payment_terms": "net_30",
+            "minimum_order": "99999999999",
+        },
+    )
+    assert response.status_code == 422 and b'id="minimum_order-error">' in response.data
+    with tenant_session(app, north.id) as session:
+        assert session.scalar(select(Customer.id)) is None
+    try:
+        clean_fields({"minimum_order_minor": 99_999_999_999})
+    except ValidationFailed as exc:
+        assert exc.field == "minimum_order_minor"
+    else:
+        raise AssertionError("a minimum beyond the integer column was accepted")
