@@ -71,3 +71,29 @@ def test_deleting_the_default_list_logs_its_followers_falling_back_to_base_price
         "Price list: the bakery's default list (Standard) \u2192 base prices "
         "(price list Standard deleted)"
     ]
+
+
+def test_sales_staff_with_the_customers_permission_change_a_customers_pricing(client, bakeries):
+    from tenants.customers.models import Customer
+
+    north, _ = bakeries
+    app = client.application
+    cafes = add_price_list(app, north, "Cafés")
+    aurora = make_customer(app, north)["id"]
+    add_staff(app, north, email="sales@example.com", role="sales", name="Sam Sales")
+    add_staff(app, north, email="baker@example.com", role="production")
+    url = f"/admin/{north.slug}/customers/{aurora}/pricing"
+    baker = app.test_client()
+    sign_in_staff(baker, north, "baker@example.com")
+    refused = baker.post(url, data={"price_list_id": str(cafes), "assortment_id": ""})
+    assert refused.status_code == 403
+    sign_in_staff(client, north, "sales@example.com")
+    assert b"Save pricing" in client.get(url).data
+    saved = client.post(url, data={"price_list_id": str(cafes), "assortment_id": ""})
+    assert saved.status_code == 302
+    with tenant_session(app, north.id) as session:
+        assert session.get(Customer, (north.id, aurora)).price_list_id == cafes
+        entry = session.scalar(
+            select(CustomerActivity).where(CustomerActivity.action == "customer.pricing_changed")
+        )
+        assert entry.actor_name == "Sam Sales"
