@@ -354,8 +354,7 @@ def record_view_as(session, tenant, *, actor, customer: Customer, contact: Conta
 
 
 def _default_grants(is_billing: bool) -> set[str]:
-    defaults = permissions.DEFAULTS["billing" if is_billing else "buyer"]
-    return {name for name, on in defaults.items() if on}
+    return permissions.role_defaults(is_billing)
 
 
 def _check_owner_may_set(actor: Contact, customer, contact, *, is_owner, grants) -> None:

@@ -318,3 +318,42 @@ def test_a_minimum_order_too_big_for_the_column_is_refused_next_to_the_field(
         assert exc.field == "minimum_order_minor"
     else:
         raise AssertionError("a minimum beyond the integer column was accepted")
+
+
+def test_a_new_billing_contact_can_view_and_pay_invoices_by_default(app, client, two_bakeries):
+    north, south = two_bakeries
+    mine = make_customer(app, north)
+    make_customer(app, south)
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/customers/{mine['id']}/contacts/new"
+    page = client.get(url)
+    nonce = page.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in page.get_data(as_text=True)
+    base = {"first_name": "Bo", "access_level": "organization"}
+    # the buyer defaults the form opened with, left untouched, and "billing contact" ticked
+    untouched = ["view_orders", "create_orders", "edit_orders"]
+    client.post(
+        url, data={**base, "email": "bo@cafe.example", "is_billing": "y", "grants": untouched}
+    )
+    # a deliberate choice is kept as it is
+    client.post(
+        url,
+        data={**base, "email": "cy@cafe.example", "is_billing": "y", "grants": ["view_invoices"]},
+    )
+    # a buyer with the buyer defaults stays a buyer
+    client.post(url, data={**base, "email": "di@cafe.example", "grants": untouched})
+    with tenant_session(app, north.id) as session:
+        perms = {
+            c.email: (
+                c.can_view_orders,
+                c.can_create_orders,
+                c.can_view_invoices,
+                c.can_pay_invoices,
+            )
+            for c in session.scalars(select(Contact))
+        }
+    assert perms == {
+        "bo@cafe.example": (True, False, True, True),
+        "cy@cafe.example": (False, False, True, False),
+        "di@cafe.example": (True, True, False, False),
+    }
