@@ -264,3 +264,53 @@ def test_inviting_a_rival_customers_buyer_does_not_reveal_them(app, client, two_
     # The other bakery's buyer with the same email is another identity: no clash at all.
     add_contact(app, south, make_customer(app, south, "South Cafe")["id"], email="new@x.example")
     assert invite("new@x.example").status_code == 302
+
+
+def test_an_owner_deletes_a_delivery_location_but_not_the_last_or_an_assigned_one(
+    app, client, two_bakeries
+):
+    from tenants.customers.models import DeliveryLocation
+
+    north, south, mine, theirs = _setup(app, two_bakeries)
+    main, harbour = mine["locations"]["Main Street"], mine["locations"]["Harbour"]
+    add_contact(
+        app, north, mine["id"], email="loc@cafe.example", access_level="location", location_id=main
+    )
+    sign_in_buyer(client, north, OWNER)
+    page = client.get(f"/wholesale/{north.slug}/account/locations/{harbour}")
+    assert f'action="/wholesale/{north.slug}/account/locations/{harbour}/remove"' in page_text(page)
+    assigned = client.post(
+        f"/wholesale/{north.slug}/account/locations/{main}/remove", follow_redirects=True
+    )
+    assert "Main Street is assigned to 1 user(s) of your account" in page_text(assigned)
+    removed = client.post(f"/wholesale/{north.slug}/account/locations/{harbour}/remove")
+    assert removed.status_code == 302
+    with tenant_session(app, north.id) as session:
+        session.get(
+            Contact, (north.id, _contact_id(session, "loc@cafe.example"))
+        ).location_id = None
+    last = client.post(
+        f"/wholesale/{north.slug}/account/locations/{main}/remove", follow_redirects=True
+    )
+    assert "Main Street is your only delivery location" in page_text(last)
+    with tenant_session(app, north.id) as session:
+        assert set(session.scalars(select(DeliveryLocation.name))) == {"Main Street"}
+        assert "location.removed" in set(session.scalars(select(CustomerActivity.action)))
+    with tenant_session(app, south.id) as session:
+        assert len(session.scalars(select(DeliveryLocation)).all()) == 2
+
+
+def test_a_contact_without_edit_account_cannot_delete_a_location(app, client, two_bakeries):
+    north, _, mine, _ = _setup(app, two_bakeries)
+    harbour = mine["locations"]["Harbour"]
+    add_contact(app, north, mine["id"], email="b@cafe.example")
+    sign_in_buyer(client, north, "b@cafe.example")
+    page = client.get(f"/wholesale/{north.slug}/account/locations/{harbour}")
+    assert b"Delete this location" not in page.data
+    refused = client.post(f"/wholesale/{north.slug}/account/locations/{harbour}/remove")
+    assert refused.status_code == 403
+    assert client.get(f"/wholesale/{north.slug}/account/locations/{harbour}").status_code == 200
+
+
+def _contact_id(session, email):
+    return session.scalar(select(Contact.id).where(Contact.email == email))
