@@ -314,3 +314,35 @@ def test_a_contact_without_edit_account_cannot_delete_a_location(app, client, tw
 
 def _contact_id(session, email):
     return session.scalar(select(Contact.id).where(Contact.email == email))
+
+
+def test_wrong_current_passwords_are_throttled_and_the_right_one_works_after_the_window(
+    app, client, two_bakeries
+):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    north, south, _, _ = _setup(app, two_bakeries)
+    url = f"/wholesale/{north.slug}/change-password"
+    with freeze_time("2026-03-02 09:00:00") as clock:
+        sign_in_buyer(client, north, OWNER)
+        their_client = app.test_client()
+        sign_in_buyer(their_client, south, OWNER)  # same email at the other bakery
+        for _ in range(5):
+            wrong = client.post(
+                url, data={"current_password": "guess", "new_password": "fresh-baguette-1"}
+            )
+            assert wrong.status_code == 422
+        right = {"current_password": "correct-horse-battery", "new_password": "fresh-baguette-1"}
+        blocked = client.post(url, data=right)
+        assert blocked.status_code == 429 and b"Too many wrong current passwords" in blocked.data
+        # the other bakery's contact with the same email is not held back
+        elsewhere = their_client.post(
+            f"/wholesale/{south.slug}/change-password",
+            data={**right, "new_password": "other-baguette-2"},
+        )
+        assert elsewhere.status_code == 302
+        clock.tick(timedelta(minutes=16))
+        assert client.post(url, data=right).status_code == 302
+    sign_in_buyer(app.test_client(), north, OWNER, "fresh-baguette-1")
