@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     web_errors.register(app)
     cli.register(app)
     app.after_request(_security_headers)
+    app.context_processor(lambda: {"csp_nonce": csp_nonce})
     if settings.trusted_proxies:
         # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.
         app.wsgi_app = ProxyFix(
@@ -126,13 +128,26 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(devmail_bp)
 
 
+def csp_nonce() -> str:
+    """A per-response nonce for a page's small inline <script nonce="...">; only a page that
+    asks for one lets an inline script run, and only that script."""
+    from flask import g
+
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
 def _security_headers(response):
+    from flask import g
+
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    scripts = f"; script-src 'self' 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "form-action 'self'; frame-ancestors 'none'",
+        "form-action 'self'; frame-ancestors 'none'" + scripts,
     )
     return response

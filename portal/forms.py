@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from admin.forms import CheckboxesField
 from tenants.customers.models import ACCESS_LEVELS
-from tenants.customers.permissions import GRANTABLE
+from tenants.customers.permissions import GRANTABLE, role_defaults
 
 
 class ProfileForm(FlaskForm):
@@ -61,7 +61,7 @@ class UserForm(FlaskForm):
     grants = CheckboxesField(
         "What they may do",
         choices=list(GRANTABLE.items()),
-        default=["view_orders", "create_orders", "edit_orders"],
+        default=sorted(role_defaults(is_billing=False)),
     )
 
     def set_locations(self, locations) -> None:

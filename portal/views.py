@@ -225,27 +225,47 @@ def accept_invitation(token: str):
 @bp.route("/change-password", methods=["GET", "POST"])
 @buyer_required()
 def change_password():
-    """Forced after a temporary password; also reachable from account settings."""
+    """Forced after a temporary password; also reachable from account settings.
+
+    Checking the current password is a password oracle for whoever holds a signed-in session
+    (a borrowed laptop, a stolen cookie), so wrong answers are throttled like sign-in: per
+    contact and per address, with keys of their own so they never lock the password sign-in.
+    """
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
-        try:
-            portal_auth.change_own_password(
-                db.session,
-                g.tenant,
-                contact=g.contact,
-                new_password=form.new_password.data,
-                current_password=form.current_password.data,
+        account, address = _keys(str(g.contact.id), realm="buyer-password")
+        if throttle.is_throttled(db.session, account=account, address=address):
+            form.form_errors.append(
+                "Too many wrong current passwords. Wait 15 minutes, or sign out and use "
+                '"Forgot password".'
             )
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+            status = 429
         else:
-            # The new password ends every other session; this one carries the new stamp.
-            login_user(g.contact)
-            flash("Your password is changed.")
-            return redirect(url_for("portal.home"))
-    return render_template("portal/change_password.html", form=form), (422 if form.errors else 200)
+            try:
+                portal_auth.change_own_password(
+                    db.session,
+                    g.tenant,
+                    contact=g.contact,
+                    new_password=form.new_password.data,
+                    current_password=form.current_password.data,
+                )
+                throttle.clear_account(db.session, account=account)
+                db.session.commit()
+            except ValidationFailed as exc:
+                db.session.rollback()
+                if exc.field == "current_password":
+                    throttle.record_failure(db.session, account=account, address=address)
+                    db.session.commit()
+                attach_error(form, exc)
+            else:
+                # The new password ends every other session; this one carries the new stamp.
+                login_user(g.contact)
+                flash("Your password is changed.")
+                return redirect(url_for("portal.home"))
+    if form.errors and status == 200:
+        status = 422
+    return render_template("portal/change_password.html", form=form), status
 
 
 from portal import views_account, views_catalog  # noqa: E402,F401

@@ -127,7 +127,27 @@ def location(location_id=None):
         "portal/location.html",
         location=found,
         editable=editable,
+        remove_form=ConfirmForm(),
     )
+
+
+@bp.post("/account/locations/<location_id>/remove")
+@buyer_required("edit_account")
+def location_remove(location_id):
+    """Delete a delivery location (not the last one, nor one assigned to colleagues)."""
+    found = _location_or_404(location_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    try:
+        locations.remove_location(
+            db.session, g.tenant, actor=g.contact, customer=g.customer, location=found
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("portal.location", location_id=found.id))
+    flash(f"Delivery location {found.name} removed.")
+    return redirect(url_for("portal.home"))
 
 
 @bp.route("/account/users", methods=["GET", "POST"])

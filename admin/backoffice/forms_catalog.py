@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin.forms import CheckboxesField
 from tenants.catalog.models import UNITS, WEEKDAYS
+from tenants.catalog.products import MAX_CATEGORY_POSITION, PRODUCT_INT_MAX
 
 
 class ProductForm(FlaskForm):
@@ -23,15 +24,27 @@ class ProductForm(FlaskForm):
     description = TextAreaField("Description", validators=[Length(max=4000)])
     category_id = SelectField("Category", choices=[])
     unit = SelectField("Unit", choices=[(u, u) for u in UNITS])
-    pack_size = IntegerField("Pack size", default=1, validators=[NumberRange(min=1)])
+    pack_size = IntegerField(
+        "Pack size", default=1, validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["pack_size"])]
+    )
     base_price = StringField("Base wholesale price", validators=[DataRequired(), Length(max=20)])
     tax_rate = StringField("Tax rate (%)", default="0", validators=[Length(max=8)])
     active = BooleanField("Active (customers can see and order it)", default=True)
     min_order_qty = IntegerField(
-        "Minimum order quantity", default=1, validators=[NumberRange(min=1)]
+        "Minimum order quantity",
+        default=1,
+        validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["min_order_qty"])],
     )
-    qty_increment = IntegerField("Order in steps of", default=1, validators=[NumberRange(min=1)])
-    lead_time_days = IntegerField("Lead time (days)", default=0, validators=[NumberRange(min=0)])
+    qty_increment = IntegerField(
+        "Order in steps of",
+        default=1,
+        validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["qty_increment"])],
+    )
+    lead_time_days = IntegerField(
+        "Lead time (days)",
+        default=0,
+        validators=[NumberRange(min=0, max=PRODUCT_INT_MAX["lead_time_days"])],
+    )
     bake_days = CheckboxesField(
         "Baked on",
         choices=[(str(i), d) for i, d in enumerate(WEEKDAYS)],
@@ -57,7 +70,11 @@ class BulkForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    position = IntegerField("Position", default=0, validators=[Optional()])
+    position = IntegerField(
+        "Position",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=MAX_CATEGORY_POSITION)],
+    )
 
 
 class PriceListForm(FlaskForm):

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from admin.forms import CheckboxesField
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
-from tenants.customers.permissions import GRANTABLE
+from tenants.customers.permissions import GRANTABLE, is_a_role_default, role_defaults
 
 
 def to_minor(amount: Decimal | None, currency: str) -> int:
@@ -104,13 +104,25 @@ class ContactForm(FlaskForm):
     grants = CheckboxesField(
         "Permissions",
         choices=list(GRANTABLE.items()),
-        default=["view_orders", "create_orders", "edit_orders"],
+        default=sorted(role_defaults(is_billing=False)),
     )
 
     def set_locations(self, locations) -> None:
         self.location_id.choices = [("", "None")] + [(str(loc.id), loc.name) for loc in locations]
 
-    def values(self) -> dict:
+    def values(self, *, new: bool = False) -> dict:
+        """The service's keyword arguments. For a new contact whose ticks are exactly some
+        role's defaults, `grants` is None so the service gives the defaults of the role chosen.
+
+        Why that rule: the form opens with the buyer defaults ticked, and the page's script
+        re-ticks them when "billing contact" is toggled, but only when JavaScript runs and only
+        while nobody changed a box by hand. A set equal to a role's defaults is what the form
+        put there, not a choice, so the role checkbox (the one deliberate input) decides: a new
+        billing contact posted with the buyer ticks still gets view and pay invoices. Ticks
+        that differ from every role's defaults were chosen and are kept as they are. Existing
+        contacts keep exactly what was posted: their boxes show their saved grants.
+        """
+        grants = set(self.grants.data or [])
         return {
             "first_name": self.first_name.data,
             "last_name": self.last_name.data or "",
@@ -120,7 +132,7 @@ class ContactForm(FlaskForm):
             "is_billing": self.is_billing.data,
             "access_level": self.access_level.data,
             "location_id": self.location_id.data or None,
-            "grants": set(self.grants.data or []),
+            "grants": None if new and is_a_role_default(grants) else grants,
         }
 
 

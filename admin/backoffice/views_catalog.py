@@ -333,22 +333,30 @@ def catalog_categories():
 def catalog_category_update(category_id):
     category = found_or_404(products.get_category, category_id)
     form = CategoryForm()
-    if not form.validate_on_submit():
-        flash("Enter a name.", "error")
-        return redirect(url_for("backoffice.catalog_categories"))
-    try:
-        products.save_category(
-            db.session,
-            g.tenant,
-            actor=current_user,
-            name=form.name.data,
-            position=form.position.data or 0,
-            category=category,
-        )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    if form.validate_on_submit():
+        try:
+            products.save_category(
+                db.session,
+                g.tenant,
+                actor=current_user,
+                name=form.name.data,
+                position=form.position.data or 0,
+                category=category,
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            problem, status = exc.message, exc.status_code
+        else:
+            flash("Category saved.")
+            return redirect(url_for("backoffice.catalog_categories"))
     else:
-        flash("Category saved.")
-    return redirect(url_for("backoffice.catalog_categories"))
+        problem = next(iter(form.errors.values()))[0]
+        status = 422
+    # The row's inline form has no room for field errors: say what is wrong above the list.
+    flash(f"{category.name}: {problem}", "error")
+    return render_template(
+        "backoffice/catalog/categories.html",
+        form=CategoryForm(formdata=None),
+        categories=products.list_categories(db.session),
+    ), status

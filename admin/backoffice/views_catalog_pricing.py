@@ -298,6 +298,11 @@ def _assortment_page(assortment):
     ), status
 
 
+def may_assign_pricing(user) -> bool:
+    """Staff who may change a customer's price list and assortment (as assign_pricing allows)."""
+    return user.can("catalog") or user.can("customers")
+
+
 @bp.route("/customers/<customer_id>/pricing", methods=["GET", "POST"])
 @staff_required("catalog_view")
 def customer_pricing(customer_id):
@@ -318,7 +323,9 @@ def customer_pricing(customer_id):
     ]
     status = 200
     if request.method == "POST":
-        if not current_user.can("catalog"):
+        # Which list and assortment a customer gets is account management as much as catalog
+        # work: sales staff (customers) may choose among existing ones, as the service allows.
+        if not may_assign_pricing(current_user):
             abort(403)
         if form.validate_on_submit():
             price_list = (
@@ -350,5 +357,6 @@ def customer_pricing(customer_id):
         customer=customer,
         preview=preview,
         can_export=has_feature(g.tenant, "catalog_export"),
+        can_assign=may_assign_pricing(current_user),
         money=lambda m: format_amount(m, g.tenant.currency),
     ), status

@@ -16,6 +16,7 @@ from admin.forms import ConfirmForm
 from config.extensions import db
 from portal.access import VIEW_AS_KEY, view_as_choice
 from tenants.customers import contacts
+from tenants.customers.permissions import role_defaults
 from tenants.errors import NotFound
 from tenants.plans import has_feature
 
@@ -48,12 +49,16 @@ def contact_form(customer_id, contact_id=None):
             actor=current_user,
             customer=customer,
             contact=contact,
-            **form.values(),
+            **form.values(new=contact is None),
         ),
         _detail(customer),
         "backoffice/customers/contact_form.html",
         customer=customer,
         contact=contact,
+        role_defaults={
+            "buyer": sorted(role_defaults(is_billing=False)),
+            "billing": sorted(role_defaults(is_billing=True)),
+        },
     )
 
 

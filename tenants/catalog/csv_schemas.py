@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates
 
 from tenants.catalog.models import WEEKDAYS
 
@@ -40,13 +40,18 @@ class _Blank(Schema):
 
 
 class ProductRowSchema(_Blank):
-    """One product row of the products CSV."""
+    """One product row of the products CSV.
 
-    sku = fields.String(required=True)
-    name = fields.String(required=True)
+    Lengths follow the database columns. sku, name and unit are checked again by
+    clean_product_fields; the category is only created at apply time, so a name too long for
+    its column must be caught here, per row, not by PostgreSQL ending the whole run.
+    """
+
+    sku = fields.String(required=True, validate=validate.Length(max=64))
+    name = fields.String(required=True, validate=validate.Length(max=200))
     description = fields.String(load_default="")
-    category = fields.String(load_default="")
-    unit = fields.String(load_default="each")
+    category = fields.String(load_default="", validate=validate.Length(max=120))
+    unit = fields.String(load_default="each", validate=validate.Length(max=20))
     pack_size = fields.Integer(load_default=1, strict=False)
     base_price = fields.Decimal(required=True, as_string=False)
     tax_rate = fields.Decimal(load_default=0)
@@ -70,7 +75,7 @@ class ProductRowSchema(_Blank):
 class PriceRowSchema(_Blank):
     """One tier row of a price-list CSV: min_qty 1 (or blank) is the entry itself."""
 
-    sku = fields.String(required=True)
+    sku = fields.String(required=True, validate=validate.Length(max=64))
     min_qty = fields.Integer(load_default=1)
     unit_price = fields.Decimal(load_default=None)
     discount_percent = fields.Decimal(load_default=None)

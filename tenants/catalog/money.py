@@ -21,10 +21,15 @@ def parse_amount(text: str | Decimal, currency: str, *, field: str) -> int:
     if not value.is_finite():
         raise ValidationFailed("Enter an amount like 2.50.", field=field)
     places = get_currency_precision(currency)
-    minor = value.scaleb(places)
-    if minor != minor.to_integral_value():
+    # Range first, then precision, all before scaling: '1e999999999' would overflow the decimal
+    # context (a 500) and '1e-999999999' would underflow to a silent 0.
+    if value < 0:
+        raise ValidationFailed("A price cannot be negative.", field=field)
+    if value > Decimal(MAX_PRICE_MINOR).scaleb(-places):
+        raise ValidationFailed("That price is too high to be right.", field=field)
+    if value != value.quantize(Decimal(1).scaleb(-places)):
         raise ValidationFailed(f"Use at most {places} decimal places.", field=field)
-    return check_price(int(minor), field=field)
+    return check_price(int(value.scaleb(places)), field=field)
 
 
 def check_price(minor: int, *, field: str) -> int:
@@ -36,14 +41,15 @@ def check_price(minor: int, *, field: str) -> int:
     return minor
 
 
-def check_percent(value: Decimal | str, *, field: str) -> Decimal:
-    """A discount percentage between 0 and 100 with at most two decimals."""
+def check_percent(value: Decimal | str, *, field: str, what: str = "A discount") -> Decimal:
+    """A percentage (a discount, a tax rate: `what`) between 0 and 100 with at most two
+    decimals. NaN and Infinity are refused here, before any comparison could raise."""
     try:
         pct = Decimal(str(value).strip().rstrip("%"))
     except InvalidOperation as exc:
         raise ValidationFailed("Enter a percentage like 10 or 12.5.", field=field) from exc
     if not pct.is_finite() or pct < 0 or pct > 100:
-        raise ValidationFailed("A discount must be between 0 and 100%.", field=field)
+        raise ValidationFailed(f"{what} must be between 0 and 100%.", field=field)
     if pct != pct.quantize(Decimal("0.01")):
         raise ValidationFailed("Use at most two decimal places.", field=field)
     return pct.quantize(Decimal("0.01"))

@@ -6,18 +6,27 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import func, or_, select, update
 
 from config.clock import utcnow
 from tenants.catalog.errors import NotFound, PermissionDenied, ValidationFailed
 from tenants.catalog.models import UNITS, Category, Product, SoldOut
-from tenants.catalog.money import check_price
+from tenants.catalog.money import check_percent, check_price
 from tenants.plans import check_limit
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PAGE_SIZE = 50
+# A display order, not a quantity: small numbers are all anyone sorts by, and the bound keeps
+# a typo like 99999999999 from reaching PostgreSQL's integer column as an out-of-range error.
+MAX_CATEGORY_POSITION = 10_000
+# Upper bounds of the product's whole-number fields (the form shows them, the service enforces).
+PRODUCT_INT_MAX = {
+    "pack_size": 10_000,
+    "min_order_qty": 100_000,
+    "qty_increment": 10_000,
+    "lead_time_days": 60,
+}
 PRODUCT_FIELDS = (
     "sku",
     "name",
@@ -66,17 +75,18 @@ def clean_product_fields(fields: dict) -> dict:
     fields.setdefault("min_order_qty", 1)
     fields.setdefault("qty_increment", 1)
     fields.setdefault("lead_time_days", 0)
-    _int(fields, "pack_size", 1, 10_000, "Pack size")
-    _int(fields, "min_order_qty", 1, 100_000, "Minimum order")
-    _int(fields, "qty_increment", 1, 10_000, "Quantity increment")
-    _int(fields, "lead_time_days", 0, 60, "Lead time")
+    _int(fields, "pack_size", 1, PRODUCT_INT_MAX["pack_size"], "Pack size")
+    _int(fields, "min_order_qty", 1, PRODUCT_INT_MAX["min_order_qty"], "Minimum order")
+    _int(fields, "qty_increment", 1, PRODUCT_INT_MAX["qty_increment"], "Quantity increment")
+    _int(fields, "lead_time_days", 0, PRODUCT_INT_MAX["lead_time_days"], "Lead time")
     if fields.get("base_price_minor") is None:
         raise ValidationFailed("Enter the base wholesale price.", field="base_price_minor")
     check_price(fields["base_price_minor"], field="base_price_minor")
-    tax = Decimal(fields.get("tax_rate") or 0)
-    if tax < 0 or tax > 100 or tax != tax.quantize(Decimal("0.01")):
-        raise ValidationFailed("Tax rate must be 0 to 100 with two decimals.", field="tax_rate")
-    fields["tax_rate"] = tax.quantize(Decimal("0.01"))
+    tax = fields.get("tax_rate")
+    if tax is None or (isinstance(tax, str) and not tax.strip()):
+        tax = 0
+    # check_percent refuses NaN/Infinity first: comparing Decimal("NaN") with `<` raises.
+    fields["tax_rate"] = check_percent(tax, field="tax_rate", what="The tax rate")
     fields["bake_days"] = fields.get("bake_days") or "1111111"
     if not re.fullmatch(r"[01]{7}", fields["bake_days"]) or "1" not in fields["bake_days"]:
         raise ValidationFailed("Choose at least one baking day.", field="bake_days")
@@ -258,6 +268,7 @@ def save_category(
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
+    _int({"position": position}, "position", 0, MAX_CATEGORY_POSITION, "Position")
     taken = select(Category.id).where(func.lower(Category.name) == name.lower())
     if category is not None:
         taken = taken.where(Category.id != category.id)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from tenants.catalog.models import (
     AssortmentItem,
@@ -186,8 +186,15 @@ def price_cart(
 
 
 def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine]:
-    """The active products `customer` may see, in category order, each priced for one unit
-    (or the minimum order quantity), in a constant number of queries."""
+    """The active, in-season products `customer` may see, in category order, each priced for
+    one unit (or the minimum order quantity), in a constant number of queries.
+
+    `on` is the bakery's local today. A product outside its seasonal window on that day (the
+    season ended, or has not begun) is hidden: a buyer browsing or downloading the catalog
+    expects what they can order now, not last Christmas's stollen. Sold-out marks are not
+    applied: they belong to a delivery date, and this list has none; pages that know the
+    delivery date ask unavailable_on() and show "sold out on that day" as a note.
+    """
     settings = catalog_settings(session)
     hide_unpriced = bool(settings and settings.hide_unpriced)
     lists = _choose_lists(
@@ -199,7 +206,11 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
             Category,
             (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
         )
-        .where(Product.active.is_(True))
+        .where(
+            Product.active.is_(True),
+            or_(Product.available_from.is_(None), Product.available_from <= on),
+            or_(Product.available_until.is_(None), Product.available_until >= on),
+        )
         .order_by(Category.position, Category.name, Product.name)
     )
     if customer.assortment_id is not None:

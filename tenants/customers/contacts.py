@@ -120,8 +120,8 @@ def save_contact(
     """Add a contact (contact=None) or change one. `grants` are keys of permissions.GRANTABLE."""
     authorize(actor, customer, contact_permission="manage_users")
     grants = set(grants if grants is not None else _default_grants(is_billing))
-    if contact is not None and contact.customer_id != customer.id:
-        raise NotFound("No such contact.")
+    if contact is not None:
+        _require_own(customer, contact)
     if isinstance(actor, Contact):
         _check_owner_may_set(actor, customer, contact, is_owner=is_owner, grants=grants)
     first_name, last_name, phone = first_name.strip(), last_name.strip(), phone.strip()
@@ -211,10 +211,9 @@ def save_contact(
 def invite_contact(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Email a registration link (7 days, single use). Resending revokes the previous link."""
     authorize(actor, customer, contact_permission="manage_users")
+    _require_own(customer, contact)
     _check_may_manage(actor, contact)
     _require_portal(tenant, customer)
-    if contact.customer_id != customer.id:
-        raise NotFound("No such contact.")
     if contact.status == "active":
         raise ValidationFailed(f"{contact.name} already has portal access.")
     if contact.status == "disabled":
@@ -257,6 +256,7 @@ def invite_contact(session, tenant, *, actor, customer: Customer, contact: Conta
 def revoke_invitation(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Make a pending invitation's link stop working."""
     authorize(actor, customer, contact_permission="manage_users")
+    _require_own(customer, contact)
     _check_may_manage(actor, contact)
     if contact.status != "invited":
         raise ValidationFailed(f"{contact.name} has no pending invitation.")
@@ -280,6 +280,7 @@ def set_temporary_password(
 ):
     """Staff give a contact a password they must change at their first sign-in (seed 000)."""
     authorize_staff(actor)
+    _require_own(customer, contact)
     _require_portal(tenant, customer)
     if contact.status == "disabled":
         raise ValidationFailed(f"{contact.name} is disabled; enable them first.")
@@ -309,6 +310,7 @@ def set_contact_disabled(
 ):
     """Disable a contact (signed out at their next request) or enable them again."""
     authorize(actor, customer, contact_permission="manage_users")
+    _require_own(customer, contact)
     _check_may_manage(actor, contact)
     if disabled:
         _kill_invitation(session, contact, now=now)
@@ -333,6 +335,7 @@ def set_contact_disabled(
 def remove_contact(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Delete a contact and any live link of theirs."""
     authorize(actor, customer, contact_permission="manage_users")
+    _require_own(customer, contact)
     _check_may_manage(actor, contact)
     _kill_invitation(session, contact, now=now)
     log_activity(
@@ -351,8 +354,7 @@ def remove_contact(session, tenant, *, actor, customer: Customer, contact: Conta
 def record_view_as(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Audit a staff member opening the portal as `contact` (read-only)."""
     authorize_staff(actor, "customers_view")
-    if contact.customer_id != customer.id:
-        raise NotFound("No such contact.")
+    _require_own(customer, contact)
     log_activity(
         session,
         customer,
@@ -366,8 +368,7 @@ def record_view_as(session, tenant, *, actor, customer: Customer, contact: Conta
 
 
 def _default_grants(is_billing: bool) -> set[str]:
-    defaults = permissions.DEFAULTS["billing" if is_billing else "buyer"]
-    return {name for name, on in defaults.items() if on}
+    return permissions.role_defaults(is_billing)
 
 
 def _check_owner_may_set(actor: Contact, customer, contact, *, is_owner, grants) -> None:
@@ -379,6 +380,13 @@ def _check_owner_may_set(actor: Contact, customer, contact, *, is_owner, grants)
     beyond = grants - permissions.effective_permissions(actor, customer)
     if beyond:
         raise PermissionDenied("You can't give permissions you don't have yourself.")
+
+
+def _require_own(customer: Customer, contact: Contact) -> None:
+    """Every service taking a customer and a contact acts only on that customer's contact:
+    another account's (or bakery's) contact is NotFound, as its id would be in a URL."""
+    if contact.customer_id != customer.id:
+        raise NotFound("No such contact.")
 
 
 def _check_may_manage(actor, contact: Contact) -> None:

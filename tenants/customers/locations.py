@@ -92,10 +92,35 @@ def save_location(
 
 
 def remove_location(session, tenant, *, actor, customer: Customer, location, now=None) -> None:
-    """Remove a location; contacts assigned to it keep their account but lose the assignment."""
+    """Remove a location; contacts assigned to it keep their account but lose the assignment.
+
+    From the portal (a contact acting) two removals are refused: the last location (the bakery
+    would have nowhere to deliver) and one assigned to contacts (a location-level colleague
+    would silently stop seeing any orders). Staff may do both; they see and fix the fallout.
+    """
     authorize(actor, customer, contact_permission="edit_account")
     if location.customer_id != customer.id:
         raise NotFound("No such location.")
+    if isinstance(actor, Contact):
+        others = session.scalar(
+            select(func.count(DeliveryLocation.id)).where(
+                DeliveryLocation.customer_id == customer.id, DeliveryLocation.id != location.id
+            )
+        )
+        if not others:
+            raise ValidationFailed(
+                f"{location.name} is your only delivery location; add another one first."
+            )
+        assigned = session.scalar(
+            select(func.count(Contact.id)).where(
+                Contact.customer_id == customer.id, Contact.location_id == location.id
+            )
+        )
+        if assigned:
+            raise ValidationFailed(
+                f"{location.name} is assigned to {assigned} user(s) of your account; "
+                "assign them another location first."
+            )
     session.execute(
         update(Contact)
         .where(Contact.customer_id == customer.id, Contact.location_id == location.id)

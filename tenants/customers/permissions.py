@@ -48,6 +48,16 @@ DEFAULTS = {
 }
 
 
+def role_defaults(is_billing: bool) -> set[str]:
+    """The permissions a new contact of that role starts with."""
+    return {name for name, on in DEFAULTS["billing" if is_billing else "buyer"].items() if on}
+
+
+def is_a_role_default(grants: set[str]) -> bool:
+    """Whether `grants` is exactly the default set of some role (what a form pre-ticks)."""
+    return any(set(grants) == role_defaults(role == "billing") for role in DEFAULTS)
+
+
 def granted(contact: Contact) -> set[str]:
     """The permissions ticked on the contact (an owner holds all of them)."""
     if contact.is_owner:

@@ -41,6 +41,9 @@ FIELD_LABELS = {
     "order_approval_required": "order approval",
     "standing_orders_allowed": "standing orders",
 }
+# A minimum order above this (10 million in a two-decimal currency) is a typo, and larger
+# numbers would not fit the integer column (a 500 instead of a message).
+MAX_MINIMUM_ORDER_MINOR = 1_000_000_000
 # What an account owner may change from the portal (seed 002: company and billing details).
 OWNER_EDITABLE = ("trading_name", "tax_number", "billing_email", "phone")
 
@@ -259,6 +262,8 @@ def clean_fields(fields: dict) -> dict:
     minimum = values.get("minimum_order_minor")
     if minimum is not None and (not isinstance(minimum, int) or minimum < 0):
         raise ValidationFailed("Enter a minimum of zero or more.", field="minimum_order_minor")
+    if minimum is not None and minimum > MAX_MINIMUM_ORDER_MINOR:
+        raise ValidationFailed("That minimum is too high to be right.", field="minimum_order_minor")
     if "delivery_weekdays" in values:
         days = sorted({int(d) for d in values["delivery_weekdays"] or []})
         if any(d < 0 or d > 6 for d in days):

@@ -2,10 +2,11 @@
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from config.extensions import db
-from tenants.catalog.models import Product
+from tenants.catalog.models import Category, PriceListEntry, Product
 from tests.support.catalog import (
     add_category,
     add_price_list,
@@ -312,3 +313,83 @@ def test_staff_edit_a_product_and_mark_it_sold_out_for_a_day(client, two_bakerie
     assert marked.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "Long baguette" in page and 'value="2.75"' in page and "2030-06-02" in page
+
+
+def test_a_tax_rate_that_is_not_a_number_is_refused_next_to_the_field(client, bakeries):
+    north, _ = bakeries
+    sign_in_staff(client, north)
+    for rate in ("NaN", "sNaN", "Infinity", "-inf"):
+        response = client.post(
+            f"/admin/{north.slug}/catalog/products/new", data={**PRODUCT, "tax_rate": rate}
+        )
+        assert response.status_code == 422, rate
+        assert 'id="tax_rate-error">The tax rate must be between 0 and 100%.' in (
+            response.get_data(as_text=True)
+        )
+    with tenant_session(client.application, north.id) as session:
+        assert session.scalar(select(Product.id)) is None
+
+
+def test_prices_and_percentages_that_are_not_finite_are_refused_next_to_the_field(client, bakeries):
+    north, _ = bakeries
+    app = client.application
+    product = add_product(app, north)
+    price_list = add_price_list(app, north, "Cafés")
+    sign_in_staff(client, north)
+    huge = client.post(
+        f"/admin/{north.slug}/catalog/products/new", data={**PRODUCT, "base_price": "1e999999999"}
+    )
+    assert huge.status_code == 422
+    assert 'id="base_price-error">That price is too high to be right.' in huge.get_data(
+        as_text=True
+    )
+    url = f"/admin/{north.slug}/catalog/price-lists/{price_list}/entries"
+    for kind, value in (("percent", "NaN"), ("fixed", "Infinity"), ("fixed", "1e999999999")):
+        response = client.post(url, data={"product_id": str(product), "kind": kind, "value": value})
+        assert response.status_code == 422, value
+        assert 'id="value-error">' in response.get_data(as_text=True)
+    with tenant_session(app, north.id) as session:
+        assert session.scalar(select(PriceListEntry.id)) is None
+
+
+def test_a_huge_category_position_is_refused_when_adding_or_reordering(client, bakeries):
+    north, _ = bakeries
+    app = client.application
+    breads = add_category(app, north, "Breads", position=1)
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/catalog/categories"
+    added = client.post(url, data={"name": "Pastries", "position": "99999999999"})
+    assert added.status_code == 422
+    assert 'id="position-error">' in added.get_data(as_text=True)
+    moved = client.post(f"{url}/{breads}", data={"name": "Breads", "position": "99999999999"})
+    assert moved.status_code == 422
+    assert "Breads: Number must be between 0 and 10000." in moved.get_data(as_text=True)
+    with tenant_session(app, north.id) as session:
+        assert [(c.name, c.position) for c in session.scalars(select(Category))] == [("Breads", 1)]
+
+
+def test_a_category_position_out_of_range_is_refused_by_the_service_too(app, bakeries):
+    from tenants.catalog.products import save_category
+    from tenants.errors import ValidationFailed
+    from tests.support.catalog import tenant_of
+
+    north, _ = bakeries
+    with tenant_session(app, north.id) as session:
+        with pytest.raises(ValidationFailed) as refused:
+            save_category(
+                session, tenant_of(session, north), actor=None, name="Cakes", position=2**31
+            )
+        assert refused.value.field == "position"
+
+
+def test_huge_whole_numbers_on_the_product_form_are_refused_next_to_their_fields(client, bakeries):
+    north, _ = bakeries
+    sign_in_staff(client, north)
+    for name in ("pack_size", "min_order_qty", "qty_increment", "lead_time_days"):
+        response = client.post(
+            f"/admin/{north.slug}/catalog/products/new", data={**PRODUCT, name: "99999999999"}
+        )
+        assert response.status_code == 422, name
+        assert f'id="{name}-error">' in response.get_data(as_text=True)
+    with tenant_session(client.application, north.id) as session:
+        assert session.scalar(select(Product.id)) is None

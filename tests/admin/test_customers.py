@@ -307,3 +307,69 @@ def test_staff_disable_enable_and_remove_contacts(app, client, two_bakeries):
         assert session.get(Contact, (north.id, contact)) is None
     sign_in_buyer(app.test_client(), south, "sam@cafe.example")
     assert {"contact.disabled", "contact.enabled", "contact.removed"} <= set(_activity(app, north))
+
+
+def test_a_minimum_order_too_big_for_the_column_is_refused_next_to_the_field(
+    app, client, two_bakeries
+):
+    from tenants.customers.services import clean_fields
+    from tenants.errors import ValidationFailed
+
+    north, _ = two_bakeries
+    sign_in_staff(client, north)
+    response = client.post(
+        f"/admin/{north.slug}/customers/new",
+        data={
+            "business_name": "Café Aurora",
+            "payment_terms": "net_30",
+            "minimum_order": "99999999999",
+        },
+    )
+    assert response.status_code == 422 and b'id="minimum_order-error">' in response.data
+    with tenant_session(app, north.id) as session:
+        assert session.scalar(select(Customer.id)) is None
+    try:
+        clean_fields({"minimum_order_minor": 99_999_999_999})
+    except ValidationFailed as exc:
+        assert exc.field == "minimum_order_minor"
+    else:
+        raise AssertionError("a minimum beyond the integer column was accepted")
+
+
+def test_a_new_billing_contact_can_view_and_pay_invoices_by_default(app, client, two_bakeries):
+    north, south = two_bakeries
+    mine = make_customer(app, north)
+    make_customer(app, south)
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/customers/{mine['id']}/contacts/new"
+    page = client.get(url)
+    nonce = page.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in page.get_data(as_text=True)
+    base = {"first_name": "Bo", "access_level": "organization"}
+    # the buyer defaults the form opened with, left untouched, and "billing contact" ticked
+    untouched = ["view_orders", "create_orders", "edit_orders"]
+    client.post(
+        url, data={**base, "email": "bo@cafe.example", "is_billing": "y", "grants": untouched}
+    )
+    # a deliberate choice is kept as it is
+    client.post(
+        url,
+        data={**base, "email": "cy@cafe.example", "is_billing": "y", "grants": ["view_invoices"]},
+    )
+    # a buyer with the buyer defaults stays a buyer
+    client.post(url, data={**base, "email": "di@cafe.example", "grants": untouched})
+    with tenant_session(app, north.id) as session:
+        perms = {
+            c.email: (
+                c.can_view_orders,
+                c.can_create_orders,
+                c.can_view_invoices,
+                c.can_pay_invoices,
+            )
+            for c in session.scalars(select(Contact))
+        }
+    assert perms == {
+        "bo@cafe.example": (True, False, True, True),
+        "cy@cafe.example": (False, False, True, False),
+        "di@cafe.example": (True, True, False, False),
+    }

@@ -305,3 +305,85 @@ def test_staff_changing_a_contacts_email_kills_links_sent_to_the_old_address(
     visitor = app.test_client()
     assert visitor.get(old_link).status_code == 410
     assert visitor.post(old_link, data={"password": "stolen-rye-pass"}).status_code == 422
+
+
+def test_an_owner_deletes_a_delivery_location_but_not_the_last_or_an_assigned_one(
+    app, client, two_bakeries
+):
+    from tenants.customers.models import DeliveryLocation
+
+    north, south, mine, theirs = _setup(app, two_bakeries)
+    main, harbour = mine["locations"]["Main Street"], mine["locations"]["Harbour"]
+    add_contact(
+        app, north, mine["id"], email="loc@cafe.example", access_level="location", location_id=main
+    )
+    sign_in_buyer(client, north, OWNER)
+    page = client.get(f"/wholesale/{north.slug}/account/locations/{harbour}")
+    assert f'action="/wholesale/{north.slug}/account/locations/{harbour}/remove"' in page_text(page)
+    assigned = client.post(
+        f"/wholesale/{north.slug}/account/locations/{main}/remove", follow_redirects=True
+    )
+    assert "Main Street is assigned to 1 user(s) of your account" in page_text(assigned)
+    removed = client.post(f"/wholesale/{north.slug}/account/locations/{harbour}/remove")
+    assert removed.status_code == 302
+    with tenant_session(app, north.id) as session:
+        session.get(
+            Contact, (north.id, _contact_id(session, "loc@cafe.example"))
+        ).location_id = None
+    last = client.post(
+        f"/wholesale/{north.slug}/account/locations/{main}/remove", follow_redirects=True
+    )
+    assert "Main Street is your only delivery location" in page_text(last)
+    with tenant_session(app, north.id) as session:
+        assert set(session.scalars(select(DeliveryLocation.name))) == {"Main Street"}
+        assert "location.removed" in set(session.scalars(select(CustomerActivity.action)))
+    with tenant_session(app, south.id) as session:
+        assert len(session.scalars(select(DeliveryLocation)).all()) == 2
+
+
+def test_a_contact_without_edit_account_cannot_delete_a_location(app, client, two_bakeries):
+    north, _, mine, _ = _setup(app, two_bakeries)
+    harbour = mine["locations"]["Harbour"]
+    add_contact(app, north, mine["id"], email="b@cafe.example")
+    sign_in_buyer(client, north, "b@cafe.example")
+    page = client.get(f"/wholesale/{north.slug}/account/locations/{harbour}")
+    assert b"Delete this location" not in page.data
+    refused = client.post(f"/wholesale/{north.slug}/account/locations/{harbour}/remove")
+    assert refused.status_code == 403
+    assert client.get(f"/wholesale/{north.slug}/account/locations/{harbour}").status_code == 200
+
+
+def _contact_id(session, email):
+    return session.scalar(select(Contact.id).where(Contact.email == email))
+
+
+def test_wrong_current_passwords_are_throttled_and_the_right_one_works_after_the_window(
+    app, client, two_bakeries
+):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    north, south, _, _ = _setup(app, two_bakeries)
+    url = f"/wholesale/{north.slug}/change-password"
+    with freeze_time("2026-03-02 09:00:00") as clock:
+        sign_in_buyer(client, north, OWNER)
+        their_client = app.test_client()
+        sign_in_buyer(their_client, south, OWNER)  # same email at the other bakery
+        for _ in range(5):
+            wrong = client.post(
+                url, data={"current_password": "guess", "new_password": "fresh-baguette-1"}
+            )
+            assert wrong.status_code == 422
+        right = {"current_password": "correct-horse-battery", "new_password": "fresh-baguette-1"}
+        blocked = client.post(url, data=right)
+        assert blocked.status_code == 429 and b"Too many wrong current passwords" in blocked.data
+        # the other bakery's contact with the same email is not held back
+        elsewhere = their_client.post(
+            f"/wholesale/{south.slug}/change-password",
+            data={**right, "new_password": "other-baguette-2"},
+        )
+        assert elsewhere.status_code == 302
+        clock.tick(timedelta(minutes=16))
+        assert client.post(url, data=right).status_code == 302
+    sign_in_buyer(app.test_client(), north, OWNER, "fresh-baguette-1")

@@ -170,3 +170,39 @@ def test_signed_out_visitors_are_sent_to_sign_in(app, client, shops):
     for path in ("catalog", "catalog.csv", "catalog.pdf"):
         response = client.get(f"/wholesale/{north.slug}/{path}")
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_products_outside_their_season_on_the_bakerys_today_are_hidden_from_catalog_and_csv(
+    app, client, shops
+):
+    from datetime import date
+
+    from freezegun import freeze_time
+
+    north, south, _ = shops
+    for bakery in (north, south):
+        add_product(
+            app,
+            bakery,
+            sku="ASP-01",
+            name="Asparagus bread",
+            available_from=date(2026, 4, 1),
+            available_until=date(2026, 6, 30),
+        )
+        add_product(
+            app,
+            bakery,
+            sku="TAR-01",
+            name="Summer tart",
+            available_from=date(2026, 7, 1),
+            available_until=date(2026, 8, 31),
+        )
+        add_product(app, bakery, sku="STO-01", name="Stollen", available_from=date(2026, 11, 1))
+    # 23:30 UTC on 30 June is already 1 July in London, where the bakery is.
+    with freeze_time("2026-06-30 23:30:00"):
+        sign_in_buyer(client, north, "owner@aurora.example")
+        page = page_text(client.get(f"/wholesale/{north.slug}/catalog"))
+        csv = client.get(f"/wholesale/{north.slug}/catalog.csv").get_data(as_text=True)
+    for listing in (page, csv):
+        assert "Summer tart" in listing and "North baguette" in listing
+        assert "Asparagus bread" not in listing and "Stollen" not in listing

@@ -219,3 +219,17 @@ def test_a_price_file_without_a_price_column_is_refused_on_upload(app, bakeries)
             price_list=get_price_list(session, cafes),
         )
     assert "unit_price or a discount_percent" in caught.value.message
+
+
+def test_a_category_name_too_long_for_its_column_is_a_row_error(app, bakeries):
+    north, _ = bakeries
+    long_name = "Sourdough " * 13  # 130 characters; the column holds 120
+    text = GOOD + f"SOU-01,Sourdough,4.00,{long_name},each,1,Mon,yes\n"
+    result = run_import(app, north, text.encode())
+    assert result["status"] == "failed"
+    assert [(e["row"], e["column"]) for e in result["errors"]] == [(4, "category")]
+    assert "120" in result["errors"][0]["reason"]
+    assert products_of(app, north) == {}
+    valid_rows = run_import(app, north, text.encode(), import_valid_rows=True)
+    assert valid_rows["status"] == "done" and valid_rows["summary"]["skipped"] == 1
+    assert sorted(products_of(app, north)) == ["BAG-01", "CRO-01"]

@@ -1,0 +1,99 @@
+"""Changing which price list or assortment a customer gets is in the customer's activity log,
+and so is losing a price list when it is deleted (one entry per affected customer)."""
+
+from sqlalchemy import select
+
+from tenants.customers.models import CustomerActivity
+from tests.support.catalog import add_assortment, add_price_list, add_product
+from tests.support.factories import add_staff, make_customer, sign_in_staff, tenant_session
+
+
+def _log(app, bakery, customer_id) -> list[str]:
+    with tenant_session(app, bakery.id) as session:
+        return list(
+            session.scalars(
+                select(CustomerActivity.summary).where(
+                    CustomerActivity.customer_id == customer_id,
+                    CustomerActivity.action == "customer.pricing_changed",
+                )
+            )
+        )
+
+
+def test_assigning_a_price_list_and_assortment_is_logged_with_before_and_after_names(
+    client, bakeries
+):
+    north, _ = bakeries
+    app = client.application
+    bread = add_product(app, north)
+    cafes = add_price_list(app, north, "Cafés")
+    menu = add_assortment(app, north, "Breakfast menu", product_ids=[bread])
+    aurora = make_customer(app, north)["id"]
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/customers/{aurora}/pricing"
+    client.post(url, data={"price_list_id": str(cafes), "assortment_id": str(menu)})
+    client.post(url, data={"price_list_id": str(cafes), "assortment_id": str(menu)})  # no change
+    assert _log(app, north, aurora) == [
+        "Price list: the bakery's default list \u2192 Cafés; "
+        "Assortment: the full active catalog \u2192 Breakfast menu"
+    ]
+
+
+def test_deleting_a_price_list_logs_the_fallback_on_each_customer_that_was_on_it(client, bakeries):
+    north, _ = bakeries
+    app = client.application
+    cafes = add_price_list(app, north, "Cafés")
+    add_price_list(app, north, "Standard", default=True)
+    hotels = add_price_list(app, north, "Hotels")
+    aurora = make_customer(app, north, "Café Aurora", price_list_id=cafes)["id"]
+    deli = make_customer(app, north, "Corner Deli", price_list_id=cafes)["id"]
+    inn = make_customer(app, north, "Harbour Inn", price_list_id=hotels)["id"]
+    shop = make_customer(app, north, "Farm Shop")["id"]  # on the default, which stays
+    sign_in_staff(client, north)
+    assert client.post(f"/admin/{north.slug}/catalog/price-lists/{cafes}/delete").status_code == 302
+    moved = (
+        "Price list: Cafés \u2192 the bakery's default list (Standard) (price list Cafés deleted)"
+    )
+    assert _log(app, north, aurora) == [moved]
+    assert _log(app, north, deli) == [moved]
+    assert _log(app, north, inn) == [] and _log(app, north, shop) == []
+
+
+def test_deleting_the_default_list_logs_its_followers_falling_back_to_base_prices(client, bakeries):
+    north, _ = bakeries
+    app = client.application
+    standard = add_price_list(app, north, "Standard", default=True)
+    shop = make_customer(app, north, "Farm Shop")["id"]
+    add_staff(app, north, email="manager@example.com", role="manager")
+    sign_in_staff(client, north, "manager@example.com")
+    client.post(f"/admin/{north.slug}/catalog/price-lists/{standard}/delete")
+    assert _log(app, north, shop) == [
+        "Price list: the bakery's default list (Standard) \u2192 base prices "
+        "(price list Standard deleted)"
+    ]
+
+
+def test_sales_staff_with_the_customers_permission_change_a_customers_pricing(client, bakeries):
+    from tenants.customers.models import Customer
+
+    north, _ = bakeries
+    app = client.application
+    cafes = add_price_list(app, north, "Cafés")
+    aurora = make_customer(app, north)["id"]
+    add_staff(app, north, email="sales@example.com", role="sales", name="Sam Sales")
+    add_staff(app, north, email="baker@example.com", role="production")
+    url = f"/admin/{north.slug}/customers/{aurora}/pricing"
+    baker = app.test_client()
+    sign_in_staff(baker, north, "baker@example.com")
+    refused = baker.post(url, data={"price_list_id": str(cafes), "assortment_id": ""})
+    assert refused.status_code == 403
+    sign_in_staff(client, north, "sales@example.com")
+    assert b"Save pricing" in client.get(url).data
+    saved = client.post(url, data={"price_list_id": str(cafes), "assortment_id": ""})
+    assert saved.status_code == 302
+    with tenant_session(app, north.id) as session:
+        assert session.get(Customer, (north.id, aurora)).price_list_id == cafes
+        entry = session.scalar(
+            select(CustomerActivity).where(CustomerActivity.action == "customer.pricing_changed")
+        )
+        assert entry.actor_name == "Sam Sales"
