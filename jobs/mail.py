@@ -44,12 +44,7 @@ def deliver_email(tenant, email_id: str, *, now: datetime | None = None) -> str:
     claimed = db.session.scalar(
         update(OutboundEmail)
         .where(
-            OutboundEmail.id == uuid.UUID(str(email_id)),
-            or_(
-                OutboundEmail.status == "pending",
-                (OutboundEmail.status == "sending")
-                & (OutboundEmail.claimed_at < now - STALE_CLAIM),
-            ),
+            _unclaimed(email_id, now),
             or_(OutboundEmail.next_attempt_at.is_(None), OutboundEmail.next_attempt_at <= now),
         )
         .values(status="sending", claimed_at=now, attempts=OutboundEmail.attempts + 1)
@@ -88,17 +83,20 @@ def deliver_email(tenant, email_id: str, *, now: datetime | None = None) -> str:
     return "sent"
 
 
+def _unclaimed(email_id: str, now: datetime):
+    """Row `email_id` is free to take: pending, or claimed by a worker that died."""
+    return (OutboundEmail.id == uuid.UUID(str(email_id))) & or_(
+        OutboundEmail.status == "pending",
+        (OutboundEmail.status == "sending") & (OutboundEmail.claimed_at < now - STALE_CLAIM),
+    )
+
+
 def _hold(email_id: str, now: datetime) -> str:
     """Leave a suspended bakery's email pending, unclaimed and uncounted, until later."""
     held = db.session.scalar(
         update(OutboundEmail)
         .where(
-            OutboundEmail.id == uuid.UUID(str(email_id)),
-            or_(
-                OutboundEmail.status == "pending",
-                (OutboundEmail.status == "sending")
-                & (OutboundEmail.claimed_at < now - STALE_CLAIM),
-            ),
+            _unclaimed(email_id, now),
         )
         .values(status="pending", claimed_at=None, next_attempt_at=now + SUSPENDED_HOLD)
         .returning(OutboundEmail.id)
