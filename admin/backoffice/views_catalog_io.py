@@ -8,7 +8,7 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_catalog import ImportForm
-from admin.backoffice.views_catalog import found_or_404
+from config.edge import found_or_404
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import assortments, exports, imports, price_lists

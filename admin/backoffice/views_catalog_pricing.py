@@ -16,7 +16,8 @@ from admin.backoffice.forms_catalog import (
     EntryForm,
     PriceListForm,
 )
-from admin.backoffice.views_catalog import attach, found_or_404
+from admin.backoffice.views_catalog import FIELD_ALIASES
+from config.edge import found_or_404, redirect_after, submit_form
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import assortments, price_lists, products
@@ -75,30 +76,26 @@ def _settings_form():
 @staff_required("catalog_view")
 def catalog_price_lists():
     form = PriceListForm()
-    status = 200
-    if request.method == "POST":
-        if not current_user.can("catalog"):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                created = price_lists.save_price_list(
-                    db.session,
-                    g.tenant,
-                    actor=current_user,
-                    name=form.name.data,
-                    valid_from=form.valid_from.data,
-                    valid_until=form.valid_until.data,
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                attach(form, exc)
-                status = exc.status_code
-            else:
-                flash(f"Price list {created.name} created.")
-                return redirect(url_for("backoffice.catalog_price_list", price_list_id=created.id))
-        else:
-            status = 422
+    if request.method == "POST" and not current_user.can("catalog"):
+        abort(403)
+    response, status = submit_form(
+        form,
+        lambda: price_lists.save_price_list(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            name=form.name.data,
+            valid_from=form.valid_from.data,
+            valid_until=form.valid_until.data,
+        ),
+        redirect_after(
+            lambda created: f"Price list {created.name} created.",
+            lambda created: url_for("backoffice.catalog_price_list", price_list_id=created.id),
+        ),
+        aliases=FIELD_ALIASES,
+    )
+    if response is not None:
+        return response
     settings_form, settings = _settings_form()
     return render_template(
         "backoffice/catalog/price_lists.html",
@@ -145,33 +142,27 @@ def _entry_form():
 def catalog_price_list(price_list_id):
     price_list = found_or_404(price_lists.get_price_list, price_list_id)
     form = PriceListForm(obj=price_list)
-    status = 200
-    if request.method == "POST":
-        if not current_user.can("catalog"):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                price_lists.save_price_list(
-                    db.session,
-                    g.tenant,
-                    actor=current_user,
-                    name=form.name.data,
-                    valid_from=form.valid_from.data,
-                    valid_until=form.valid_until.data,
-                    price_list=price_list,
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                attach(form, exc)
-                status = exc.status_code
-            else:
-                flash("Price list saved.")
-                return redirect(
-                    url_for("backoffice.catalog_price_list", price_list_id=price_list.id)
-                )
-        else:
-            status = 422
+    if request.method == "POST" and not current_user.can("catalog"):
+        abort(403)
+    response, status = submit_form(
+        form,
+        lambda: price_lists.save_price_list(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            name=form.name.data,
+            valid_from=form.valid_from.data,
+            valid_until=form.valid_until.data,
+            price_list=price_list,
+        ),
+        redirect_after(
+            "Price list saved.",
+            url_for("backoffice.catalog_price_list", price_list_id=price_list.id),
+        ),
+        aliases=FIELD_ALIASES,
+    )
+    if response is not None:
+        return response
     return _render_list(price_list, form, _entry_form(), status)
 
 
@@ -264,30 +255,26 @@ def _assortment_page(assortment):
         form.product_ids.data = [
             str(i) for i in assortments.assortment_product_ids(db.session, assortment)
         ]
-    status = 200
-    if request.method == "POST":
-        if not current_user.can("catalog"):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                saved = assortments.save_assortment(
-                    db.session,
-                    g.tenant,
-                    actor=current_user,
-                    name=form.name.data,
-                    product_ids=form.product_ids.data or [],
-                    assortment=assortment,
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                attach(form, exc)
-                status = exc.status_code
-            else:
-                flash(f"Assortment {saved.name} saved.")
-                return redirect(url_for("backoffice.catalog_assortment", assortment_id=saved.id))
-        else:
-            status = 422
+    if request.method == "POST" and not current_user.can("catalog"):
+        abort(403)
+    response, status = submit_form(
+        form,
+        lambda: assortments.save_assortment(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            name=form.name.data,
+            product_ids=form.product_ids.data or [],
+            assortment=assortment,
+        ),
+        redirect_after(
+            lambda saved: f"Assortment {saved.name} saved.",
+            lambda saved: url_for("backoffice.catalog_assortment", assortment_id=saved.id),
+        ),
+        aliases=FIELD_ALIASES,
+    )
+    if response is not None:
+        return response
     return render_template(
         "backoffice/catalog/assortments.html",
         form=form,

@@ -6,26 +6,14 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_customers import TemporaryPasswordForm
-from admin.backoffice.views_customers import (
-    apply_change,
-    contact_form_for,
-    customer_or_404,
-    save_form,
-)
+from admin.backoffice.views_customers import contact_form_for
 from admin.forms import ConfirmForm
+from config.edge import apply_change, found_or_404, save_form
 from config.extensions import db
 from portal.access import VIEW_AS_KEY
 from tenants.customers import contacts
-from tenants.errors import NotFound
+from tenants.customers import services as customers
 from tenants.plans import has_feature
-
-
-def contact_or_404(customer, contact_id):
-    """One of the customer's contacts, or a 404."""
-    try:
-        return contacts.get_contact(db.session, customer, contact_id)
-    except NotFound:
-        abort(404)
 
 
 def _detail(customer):
@@ -37,8 +25,8 @@ def _detail(customer):
 @staff_required("customers")
 def contact_form(customer_id, contact_id=None):
     """Add or change a contact, their role, access level and permissions."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id) if contact_id else None
+    customer = found_or_404(customers.get_customer, customer_id)
+    contact = found_or_404(contacts.get_contact, customer, contact_id) if contact_id else None
     form = contact_form_for(customer, contact)
     return save_form(
         form,
@@ -61,8 +49,8 @@ def contact_form(customer_id, contact_id=None):
 @staff_required("customers")
 def contact_invite(customer_id, contact_id):
     """Send (or resend) the contact's portal invitation."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
+    customer = found_or_404(customers.get_customer, customer_id)
+    contact = found_or_404(contacts.get_contact, customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
     resend = contact.status == "invited"
     return apply_change(
@@ -82,8 +70,8 @@ def contact_invite(customer_id, contact_id):
 @staff_required("customers")
 def contact_revoke(customer_id, contact_id):
     """Make the pending invitation stop working."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
+    customer = found_or_404(customers.get_customer, customer_id)
+    contact = found_or_404(contacts.get_contact, customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
     return apply_change(
         lambda: contacts.revoke_invitation(
@@ -98,8 +86,8 @@ def contact_revoke(customer_id, contact_id):
 @staff_required("customers")
 def contact_password(customer_id, contact_id):
     """Give the contact a temporary password to change at first sign-in."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
+    customer = found_or_404(customers.get_customer, customer_id)
+    contact = found_or_404(contacts.get_contact, customer, contact_id)
     form = TemporaryPasswordForm()
     if not form.validate_on_submit():
         flash("Enter a temporary password.", "error")
@@ -133,8 +121,8 @@ def contact_enable(customer_id, contact_id):
 
 
 def _toggle(customer_id, contact_id, *, disabled: bool):
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
+    customer = found_or_404(customers.get_customer, customer_id)
+    contact = found_or_404(contacts.get_contact, customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
     return apply_change(
         lambda: contacts.set_contact_disabled(
@@ -154,8 +142,8 @@ def _toggle(customer_id, contact_id, *, disabled: bool):
 @staff_required("customers")
 def contact_remove(customer_id, contact_id):
     """Delete the contact."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
+    customer = found_or_404(customers.get_customer, customer_id)
+    contact = found_or_404(contacts.get_contact, customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
     return apply_change(
         lambda: contacts.remove_contact(
@@ -170,8 +158,8 @@ def contact_remove(customer_id, contact_id):
 @staff_required("customers_view")
 def contact_view_as(customer_id, contact_id):
     """Open the portal as this contact sees it: read-only, bannered, in the activity log."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
+    customer = found_or_404(customers.get_customer, customer_id)
+    contact = found_or_404(contacts.get_contact, customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
     if not has_feature(g.tenant, "wholesale_portal"):
         abort(403)

@@ -6,8 +6,8 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_customers import CustomerImportForm
-from admin.backoffice.views_catalog import found_or_404
 from admin.backoffice.views_catalog_io import csv_response, run_page, run_progress
+from config.edge import found_or_404
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import imports

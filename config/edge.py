@@ -1,0 +1,108 @@
+"""View helpers every blueprint uses the same way, so the edges stay thin and alike.
+
+- `found_or_404`: look an object up by id; a missing one (or another bakery's) answers 404.
+- `submit_form`: validate a form, run one service, commit once; or put the error by its field.
+- `redirect_after`: the usual success of a form: flash a message, redirect.
+- `save_form`: `submit_form`, then redirect on success or re-render the form's template.
+- `apply_change`: run one change from a button, commit once, flash the outcome, redirect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, render_template
+from werkzeug.wrappers import Response
+
+from config.extensions import db
+from config.forms import attach_error
+from tenants.errors import DomainError, NotFound
+
+
+def found_or_404(getter: Callable[..., Any], *args, **kwargs):
+    """`getter(db.session, *args, **kwargs)`, or a 404 when it raises NotFound."""
+    try:
+        return getter(db.session, *args, **kwargs)
+    except NotFound:
+        abort(404)
+
+
+def submit_form(
+    form,
+    action: Callable[[], Any],
+    done: Callable[[Any], Response],
+    *,
+    aliases: dict[str, str] | None = None,
+) -> tuple[Response | None, int]:
+    """Validate `form`, run `action()`, commit once and answer `done(result)`.
+
+    Returns `(response, status)`: the response of `done` after the commit, or None and the status
+    to re-render the form with: 200 when nothing was posted, 422 when the form is invalid, the
+    error's own status when the service refused (rolled back, its message next to its field;
+    `aliases` maps a service's field name to the form's).
+    """
+    if form.validate_on_submit():
+        try:
+            result = action()
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            if aliases and exc.field in aliases:
+                exc.field = aliases[exc.field]
+            attach_error(form, exc)
+            return None, exc.status_code
+        return done(result), 200
+    return None, (422 if form.errors else 200)
+
+
+def redirect_after(
+    message: str | Callable[[Any], str] | None, target: str | Callable[[Any], str]
+) -> Callable[[Any], Response]:
+    """A `done` for `submit_form`: flash `message` (if any) and redirect to `target`.
+
+    Either may be a function of what the service returned (the new object, say).
+    """
+
+    def done(result):
+        if message:
+            flash(message(result) if callable(message) else message)
+        return redirect(target(result) if callable(target) else target)
+
+    return done
+
+
+def save_form(
+    form,
+    action: Callable[[], Any],
+    target: str,
+    template: str,
+    *,
+    message: str | None = None,
+    **context,
+):
+    """`submit_form`, then flash `message` (if any) and redirect to `target`; or re-render."""
+
+    response, status = submit_form(form, action, redirect_after(message, target))
+    if response is not None:
+        return response
+    return render_template(template, form=form, **context), status
+
+
+def apply_change(
+    action: Callable[[], Any], success: str | Callable[[Any], str], target: str
+) -> Response:
+    """Run one change, commit it, flash the outcome and redirect to `target`.
+
+    `success` is the message, or a function of what `action` returned that makes it. A refused
+    change is rolled back and its message flashed as an error.
+    """
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(success(result) if callable(success) else success)
+    return redirect(target)
