@@ -5,6 +5,7 @@
 - `redirect_after`: the usual success of a form: flash a message, redirect.
 - `save_form`: `submit_form`, then redirect on success or re-render the form's template.
 - `apply_change`: run one change from a button, commit once, flash the outcome, redirect.
+- `read_upload`: the bytes of a file field's upload, or a default when no file was chosen.
 """
 
 from __future__ import annotations
@@ -106,3 +107,11 @@ def apply_change(
     else:
         flash(success(result) if callable(success) else success)
     return redirect(target)
+
+
+def read_upload(upload, default: bytes | None = b"") -> bytes | None:
+    """The uploaded file's bytes, or `default` when no file was chosen.
+
+    Flask-WTF leaves a file field's data None unless a file with a name was sent.
+    """
+    return upload.read() if upload and getattr(upload, "filename", "") else default

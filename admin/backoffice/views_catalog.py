@@ -27,7 +27,7 @@ from admin.backoffice.forms_catalog import (
     SoldOutForm,
 )
 from config.clock import utcnow
-from config.edge import apply_change, found_or_404, redirect_after, submit_form
+from config.edge import apply_change, found_or_404, read_upload, redirect_after, submit_form
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import photos, products
@@ -210,7 +210,7 @@ def catalog_product_photo_upload(product_id):
             g.tenant,
             actor=current_user,
             product=product,
-            data=upload.read() if upload else b"",
+            data=read_upload(upload),
             upload_dir=upload_dir(),
         )
         db.session.commit()

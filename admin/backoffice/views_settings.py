@@ -6,6 +6,7 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.forms import SettingsForm
+from config.edge import read_upload
 from config.extensions import db
 from config.forms import attach_error
 from tenants.bakery_settings import update_settings
@@ -31,7 +32,7 @@ def settings():
                 contact_email=form.contact_email.data or "",
                 brand_colour=form.brand_colour.data,
                 order_approval_required=form.order_approval_required.data,
-                logo=upload.read() if upload and getattr(upload, "filename", "") else None,
+                logo=read_upload(upload, default=None),
                 remove_logo=form.remove_logo.data,
             )
             db.session.commit()
