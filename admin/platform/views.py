@@ -3,10 +3,9 @@
 from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from admin.backoffice.access import safe_next
 from admin.forms import (
     ChangeTierForm,
     ConfirmForm,
@@ -19,9 +18,8 @@ from admin.forms import (
 from admin.platform import bp, operator_required
 from config.edge import found_or_404, redirect_after, submit_form
 from config.extensions import db
-from config.forms import client_address
+from config.signin import end_session, password_sign_in
 from tenants import platform_admin as ops
-from tenants import throttle
 from tenants.errors import ValidationFailed
 from tenants.features import FEATURES, LIMITS
 from tenants.operators import authenticate_operator
@@ -30,39 +28,26 @@ from tenants.operators import authenticate_operator
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = SignInForm()
-    status = 200
-    if form.validate_on_submit():
-        account = throttle.account_key("operator", "platform", form.email.data)
-        address = throttle.address_key("operator", client_address(request))
-        if throttle.is_throttled(db.session, account=account, address=address):
-            form.form_errors.append("Too many failed sign-ins. Wait 15 minutes and try again.")
-            status = 429
-        else:
-            operator = authenticate_operator(
-                db.session, email=form.email.data, password=form.password.data
-            )
-            if operator is None:
-                throttle.record_failure(db.session, account=account, address=address)
-                db.session.commit()
-                form.form_errors.append("That email and password don't match an operator.")
-                status = 401
-            else:
-                throttle.clear_account(db.session, account=account)
-                db.session.commit()
-                session.clear()
-                login_user(operator)
-                session.permanent = True
-                return redirect(safe_next(request.args.get("next"), url_for("platform.bakeries")))
-    elif form.errors:
-        status = 422
+    response, status = password_sign_in(
+        form,
+        realm="operator",
+        scope="platform",
+        authenticate=lambda email, password: authenticate_operator(
+            db.session, email=email, password=password
+        ),
+        home=url_for("platform.bakeries"),
+        too_many="Too many failed sign-ins. Wait 15 minutes and try again.",
+        no_match="That email and password don't match an operator.",
+    )
+    if response is not None:
+        return response
     return render_template("platform/login.html", form=form), status
 
 
 @bp.post("/logout")
 def logout():
     ConfirmForm().validate_on_submit() or abort(400)
-    logout_user()
-    session.clear()
+    end_session()
     return redirect(url_for("platform.login"))
 
 
