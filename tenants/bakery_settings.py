@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 
-from PIL import Image, UnidentifiedImageError
-
 from tenants.errors import PermissionDenied, ValidationFailed
+from tenants.images import check_image
 from tenants.locales import validate_currency, validate_locale, validate_timezone
 
 MAX_LOGO_BYTES = 512 * 1024
@@ -17,22 +15,13 @@ COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 def validate_logo(data: bytes) -> str:
     """Return the content type of a logo image, or raise ValidationFailed."""
-    if len(data) > MAX_LOGO_BYTES:
-        raise ValidationFailed(
-            f"The logo is {len(data) // 1024} KB; the limit is {MAX_LOGO_BYTES // 1024} KB.",
-            field="logo",
-        )
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationFailed(
-            "The logo must be a PNG, JPEG, GIF or WebP image.", field="logo"
-        ) from exc
-    if kind not in LOGO_FORMATS:
-        raise ValidationFailed("The logo must be a PNG, JPEG, GIF or WebP image.", field="logo")
-    return LOGO_FORMATS[kind]
+    return check_image(
+        data,
+        field="logo",
+        max_bytes=MAX_LOGO_BYTES,
+        formats=LOGO_FORMATS,
+        named="PNG, JPEG, GIF or WebP",
+    )
 
 
 def update_settings(

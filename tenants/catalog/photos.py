@@ -6,14 +6,12 @@ path from one bakery can never name another's file.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-
-from PIL import Image, UnidentifiedImageError
 
 from tenants.catalog.errors import NotFound, ValidationFailed
 from tenants.catalog.models import Product
 from tenants.catalog.products import require_catalog
+from tenants.images import check_image
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 PHOTO_FORMATS = {
@@ -26,22 +24,13 @@ PHOTO_FORMATS = {
 def _inspect(data: bytes) -> tuple[str, str]:
     if not data:
         raise ValidationFailed("Choose a photo to upload.", field="photo")
-    if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationFailed(
-            f"The photo is {len(data) // 1024} KB; the limit is {MAX_PHOTO_BYTES // 1024} KB.",
-            field="photo",
-        )
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationFailed(
-            "The photo must be a PNG, JPEG or WebP image.", field="photo"
-        ) from exc
-    if kind not in PHOTO_FORMATS:
-        raise ValidationFailed("The photo must be a PNG, JPEG or WebP image.", field="photo")
-    return PHOTO_FORMATS[kind]
+    return check_image(
+        data,
+        field="photo",
+        max_bytes=MAX_PHOTO_BYTES,
+        formats=PHOTO_FORMATS,
+        named="PNG, JPEG or WebP",
+    )
 
 
 def set_photo(session, tenant, *, actor, product: Product, data: bytes, upload_dir: str) -> None:
