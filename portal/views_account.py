@@ -3,12 +3,13 @@
 from flask import abort, g, render_template, request, url_for
 
 from admin.forms import ConfirmForm
+from admin.forms_accounts import CompanyForm, LocationForm
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
 from config.formatting import format_money
 from portal import bp
 from portal.access import buyer_required, may
-from portal.forms import ChangePasswordForm, CompanyForm, PortalLocationForm, ProfileForm, UserForm
+from portal.forms import ChangePasswordForm, ProfileForm, UserForm
 from tenants.customers import contacts, locations, portal_auth
 from tenants.customers import services as customers
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
@@ -90,7 +91,7 @@ def location(location_id=None):
     editable = may("edit_account")
     if (found is None or request.method == "POST") and not editable:
         abort(403)
-    form = PortalLocationForm(obj=found)
+    form = LocationForm(obj=found)
     return save_form(
         form,
         lambda: locations.save_location(

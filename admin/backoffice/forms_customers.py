@@ -8,17 +8,16 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DecimalField,
-    EmailField,
     PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin.forms import CheckboxesField
-from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
-from tenants.customers.permissions import GRANTABLE
+from admin.forms_accounts import CompanyForm, PersonForm
+from tenants.customers.models import PAYMENT_TERMS, WEEKDAYS
 
 
 def to_minor(amount: Decimal | None, currency: str) -> int:
@@ -29,14 +28,10 @@ def to_minor(amount: Decimal | None, currency: str) -> int:
     return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-class CustomerForm(FlaskForm):
+class CustomerForm(CompanyForm):
     """Customer details, payment terms and ordering settings."""
 
     business_name = StringField("Business name", validators=[DataRequired(), Length(max=200)])
-    trading_name = StringField("Trading name", validators=[Length(max=200)])
-    tax_number = StringField("Tax / VAT number", validators=[Length(max=40)])
-    billing_email = EmailField("Billing email", validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField("Phone", validators=[Length(max=40)])
     notes = TextAreaField("Notes (staff only)", validators=[Length(max=4000)])
     payment_terms = SelectField(
         "Payment terms", choices=list(PAYMENT_TERMS.items()), default="net_14"
@@ -78,49 +73,18 @@ class SuspendCustomerForm(FlaskForm):
     )
 
 
-class LocationForm(FlaskForm):
-    """A delivery location."""
-
-    name = StringField("Location name", validators=[DataRequired(), Length(max=120)])
-    address = TextAreaField("Address", validators=[Length(max=1000)])
-    delivery_instructions = TextAreaField("Delivery instructions", validators=[Length(max=2000)])
-
-
-class ContactForm(FlaskForm):
+class ContactForm(PersonForm):
     """A contact with role, access level, location and permissions."""
 
-    first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
-    last_name = StringField("Last name", validators=[Length(max=80)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    phone = StringField("Phone", validators=[Length(max=40)])
     is_owner = BooleanField("Account owner (full rights, manages the account's users)")
     is_billing = BooleanField("Billing contact")
-    access_level = SelectField(
-        "Access level", choices=list(ACCESS_LEVELS.items()), default="individual"
-    )
-    location_id = SelectField(
-        "Assigned location", choices=[("", "None")], default="", validate_choice=False
-    )
-    grants = CheckboxesField(
-        "Permissions",
-        choices=list(GRANTABLE.items()),
-        default=["view_orders", "create_orders", "edit_orders"],
-    )
-
-    def set_locations(self, locations) -> None:
-        self.location_id.choices = [("", "None")] + [(str(loc.id), loc.name) for loc in locations]
 
     def values(self) -> dict:
+        """The contact service's keyword arguments, with the roles only staff give."""
         return {
-            "first_name": self.first_name.data,
-            "last_name": self.last_name.data or "",
-            "email": self.email.data,
-            "phone": self.phone.data or "",
+            **super().values(),
             "is_owner": self.is_owner.data,
             "is_billing": self.is_billing.data,
-            "access_level": self.access_level.data,
-            "location_id": self.location_id.data or None,
-            "grants": set(self.grants.data or []),
         }
 
 

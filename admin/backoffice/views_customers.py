@@ -8,11 +8,11 @@ from admin.backoffice.access import staff_required
 from admin.backoffice.forms_customers import (
     ContactForm,
     CustomerForm,
-    LocationForm,
     SuspendCustomerForm,
     TemporaryPasswordForm,
 )
 from admin.forms import ConfirmForm, SearchForm
+from admin.forms_accounts import LocationForm
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
 from config.formatting import minor_to_decimal
