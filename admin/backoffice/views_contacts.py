@@ -20,6 +20,28 @@ def _detail(customer):
     return url_for("backoffice.customer_detail", customer_id=customer.id)
 
 
+def _found(customer_id, contact_id):
+    """The customer and one of its contacts, or a 404."""
+    customer = found_or_404(customers.get_customer, customer_id)
+    return customer, found_or_404(contacts.get_contact, customer, contact_id)
+
+
+def _confirmed_change(customer_id, contact_id, service, message, **kwargs):
+    """A one-click change to a contact, reported on the customer's page.
+
+    `message(contact)` is worded from the contact as it was before the change.
+    """
+    customer, contact = _found(customer_id, contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: service(
+            db.session, g.tenant, actor=current_user, customer=customer, contact=contact, **kwargs
+        ),
+        message(contact),
+        _detail(customer),
+    )
+
+
 @bp.route("/customers/<customer_id>/contacts/new", methods=["GET", "POST"])
 @bp.route("/customers/<customer_id>/contacts/<contact_id>", methods=["GET", "POST"])
 @staff_required("customers")
@@ -49,20 +71,15 @@ def contact_form(customer_id, contact_id=None):
 @staff_required("customers")
 def contact_invite(customer_id, contact_id):
     """Send (or resend) the contact's portal invitation."""
-    customer = found_or_404(customers.get_customer, customer_id)
-    contact = found_or_404(contacts.get_contact, customer, contact_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    resend = contact.status == "invited"
-    return apply_change(
-        lambda: contacts.invite_contact(
-            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
-        ),
-        (
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.invite_contact,
+        lambda contact: (
             f"A new invitation went to {contact.email}; the old link no longer works."
-            if resend
+            if contact.status == "invited"
             else f"Invitation sent to {contact.email}."
         ),
-        _detail(customer),
     )
 
 
@@ -70,15 +87,11 @@ def contact_invite(customer_id, contact_id):
 @staff_required("customers")
 def contact_revoke(customer_id, contact_id):
     """Make the pending invitation stop working."""
-    customer = found_or_404(customers.get_customer, customer_id)
-    contact = found_or_404(contacts.get_contact, customer, contact_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return apply_change(
-        lambda: contacts.revoke_invitation(
-            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
-        ),
-        f"The invitation of {contact.name} no longer works.",
-        _detail(customer),
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.revoke_invitation,
+        lambda contact: f"The invitation of {contact.name} no longer works.",
     )
 
 
@@ -86,8 +99,7 @@ def contact_revoke(customer_id, contact_id):
 @staff_required("customers")
 def contact_password(customer_id, contact_id):
     """Give the contact a temporary password to change at first sign-in."""
-    customer = found_or_404(customers.get_customer, customer_id)
-    contact = found_or_404(contacts.get_contact, customer, contact_id)
+    customer, contact = _found(customer_id, contact_id)
     form = TemporaryPasswordForm()
     if not form.validate_on_submit():
         flash("Enter a temporary password.", "error")
@@ -121,20 +133,12 @@ def contact_enable(customer_id, contact_id):
 
 
 def _toggle(customer_id, contact_id, *, disabled: bool):
-    customer = found_or_404(customers.get_customer, customer_id)
-    contact = found_or_404(contacts.get_contact, customer, contact_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return apply_change(
-        lambda: contacts.set_contact_disabled(
-            db.session,
-            g.tenant,
-            actor=current_user,
-            customer=customer,
-            contact=contact,
-            disabled=disabled,
-        ),
-        f"{contact.name} is " + ("disabled." if disabled else "enabled."),
-        _detail(customer),
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.set_contact_disabled,
+        lambda contact: f"{contact.name} is " + ("disabled." if disabled else "enabled."),
+        disabled=disabled,
     )
 
 
@@ -142,15 +146,11 @@ def _toggle(customer_id, contact_id, *, disabled: bool):
 @staff_required("customers")
 def contact_remove(customer_id, contact_id):
     """Delete the contact."""
-    customer = found_or_404(customers.get_customer, customer_id)
-    contact = found_or_404(contacts.get_contact, customer, contact_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return apply_change(
-        lambda: contacts.remove_contact(
-            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
-        ),
-        f"{contact.name} is removed.",
-        _detail(customer),
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.remove_contact,
+        lambda contact: f"{contact.name} is removed.",
     )
 
 
@@ -158,8 +158,7 @@ def contact_remove(customer_id, contact_id):
 @staff_required("customers_view")
 def contact_view_as(customer_id, contact_id):
     """Open the portal as this contact sees it: read-only, bannered, in the activity log."""
-    customer = found_or_404(customers.get_customer, customer_id)
-    contact = found_or_404(contacts.get_contact, customer, contact_id)
+    customer, contact = _found(customer_id, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
     if not has_feature(g.tenant, "wholesale_portal"):
         abort(403)
