@@ -5,7 +5,6 @@ Every change is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,8 +12,9 @@ from sqlalchemy import func, or_, select
 
 from config.clock import utcnow
 from tenants import audit
-from tenants.errors import NotFound, ValidationFailed
+from tenants.errors import ValidationFailed
 from tenants.features import FEATURES, LIMITS
+from tenants.lookup import get_by_id
 from tenants.models import Plan, Tenant
 from tenants.plans import effective_plan
 from tenants.usage import platform_usage
@@ -51,23 +51,13 @@ def bakery_row(session, tenant: Tenant, *, now: datetime | None = None) -> Baker
 
 
 def get_bakery(session, tenant_id) -> Tenant:
-    try:
-        tenant = session.get(Tenant, uuid.UUID(str(tenant_id)))
-    except ValueError:
-        tenant = None
-    if tenant is None:
-        raise NotFound("No such bakery.")
-    return tenant
+    """The bakery with this id, or NotFound."""
+    return get_by_id(session, Tenant, tenant_id, missing="No such bakery.")
 
 
 def get_plan(session, plan_id) -> Plan:
-    try:
-        plan = session.get(Plan, uuid.UUID(str(plan_id)))
-    except ValueError:
-        plan = None
-    if plan is None:
-        raise NotFound("No such tier.")
-    return plan
+    """The tier with this id, or NotFound."""
+    return get_by_id(session, Plan, plan_id, missing="No such tier.")
 
 
 def list_plans(session) -> list[Plan]:

@@ -6,21 +6,15 @@ import uuid
 
 from sqlalchemy import delete, func, select
 
-from tenants.catalog.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.catalog.errors import PermissionDenied, ValidationFailed
 from tenants.catalog.models import Assortment, AssortmentItem, PriceList, Product
 from tenants.catalog.products import require_catalog
+from tenants.lookup import get_by_id
 
 
 def get_assortment(session, assortment_id) -> Assortment:
     """This bakery's assortment, or NotFound."""
-    try:
-        aid = uuid.UUID(str(assortment_id))
-    except ValueError as exc:
-        raise NotFound("No such assortment.") from exc
-    found = session.scalar(select(Assortment).where(Assortment.id == aid))
-    if found is None:
-        raise NotFound("No such assortment.")
-    return found
+    return get_by_id(session, Assortment, assortment_id, missing="No such assortment.")
 
 
 def list_assortments(session) -> list[tuple[Assortment, int]]:
@@ -100,11 +94,4 @@ def get_customer(session, customer_id):
     """This bakery's customer (for its pricing page), or NotFound."""
     from tenants.customers.models import Customer
 
-    try:
-        cid = uuid.UUID(str(customer_id))
-    except ValueError as exc:
-        raise NotFound("No such customer.") from exc
-    customer = session.scalar(select(Customer).where(Customer.id == cid))
-    if customer is None:
-        raise NotFound("No such customer.")
-    return customer
+    return get_by_id(session, Customer, customer_id, missing="No such customer.")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select, update
 
 from config.clock import utcnow
-from tenants.catalog.errors import NotFound, ValidationFailed
+from tenants.catalog.errors import ValidationFailed
 from tenants.catalog.models import (
     CatalogSettings,
     PriceList,
@@ -24,20 +24,14 @@ from tenants.catalog.pricing import Tier
 from tenants.catalog.products import require_catalog
 from tenants.customers.models import Customer
 from tenants.locales import validate_currency
+from tenants.lookup import get_by_id
 
 MAX_BREAKS = 20
 
 
 def get_price_list(session, price_list_id) -> PriceList:
     """This bakery's price list, or NotFound."""
-    try:
-        pid = uuid.UUID(str(price_list_id))
-    except ValueError as exc:
-        raise NotFound("No such price list.") from exc
-    found = session.scalar(select(PriceList).where(PriceList.id == pid))
-    if found is None:
-        raise NotFound("No such price list.")
-    return found
+    return get_by_id(session, PriceList, price_list_id, missing="No such price list.")
 
 
 def list_price_lists(session) -> list[PriceList]:

@@ -11,9 +11,10 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select, update
 
 from config.clock import utcnow
-from tenants.catalog.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.catalog.errors import PermissionDenied, ValidationFailed
 from tenants.catalog.models import UNITS, Category, Product, SoldOut
 from tenants.catalog.money import check_price
+from tenants.lookup import get_by_id
 from tenants.plans import check_limit
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -137,14 +138,7 @@ def update_product(
 
 def get_product(session, product_id) -> Product:
     """This bakery's product, or NotFound (also for malformed or foreign ids)."""
-    try:
-        pid = uuid.UUID(str(product_id))
-    except ValueError as exc:
-        raise NotFound("No such product.") from exc
-    product = session.scalar(select(Product).where(Product.id == pid))
-    if product is None:
-        raise NotFound("No such product.")
-    return product
+    return get_by_id(session, Product, product_id, missing="No such product.")
 
 
 def all_products(session) -> list[Product]:
@@ -273,14 +267,7 @@ def save_category(
 
 def get_category(session, category_id) -> Category:
     """This bakery's category, or NotFound."""
-    try:
-        cid = uuid.UUID(str(category_id))
-    except ValueError as exc:
-        raise NotFound("No such category.") from exc
-    category = session.scalar(select(Category).where(Category.id == cid))
-    if category is None:
-        raise NotFound("No such category.")
-    return category
+    return get_by_id(session, Category, category_id, missing="No such category.")
 
 
 def category_by_name(session, tenant, name: str, *, create: bool) -> Category | None:
