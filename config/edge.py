@@ -35,19 +35,21 @@ def submit_form(
     done: Callable[[Any], Response],
     *,
     aliases: dict[str, str] | None = None,
+    catch: type[DomainError] = DomainError,
 ) -> tuple[Response | None, int]:
     """Validate `form`, run `action()`, commit once and answer `done(result)`.
 
     Returns `(response, status)`: the response of `done` after the commit, or None and the status
     to re-render the form with: 200 when nothing was posted, 422 when the form is invalid, the
     error's own status when the service refused (rolled back, its message next to its field;
-    `aliases` maps a service's field name to the form's).
+    `aliases` maps a service's field name to the form's). Only errors of the `catch` class are
+    shown on the form; others go on to the app's error pages.
     """
     if form.validate_on_submit():
         try:
             result = action()
             db.session.commit()
-        except DomainError as exc:
+        except catch as exc:
             db.session.rollback()
             if aliases and exc.field in aliases:
                 exc.field = aliases[exc.field]

@@ -43,6 +43,13 @@ def start_session(user) -> None:
     session.permanent = True
 
 
+def welcome(user, message: str, target: str) -> Response:
+    """Sign in someone who just chose their password (an accepted invitation) and greet them."""
+    start_session(user)
+    flash(message)
+    return redirect(target)
+
+
 def end_session() -> None:
     """Sign out and forget everything the session held."""
     logout_user()

@@ -7,6 +7,7 @@ use the token only on POST, so mail scanners that pre-fetch links cannot burn th
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
 from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
+from config.edge import redirect_after, submit_form
 from config.extensions import db
 from config.forms import attach_error
 from config.signin import (
@@ -15,6 +16,7 @@ from config.signin import (
     request_emailed_link,
     start_session,
     throttle_keys,
+    welcome,
 )
 from portal import bp
 from portal.access import VIEW_AS_KEY, buyer_required
@@ -178,22 +180,19 @@ def accept_invitation(token: str):
             _count_bad_token(token)
         return render_template("portal/link_invalid.html", what="invitation link"), 410
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            contact = portal_auth.accept_invitation(
-                db.session, g.tenant, token=token, password=form.password.data
-            )
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            start_session(contact)
-            flash(f"Welcome to {g.tenant.name}'s wholesale portal!")
-            return redirect(url_for("portal.home"))
-    return render_template("portal/invitation.html", form=form, invited=invited), (
-        422 if form.errors else 200
+    response, status = submit_form(
+        form,
+        lambda: portal_auth.accept_invitation(
+            db.session, g.tenant, token=token, password=form.password.data
+        ),
+        lambda contact: welcome(
+            contact, f"Welcome to {g.tenant.name}'s wholesale portal!", url_for("portal.home")
+        ),
+        catch=ValidationFailed,
     )
+    if response is not None:
+        return response
+    return render_template("portal/invitation.html", form=form, invited=invited), status
 
 
 @bp.route("/change-password", methods=["GET", "POST"])
@@ -201,23 +200,21 @@ def accept_invitation(token: str):
 def change_password():
     """Forced after a temporary password; also reachable from account settings."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            portal_auth.change_own_password(
-                db.session,
-                g.tenant,
-                contact=g.contact,
-                new_password=form.new_password.data,
-                current_password=form.current_password.data,
-            )
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            flash("Your password is changed.")
-            return redirect(url_for("portal.home"))
-    return render_template("portal/change_password.html", form=form), (422 if form.errors else 200)
+    response, status = submit_form(
+        form,
+        lambda: portal_auth.change_own_password(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            new_password=form.new_password.data,
+            current_password=form.current_password.data,
+        ),
+        redirect_after("Your password is changed.", url_for("portal.home")),
+        catch=ValidationFailed,
+    )
+    if response is not None:
+        return response
+    return render_template("portal/change_password.html", form=form), status
 
 
 from portal import views_account, views_catalog  # noqa: E402,F401

@@ -1,12 +1,12 @@
 """Staff sign-in, sign-out, forgotten passwords and accepting an invitation."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, g, redirect, render_template, url_for
 
 from admin.backoffice import bp
 from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
+from config.edge import redirect_after, submit_form
 from config.extensions import db
-from config.forms import attach_error
-from config.signin import end_session, password_sign_in, request_emailed_link, start_session
+from config.signin import end_session, password_sign_in, request_emailed_link, welcome
 from tenants.errors import ValidationFailed
 from tenants.staff import services as staff
 
@@ -55,17 +55,19 @@ def forgot():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            staff.reset_password(db.session, g.tenant, token=token, password=form.password.data)
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_error(form, exc if exc.field else ValidationFailed(exc.message))
-        else:
-            flash("Your password is changed. Sign in with it now.")
-            return redirect(url_for("backoffice.login"))
-    return render_template("backoffice/reset.html", form=form), (422 if form.errors else 200)
+    response, status = submit_form(
+        form,
+        lambda: staff.reset_password(
+            db.session, g.tenant, token=token, password=form.password.data
+        ),
+        redirect_after(
+            "Your password is changed. Sign in with it now.", url_for("backoffice.login")
+        ),
+        catch=ValidationFailed,
+    )
+    if response is not None:
+        return response
+    return render_template("backoffice/reset.html", form=form), status
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -75,19 +77,14 @@ def accept_invitation(token: str):
     form = NewPasswordForm()
     if invited is None:
         return render_template("backoffice/invitation_invalid.html"), 410
-    if form.validate_on_submit():
-        try:
-            user = staff.accept_invitation(
-                db.session, g.tenant, token=token, password=form.password.data
-            )
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            start_session(user)
-            flash(f"Welcome to {g.tenant.name}!")
-            return redirect(url_for("backoffice.home"))
-    return render_template("backoffice/invitation.html", form=form, invited=invited), (
-        422 if form.errors else 200
+    response, status = submit_form(
+        form,
+        lambda: staff.accept_invitation(
+            db.session, g.tenant, token=token, password=form.password.data
+        ),
+        lambda user: welcome(user, f"Welcome to {g.tenant.name}!", url_for("backoffice.home")),
+        catch=ValidationFailed,
     )
+    if response is not None:
+        return response
+    return render_template("backoffice/invitation.html", form=form, invited=invited), status
