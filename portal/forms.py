@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from admin.forms import new_password_field
 from admin.forms_accounts import PersonForm, access_level_field, grants_field, location_field
 
 
@@ -19,11 +20,7 @@ class ChangePasswordForm(FlaskForm):
     """Current and new password."""
 
     current_password = PasswordField("Current password", validators=[Length(max=200)])
-    new_password = PasswordField(
-        "New password",
-        description="At least 10 characters.",
-        validators=[DataRequired(), Length(max=200)],
-    )
+    new_password = new_password_field("New password")
 
 
 class UserForm(PersonForm):

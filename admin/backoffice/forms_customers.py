@@ -8,14 +8,13 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DecimalField,
-    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from admin.forms import CheckboxesField
+from admin.forms import CheckboxesField, new_password_field
 from admin.forms_accounts import CompanyForm, PersonForm
 from tenants.customers.models import PAYMENT_TERMS, WEEKDAYS
 
@@ -91,11 +90,7 @@ class ContactForm(PersonForm):
 class TemporaryPasswordForm(FlaskForm):
     """A temporary password staff hand to a contact."""
 
-    password = PasswordField(
-        "Temporary password",
-        description="At least 10 characters.",
-        validators=[DataRequired(), Length(max=200)],
-    )
+    password = new_password_field("Temporary password")
 
 
 class CustomerImportForm(FlaskForm):
