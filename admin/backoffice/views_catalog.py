@@ -38,6 +38,14 @@ from tenants.errors import DomainError, NotFound, ValidationFailed
 FIELD_ALIASES = {"base_price_minor": "base_price"}
 
 
+def catalog_form(form, action, done):
+    """`submit_form` for a catalog page: anyone with catalog_view may read it, posting needs the
+    catalog permission, and a service's field names map to the form's (FIELD_ALIASES)."""
+    if request.method == "POST" and not current_user.can("catalog"):
+        abort(403)
+    return submit_form(form, action, done, aliases=FIELD_ALIASES)
+
+
 def upload_dir() -> str:
     return current_app.config.get("CATALOG_UPLOAD_DIR") or current_app.config["SETTINGS"].upload_dir
 
@@ -153,14 +161,13 @@ def _uuid_or_none(value):
 @staff_required("catalog")
 def catalog_product_new():
     form = _product_form()
-    response, status = submit_form(
+    response, status = catalog_form(
         form,
         lambda: products.create_product(db.session, g.tenant, actor=current_user, **_fields(form)),
         redirect_after(
             lambda product: f"{product.name} added.",
             lambda product: url_for("backoffice.catalog_product", product_id=product.id),
         ),
-        aliases=FIELD_ALIASES,
     )
     if response is not None:
         return response
@@ -172,9 +179,7 @@ def catalog_product_new():
 def catalog_product(product_id):
     product = found_or_404(products.get_product, product_id)
     form = _product_form(product)
-    if request.method == "POST" and not current_user.can("catalog"):
-        abort(403)
-    response, status = submit_form(
+    response, status = catalog_form(
         form,
         lambda: products.update_product(
             db.session, g.tenant, actor=current_user, product=product, **_fields(form)
@@ -182,7 +187,6 @@ def catalog_product(product_id):
         redirect_after(
             "Product saved.", url_for("backoffice.catalog_product", product_id=product.id)
         ),
-        aliases=FIELD_ALIASES,
     )
     if response is not None:
         return response
@@ -270,9 +274,7 @@ def catalog_product_sold_out(product_id):
 @staff_required("catalog_view")
 def catalog_categories():
     form = CategoryForm()
-    if request.method == "POST" and not current_user.can("catalog"):
-        abort(403)
-    response, status = submit_form(
+    response, status = catalog_form(
         form,
         lambda: products.save_category(
             db.session,
@@ -284,7 +286,6 @@ def catalog_categories():
         redirect_after(
             f"Category {form.name.data} added.", url_for("backoffice.catalog_categories")
         ),
-        aliases=FIELD_ALIASES,
     )
     if response is not None:
         return response

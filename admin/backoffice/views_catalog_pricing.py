@@ -16,8 +16,8 @@ from admin.backoffice.forms_catalog import (
     EntryForm,
     PriceListForm,
 )
-from admin.backoffice.views_catalog import FIELD_ALIASES
-from config.edge import found_or_404, redirect_after, submit_form
+from admin.backoffice.views_catalog import catalog_form
+from config.edge import found_or_404, redirect_after
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import assortments, price_lists, products
@@ -72,27 +72,30 @@ def _settings_form():
     return form, settings
 
 
+def _save_list(form, price_list=None):
+    """Creating a price list (or changing `price_list`) from the form, to run on submit."""
+    return lambda: price_lists.save_price_list(
+        db.session,
+        g.tenant,
+        actor=current_user,
+        name=form.name.data,
+        valid_from=form.valid_from.data,
+        valid_until=form.valid_until.data,
+        price_list=price_list,
+    )
+
+
 @bp.route("/catalog/price-lists", methods=["GET", "POST"])
 @staff_required("catalog_view")
 def catalog_price_lists():
     form = PriceListForm()
-    if request.method == "POST" and not current_user.can("catalog"):
-        abort(403)
-    response, status = submit_form(
+    response, status = catalog_form(
         form,
-        lambda: price_lists.save_price_list(
-            db.session,
-            g.tenant,
-            actor=current_user,
-            name=form.name.data,
-            valid_from=form.valid_from.data,
-            valid_until=form.valid_until.data,
-        ),
+        _save_list(form),
         redirect_after(
             lambda created: f"Price list {created.name} created.",
             lambda created: url_for("backoffice.catalog_price_list", price_list_id=created.id),
         ),
-        aliases=FIELD_ALIASES,
     )
     if response is not None:
         return response
@@ -142,24 +145,13 @@ def _entry_form():
 def catalog_price_list(price_list_id):
     price_list = found_or_404(price_lists.get_price_list, price_list_id)
     form = PriceListForm(obj=price_list)
-    if request.method == "POST" and not current_user.can("catalog"):
-        abort(403)
-    response, status = submit_form(
+    response, status = catalog_form(
         form,
-        lambda: price_lists.save_price_list(
-            db.session,
-            g.tenant,
-            actor=current_user,
-            name=form.name.data,
-            valid_from=form.valid_from.data,
-            valid_until=form.valid_until.data,
-            price_list=price_list,
-        ),
+        _save_list(form, price_list),
         redirect_after(
             "Price list saved.",
             url_for("backoffice.catalog_price_list", price_list_id=price_list.id),
         ),
-        aliases=FIELD_ALIASES,
     )
     if response is not None:
         return response
@@ -255,9 +247,7 @@ def _assortment_page(assortment):
         form.product_ids.data = [
             str(i) for i in assortments.assortment_product_ids(db.session, assortment)
         ]
-    if request.method == "POST" and not current_user.can("catalog"):
-        abort(403)
-    response, status = submit_form(
+    response, status = catalog_form(
         form,
         lambda: assortments.save_assortment(
             db.session,
@@ -271,7 +261,6 @@ def _assortment_page(assortment):
             lambda saved: f"Assortment {saved.name} saved.",
             lambda saved: url_for("backoffice.catalog_assortment", assortment_id=saved.id),
         ),
-        aliases=FIELD_ALIASES,
     )
     if response is not None:
         return response
