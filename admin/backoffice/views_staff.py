@@ -36,58 +36,61 @@ def staff_list():
     ), status
 
 
-def _apply(action, success_message):
-    """Run one staff change, commit it, and report the outcome on the team page."""
-    return apply_change(action, success_message, url_for("backoffice.staff_list"))
+def _member_change(staff_id, form, service, message, **kwargs):
+    """One change to a team member from a button's `form` (400 unless it validates), committed
+    and reported on the team page; `message(user)` words the outcome."""
+    member = found_or_404(staff.get_staff, staff_id)
+    form.validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: service(db.session, g.tenant, actor=current_user, user=member, **kwargs),
+        message,
+        url_for("backoffice.staff_list"),
+    )
 
 
 @bp.post("/staff/<staff_id>/role")
 @staff_required("staff")
 def staff_role(staff_id):
-    member = found_or_404(staff.get_staff, staff_id)
     form = RoleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _apply(
-        lambda: staff.change_role(
-            db.session, g.tenant, actor=current_user, user=member, role=form.role.data
-        ),
+    return _member_change(
+        staff_id,
+        form,
+        staff.change_role,
         lambda user: f"{user.name} is now {ROLES[user.role][0]}.",
+        role=form.role.data,
     )
 
 
 @bp.post("/staff/<staff_id>/disable")
 @staff_required("staff")
 def staff_disable(staff_id):
-    member = found_or_404(staff.get_staff, staff_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return _apply(
-        lambda: staff.set_disabled(
-            db.session, g.tenant, actor=current_user, user=member, disabled=True
-        ),
+    return _member_change(
+        staff_id,
+        ConfirmForm(),
+        staff.set_disabled,
         lambda user: f"{user.name} is disabled.",
+        disabled=True,
     )
 
 
 @bp.post("/staff/<staff_id>/enable")
 @staff_required("staff")
 def staff_enable(staff_id):
-    member = found_or_404(staff.get_staff, staff_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return _apply(
-        lambda: staff.set_disabled(
-            db.session, g.tenant, actor=current_user, user=member, disabled=False
-        ),
+    return _member_change(
+        staff_id,
+        ConfirmForm(),
+        staff.set_disabled,
         lambda user: f"{user.name} is enabled.",
+        disabled=False,
     )
 
 
 @bp.post("/staff/<staff_id>/resend")
 @staff_required("staff")
 def staff_resend(staff_id):
-    member = found_or_404(staff.get_staff, staff_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return _apply(
-        lambda: staff.resend_invitation(db.session, g.tenant, actor=current_user, user=member),
+    return _member_change(
+        staff_id,
+        ConfirmForm(),
+        staff.resend_invitation,
         lambda user: f"A new invitation went to {user.email}; the old link no longer works.",
     )
