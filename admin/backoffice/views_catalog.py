@@ -190,11 +190,16 @@ def catalog_product(product_id):
     )
     if response is not None:
         return response
+    return _product_page(product, form, PhotoForm(), status)
+
+
+def _product_page(product, form, photo_form, status: int):
+    """A product's page: its form, the photo upload and the days it is sold out."""
     return render_template(
         "backoffice/catalog/product_form.html",
         form=form,
         product=product,
-        photo_form=PhotoForm(),
+        photo_form=photo_form,
         sold_out_form=SoldOutForm(),
         sold_out=products.sold_out_days(db.session, product, from_day=utcnow().date()),
     ), status
@@ -221,14 +226,7 @@ def catalog_product_photo_upload(product_id):
     except DomainError as exc:
         db.session.rollback()
         attach_error(form, exc)
-        return render_template(
-            "backoffice/catalog/product_form.html",
-            form=_product_form(product, fresh=True),
-            product=product,
-            photo_form=form,
-            sold_out_form=SoldOutForm(),
-            sold_out=products.sold_out_days(db.session, product, from_day=utcnow().date()),
-        ), exc.status_code
+        return _product_page(product, _product_form(product, fresh=True), form, exc.status_code)
     flash("Photo saved.")
     return redirect(url_for("backoffice.catalog_product", product_id=product.id))
 
