@@ -1,6 +1,7 @@
 """View helpers every blueprint uses the same way, so the edges stay thin and alike.
 
 - `found_or_404`: look an object up by id; a missing one (or another bakery's) answers 404.
+- `chosen_or_404`: the object a select field chose, or None when it chose nothing.
 - `submit_form`: validate a form, run one service, commit once; or put the error by its field.
 - `redirect_after`: the usual success of a form: flash a message, redirect.
 - `save_form`: `submit_form`, then redirect on success or re-render the form's template.
@@ -27,6 +28,11 @@ def found_or_404(getter: Callable[..., Any], *args, **kwargs):
         return getter(db.session, *args, **kwargs)
     except NotFound:
         abort(404)
+
+
+def chosen_or_404(getter: Callable[..., Any], raw_id):
+    """`found_or_404(getter, raw_id)`, or None when nothing was chosen (an empty id)."""
+    return found_or_404(getter, raw_id) if raw_id else None
 
 
 def submit_form(

@@ -8,7 +8,7 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_catalog import ImportForm
-from config.edge import found_or_404, read_upload, redirect_after, submit_form
+from config.edge import chosen_or_404, found_or_404, read_upload, redirect_after, submit_form
 from config.extensions import db
 from tenants.catalog import assortments, exports, imports, price_lists
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
@@ -45,11 +45,7 @@ def catalog_import():
         form,
         "backoffice.catalog_import_run",
         kind=form.kind.data,
-        price_list=lambda: (
-            found_or_404(price_lists.get_price_list, form.price_list_id.data)
-            if form.price_list_id.data
-            else None
-        ),
+        price_list=lambda: chosen_or_404(price_lists.get_price_list, form.price_list_id.data),
     )
     if response is not None:
         return response

@@ -17,7 +17,7 @@ from admin.backoffice.forms_catalog import (
     PriceListForm,
 )
 from admin.backoffice.views_catalog import catalog_form
-from config.edge import found_or_404, redirect_after
+from config.edge import chosen_or_404, found_or_404, redirect_after
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import assortments, price_lists, products
@@ -115,11 +115,7 @@ def catalog_settings():
     form, _ = _settings_form()
     if not form.validate_on_submit():
         abort(400)
-    chosen = (
-        found_or_404(price_lists.get_price_list, form.default_price_list_id.data)
-        if form.default_price_list_id.data
-        else None
-    )
+    chosen = chosen_or_404(price_lists.get_price_list, form.default_price_list_id.data)
     price_lists.update_settings(
         db.session,
         g.tenant,
@@ -297,16 +293,8 @@ def customer_pricing(customer_id):
         if not current_user.can("catalog"):
             abort(403)
         if form.validate_on_submit():
-            price_list = (
-                found_or_404(price_lists.get_price_list, form.price_list_id.data)
-                if form.price_list_id.data
-                else None
-            )
-            assortment = (
-                found_or_404(assortments.get_assortment, form.assortment_id.data)
-                if form.assortment_id.data
-                else None
-            )
+            price_list = chosen_or_404(price_lists.get_price_list, form.price_list_id.data)
+            assortment = chosen_or_404(assortments.get_assortment, form.assortment_id.data)
             assortments.assign_pricing(
                 db.session,
                 g.tenant,
