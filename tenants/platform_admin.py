@@ -64,23 +64,35 @@ def list_plans(session) -> list[Plan]:
     return list(session.scalars(select(Plan).order_by(Plan.position, Plan.name)))
 
 
+def _audited(session, tenant: Tenant, actor, action: str, now, details=None) -> Tenant:
+    """Record an operator's change to `tenant` in the audit log, flush, and return the tenant."""
+    audit.record(
+        session,
+        actor=actor.email,
+        action=action,
+        tenant_id=tenant.id,
+        target=tenant.slug,
+        details=details,
+        now=now,
+    )
+    session.flush()
+    return tenant
+
+
 def change_tier(session, tenant: Tenant, *, actor, plan: Plan, now=None) -> Tenant:
     """Move a bakery to `plan` as an active subscription."""
     before = (tenant.plan.code, tenant.subscription_status)
     tenant.plan_id, tenant.plan = plan.id, plan
     tenant.subscription_status = "active"
     tenant.past_due_since = None
-    audit.record(
+    return _audited(
         session,
-        actor=actor.email,
-        action="tenant.change_tier",
-        tenant_id=tenant.id,
-        target=tenant.slug,
-        details={"from": before[0], "from_status": before[1], "to": plan.code},
-        now=now,
+        tenant,
+        actor,
+        "tenant.change_tier",
+        now,
+        {"from": before[0], "from_status": before[1], "to": plan.code},
     )
-    session.flush()
-    return tenant
 
 
 def set_override(session, tenant: Tenant, *, actor, plan: Plan | None, expires_at, now=None):
@@ -91,20 +103,17 @@ def set_override(session, tenant: Tenant, *, actor, plan: Plan | None, expires_a
     tenant.override_plan_id = plan.id if plan else None
     tenant.override_plan = plan
     tenant.override_expires_at = expires_at if plan else None
-    audit.record(
+    return _audited(
         session,
-        actor=actor.email,
-        action="tenant.override_tier",
-        tenant_id=tenant.id,
-        target=tenant.slug,
-        details={
+        tenant,
+        actor,
+        "tenant.override_tier",
+        now,
+        {
             "to": plan.code if plan else None,
             "expires_at": expires_at.isoformat() if expires_at and plan else None,
         },
-        now=now,
     )
-    session.flush()
-    return tenant
 
 
 def suspend(session, tenant: Tenant, *, actor, reason: str, now=None) -> Tenant:
@@ -113,31 +122,13 @@ def suspend(session, tenant: Tenant, *, actor, reason: str, now=None) -> Tenant:
     if not reason.strip():
         raise ValidationFailed("Say why the bakery is suspended.", field="reason")
     tenant.suspended_at, tenant.suspended_reason = now, reason.strip()
-    audit.record(
-        session,
-        actor=actor.email,
-        action="tenant.suspend",
-        tenant_id=tenant.id,
-        target=tenant.slug,
-        details={"reason": reason.strip()},
-        now=now,
-    )
-    session.flush()
-    return tenant
+    return _audited(session, tenant, actor, "tenant.suspend", now, {"reason": reason.strip()})
 
 
 def reactivate(session, tenant: Tenant, *, actor, now=None) -> Tenant:
+    """Lift a bakery's suspension."""
     tenant.suspended_at, tenant.suspended_reason = None, ""
-    audit.record(
-        session,
-        actor=actor.email,
-        action="tenant.reactivate",
-        tenant_id=tenant.id,
-        target=tenant.slug,
-        now=now,
-    )
-    session.flush()
-    return tenant
+    return _audited(session, tenant, actor, "tenant.reactivate", now)
 
 
 def save_plan(
