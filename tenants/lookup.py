@@ -1,10 +1,10 @@
-"""Finding one object by the id in a URL, the same way in every context."""
+"""Finding objects the same way in every context: one by the id in a URL, or a name in use."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tenants.errors import NotFound
 
@@ -23,3 +23,11 @@ def get_by_id(session, model, raw_id, *, missing: str, where=()):
     if found is None:
         raise NotFound(missing)
     return found
+
+
+def name_taken(session, model, name: str, *, other_than=None, where=()) -> bool:
+    """Whether a `model` row other than `other_than` already has `name`, ignoring case."""
+    stmt = select(model.id).where(func.lower(model.name) == name.lower(), *where)
+    if other_than is not None:
+        stmt = stmt.where(model.id != other_than.id)
+    return bool(session.scalar(stmt))

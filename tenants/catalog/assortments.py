@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from tenants.catalog.errors import PermissionDenied, ValidationFailed
 from tenants.catalog.models import Assortment, AssortmentItem, PriceList, Product
 from tenants.catalog.products import require_catalog
-from tenants.lookup import get_by_id
+from tenants.lookup import get_by_id, name_taken
 
 
 def get_assortment(session, assortment_id) -> Assortment:
@@ -49,10 +49,7 @@ def save_assortment(
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
-    taken = select(Assortment.id).where(func.lower(Assortment.name) == name.lower())
-    if assortment is not None:
-        taken = taken.where(Assortment.id != assortment.id)
-    if session.scalar(taken):
+    if name_taken(session, Assortment, name, other_than=assortment):
         raise ValidationFailed("An assortment with this name exists.", field="name")
     try:
         wanted = {uuid.UUID(str(p)) for p in product_ids}

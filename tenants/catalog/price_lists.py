@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from config.clock import utcnow
 from tenants.catalog.errors import ValidationFailed
@@ -24,7 +24,7 @@ from tenants.catalog.pricing import Tier
 from tenants.catalog.products import require_catalog
 from tenants.customers.models import Customer
 from tenants.locales import validate_currency
-from tenants.lookup import get_by_id
+from tenants.lookup import get_by_id, name_taken
 
 MAX_BREAKS = 20
 
@@ -63,10 +63,7 @@ def save_price_list(
         )
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationFailed("The end date must be on or after the start.", field="valid_until")
-    taken = select(PriceList.id).where(func.lower(PriceList.name) == name.lower())
-    if price_list is not None:
-        taken = taken.where(PriceList.id != price_list.id)
-    if session.scalar(taken):
+    if name_taken(session, PriceList, name, other_than=price_list):
         raise ValidationFailed("A price list with this name exists.", field="name")
     if price_list is None:
         price_list = PriceList(tenant_id=tenant.id)

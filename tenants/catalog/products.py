@@ -14,7 +14,7 @@ from config.clock import utcnow
 from tenants.catalog.errors import PermissionDenied, ValidationFailed
 from tenants.catalog.models import UNITS, Category, Product, SoldOut
 from tenants.catalog.money import check_price
-from tenants.lookup import get_by_id
+from tenants.lookup import get_by_id, name_taken
 from tenants.plans import check_limit
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -252,10 +252,7 @@ def save_category(
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
-    taken = select(Category.id).where(func.lower(Category.name) == name.lower())
-    if category is not None:
-        taken = taken.where(Category.id != category.id)
-    if session.scalar(taken):
+    if name_taken(session, Category, name, other_than=category):
         raise ValidationFailed("A category with this name exists.", field="name")
     if category is None:
         category = Category(tenant_id=tenant.id)
