@@ -30,6 +30,15 @@ from tenants.platform_admin import MAX_LIMIT
 from tenants.staff.permissions import role_choices
 
 
+def new_password_field(label: str) -> PasswordField:
+    """A password someone chooses: required, with the strength rule the service enforces."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Length(max=200)],
+        description="At least 10 characters.",
+    )
+
+
 class SignUpForm(FlaskForm):
     name = StringField("Bakery name", validators=[DataRequired(), Length(max=120)])
     slug = StringField(
@@ -39,11 +48,7 @@ class SignUpForm(FlaskForm):
     )
     owner_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired(), Length(max=200)],
-        description="At least 10 characters.",
-    )
+    password = new_password_field("Password")
     timezone = SelectField("Timezone", default="Europe/London")
     currency = SelectField("Currency", default="EUR")
     locale = SelectField("Language and region", default="en_GB", choices=LOCALE_CHOICES)
@@ -64,11 +69,7 @@ class EmailForm(FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(max=200)],
-        description="At least 10 characters.",
-    )
+    password = new_password_field("New password")
 
 
 class InviteStaffForm(FlaskForm):

@@ -1,12 +1,12 @@
 """Public pages outside any bakery: sign-up, and bakery logos for emails and portals."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, session, url_for
-from flask_login import login_user
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from sqlalchemy.exc import IntegrityError
 
 from admin.forms import SignUpForm
 from config.extensions import db
 from config.forms import attach_error
+from config.signin import start_session
 from tenants.errors import ValidationFailed
 from tenants.signup import sign_up_bakery
 from tenants.web import tenant_by_slug
@@ -41,9 +41,7 @@ def signup():
                 form, ValidationFailed("This address is taken. Try another.", field="slug")
             )
         else:
-            session.clear()
-            login_user(owner)
-            session.permanent = True
+            start_session(owner)
             return redirect(url_for("backoffice.home", slug=tenant.slug))
     return render_template("public/signup.html", form=form), (422 if form.errors else 200)
 

@@ -5,12 +5,20 @@ use the token only on POST, so mail scanners that pre-fetch links cannot burn th
 """
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import login_user
 
-from admin.backoffice.access import safe_next
 from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
+from config.edge import submit_form
 from config.extensions import db
-from config.forms import attach_error, client_address
+from config.forms import attach_error
+from config.signin import (
+    end_session,
+    password_sign_in,
+    request_emailed_link,
+    start_session,
+    throttle_keys,
+    welcome,
+)
 from portal import bp
 from portal.access import VIEW_AS_KEY, buyer_required
 from portal.forms import ChangePasswordForm
@@ -21,22 +29,9 @@ from tenants.errors import ValidationFailed
 TOO_MANY = "Too many attempts. Wait 15 minutes, or use the link in your email."
 
 
-def _keys(email: str, realm: str = "buyer") -> tuple[str, str]:
-    return (
-        throttle.account_key(realm, str(g.tenant.id), email),
-        throttle.address_key(realm, client_address(request)),
-    )
-
-
 def _token_keys(token: str) -> tuple[str, str]:
     # Per link and per address: a wrong guess never blocks another person's link.
-    return _keys(token, realm="buyer-token")
-
-
-def _sign_in(contact):
-    session.clear()
-    login_user(contact)
-    session.permanent = True
+    return throttle_keys("buyer-token", str(g.tenant.id), token)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,37 +40,22 @@ def login():
     if g.contact is not None and g.viewing_as is None:
         return redirect(url_for("portal.home"))
     form = SignInForm()
-    status = 200
-    if form.validate_on_submit():
-        account, address = _keys(form.email.data)
-        if throttle.is_throttled(db.session, account=account, address=address):
-            form.form_errors.append(
-                "Too many failed sign-ins. Wait 15 minutes, reset your password or ask for a "
-                "sign-in link."
-            )
-            status = 429
-        else:
-            contact = portal_auth.authenticate_contact(
-                db.session, g.tenant, email=form.email.data, password=form.password.data
-            )
-            if contact is None:
-                throttle.record_failure(db.session, account=account, address=address)
-                db.session.commit()
-                form.form_errors.append("That email and password don't match an account here.")
-                status = 401
-            else:
-                throttle.clear_account(db.session, account=account)
-                db.session.commit()
-                _sign_in(contact)
-                return redirect(
-                    safe_next(
-                        request.args.get("next"),
-                        url_for("portal.home"),
-                        within=f"/wholesale/{g.tenant.slug}/",
-                    )
-                )
-    elif form.errors:
-        status = 422
+    response, status = password_sign_in(
+        form,
+        realm="buyer",
+        scope=str(g.tenant.id),
+        authenticate=lambda email, password: portal_auth.authenticate_contact(
+            db.session, g.tenant, email=email, password=password
+        ),
+        home=url_for("portal.home"),
+        within=f"/wholesale/{g.tenant.slug}/",
+        too_many=(
+            "Too many failed sign-ins. Wait 15 minutes, reset your password or ask for a "
+            "sign-in link."
+        ),
+    )
+    if response is not None:
+        return response
     return render_template("portal/login.html", form=form), status
 
 
@@ -83,8 +63,7 @@ def login():
 def logout():
     """Sign out of the portal."""
     ConfirmForm().validate_on_submit() or abort(400)
-    logout_user()
-    session.clear()
+    end_session()
     flash("You're signed out.")
     return redirect(url_for("portal.login"))
 
@@ -101,18 +80,17 @@ def stop_viewing():
 
 def _request_link(service, template: str, sent_message: str):
     form = EmailForm()
-    if form.validate_on_submit():
-        # Own keys: asking for links must not lock the account's password sign-in.
-        account, address = _keys(form.email.data, realm="buyer-link")
-        if throttle.is_throttled(db.session, account=account, address=address):
-            abort(429)
-        # Count requests like failures so the form can't be used to flood someone's inbox.
-        throttle.record_failure(db.session, account=account, address=address)
-        service(db.session, g.tenant, email=form.email.data)
-        db.session.commit()
-        flash(sent_message)  # the same answer whether or not the address has an account
-        return redirect(url_for("portal.login"))
-    return render_template(template, form=form), (422 if form.errors else 200)
+    response, status = request_emailed_link(
+        form,
+        realm="buyer-link",
+        scope=str(g.tenant.id),
+        send=lambda email: service(db.session, g.tenant, email=email),
+        message=sent_message,
+        target=url_for("portal.login"),
+    )
+    if response is not None:
+        return response
+    return render_template(template, form=form), status
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -160,7 +138,7 @@ def magic_link(token: str):
             _count_bad_token(token)
             return render_template("portal/link_invalid.html", what="sign-in link"), 410
         db.session.commit()
-        _sign_in(contact)
+        start_session(contact)
         return redirect(url_for("portal.home"))
     contact = portal_auth.magic_link_for(db.session, token)
     if contact is None:
@@ -204,22 +182,19 @@ def accept_invitation(token: str):
             _count_bad_token(token)
         return render_template("portal/link_invalid.html", what="invitation link"), 410
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            contact = portal_auth.accept_invitation(
-                db.session, g.tenant, token=token, password=form.password.data
-            )
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            _sign_in(contact)
-            flash(f"Welcome to {g.tenant.name}'s wholesale portal!")
-            return redirect(url_for("portal.home"))
-    return render_template("portal/invitation.html", form=form, invited=invited), (
-        422 if form.errors else 200
+    response, status = submit_form(
+        form,
+        lambda: portal_auth.accept_invitation(
+            db.session, g.tenant, token=token, password=form.password.data
+        ),
+        lambda contact: welcome(
+            contact, f"Welcome to {g.tenant.name}'s wholesale portal!", url_for("portal.home")
+        ),
+        catch=ValidationFailed,
     )
+    if response is not None:
+        return response
+    return render_template("portal/invitation.html", form=form, invited=invited), status
 
 
 @bp.route("/change-password", methods=["GET", "POST"])
@@ -234,7 +209,7 @@ def change_password():
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
-        account, address = _keys(str(g.contact.id), realm="buyer-password")
+        account, address = throttle_keys("buyer-password", str(g.tenant.id), str(g.contact.id))
         if throttle.is_throttled(db.session, account=account, address=address):
             form.form_errors.append(
                 "Too many wrong current passwords. Wait 15 minutes, or sign out and use "

@@ -3,35 +3,18 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from admin.forms import ConfirmForm
+from admin.forms_accounts import CompanyForm, LocationForm
+from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
 from config.formatting import format_money
-from config.forms import attach_error
 from portal import bp
 from portal.access import buyer_required, may
-from portal.forms import ChangePasswordForm, CompanyForm, PortalLocationForm, ProfileForm, UserForm
+from portal.forms import ChangePasswordForm, ProfileForm, UserForm
 from tenants.customers import contacts, locations, portal_auth
 from tenants.customers import services as customers
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import GRANTABLE, OWNER_ONLY, effective_permissions, granted
-from tenants.errors import DomainError, NotFound
-
-
-def _save(form, action, target: str, template: str, **context):
-    status = 200
-    if form.validate_on_submit():
-        try:
-            action()
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            flash("Saved.")
-            return redirect(target)
-    elif form.errors:
-        status = 422
-    return render_template(template, form=form, **context), status
+from tenants.errors import DomainError
 
 
 @bp.get("/")
@@ -56,7 +39,7 @@ def home():
 def account():
     """The contact's own name and phone (and a password form)."""
     form = ProfileForm(obj=g.contact)
-    return _save(
+    return save_form(
         form,
         lambda: portal_auth.update_own_profile(
             db.session,
@@ -68,6 +51,7 @@ def account():
         ),
         url_for("portal.account"),
         "portal/account.html",
+        message="Saved.",
         password_form=ChangePasswordForm(),
     )
 
@@ -77,7 +61,7 @@ def account():
 def company():
     """Company details, for contacts with the right to edit the account."""
     form = CompanyForm(obj=g.customer)
-    return _save(
+    return save_form(
         form,
         lambda: customers.update_company_details(
             db.session,
@@ -91,14 +75,8 @@ def company():
         ),
         url_for("portal.home"),
         "portal/company.html",
+        message="Saved.",
     )
-
-
-def _location_or_404(location_id):
-    try:
-        return locations.get_location(db.session, g.customer, location_id, viewer=g.contact)
-    except NotFound:
-        abort(404)
 
 
 @bp.route("/account/locations/new", methods=["GET", "POST"])
@@ -106,12 +84,16 @@ def _location_or_404(location_id):
 @buyer_required()
 def location(location_id=None):
     """A delivery location: readable if visible to the contact, editable with the right."""
-    found = _location_or_404(location_id) if location_id else None
+    found = (
+        found_or_404(locations.get_location, g.customer, location_id, viewer=g.contact)
+        if location_id
+        else None
+    )
     editable = may("edit_account")
     if (found is None or request.method == "POST") and not editable:
         abort(403)
-    form = PortalLocationForm(obj=found)
-    return _save(
+    form = LocationForm(obj=found)
+    return save_form(
         form,
         lambda: locations.save_location(
             db.session,
@@ -125,6 +107,7 @@ def location(location_id=None):
         ),
         url_for("portal.home"),
         "portal/location.html",
+        message="Saved.",
         location=found,
         editable=editable,
         remove_form=ConfirmForm(),
@@ -135,7 +118,7 @@ def location(location_id=None):
 @buyer_required("edit_account")
 def location_remove(location_id):
     """Delete a delivery location (not the last one, nor one assigned to colleagues)."""
-    found = _location_or_404(location_id)
+    found = found_or_404(locations.get_location, g.customer, location_id, viewer=g.contact)
     ConfirmForm().validate_on_submit() or abort(400)
     try:
         locations.remove_location(
@@ -155,25 +138,22 @@ def location_remove(location_id):
 def users():
     """The owner's list of the account's users, with the form to invite a colleague."""
     form = _user_form()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            added = contacts.save_contact(
-                db.session, g.tenant, actor=g.contact, customer=g.customer, **form.values()
-            )
-            contacts.invite_contact(
-                db.session, g.tenant, actor=g.contact, customer=g.customer, contact=added
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            flash(f"Invitation sent to {form.email.data}.")
-            return redirect(url_for("portal.users"))
-    elif form.errors:
-        status = 422
+
+    def invite():
+        added = contacts.save_contact(
+            db.session, g.tenant, actor=g.contact, customer=g.customer, **form.values()
+        )
+        contacts.invite_contact(
+            db.session, g.tenant, actor=g.contact, customer=g.customer, contact=added
+        )
+
+    response, status = submit_form(
+        form,
+        invite,
+        redirect_after(f"Invitation sent to {form.email.data}.", url_for("portal.users")),
+    )
+    if response is not None:
+        return response
     people = contacts.list_contacts(db.session, g.customer)
     return render_template(
         "portal/users.html",
@@ -193,20 +173,13 @@ def _user_form(contact=None) -> UserForm:
     return form
 
 
-def _colleague_or_404(contact_id):
-    try:
-        return contacts.get_contact(db.session, g.customer, contact_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/account/users/<contact_id>", methods=["GET", "POST"])
 @buyer_required("manage_users")
 def user(contact_id):
     """An owner changes a colleague's access level and permissions."""
-    colleague = _colleague_or_404(contact_id)
+    colleague = found_or_404(contacts.get_contact, g.customer, contact_id)
     form = _user_form(colleague)
-    return _save(
+    return save_form(
         form,
         lambda: contacts.save_contact(
             db.session,
@@ -220,23 +193,21 @@ def user(contact_id):
         ),
         url_for("portal.users"),
         "portal/user.html",
+        message="Saved.",
         colleague=colleague,
     )
 
 
 def _user_action(contact_id, service, message: str, **kwargs):
-    colleague = _colleague_or_404(contact_id)
+    colleague = found_or_404(contacts.get_contact, g.customer, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
-    try:
-        service(
+    return apply_change(
+        lambda: service(
             db.session, g.tenant, actor=g.contact, customer=g.customer, contact=colleague, **kwargs
-        )
-        db.session.commit()
-        flash(message.format(name=colleague.name, email=colleague.email))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("portal.users"))
+        ),
+        message.format(name=colleague.name, email=colleague.email),
+        url_for("portal.users"),
+    )
 
 
 @bp.post("/account/users/<contact_id>/resend")

@@ -20,7 +20,8 @@ from config.clock import utcnow
 from config.extensions import db
 from config.queue import enqueue_after_commit, safe_job_id
 from tenants.base import TenantOwned, UTCDateTime
-from tenants.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.errors import PermissionDenied, ValidationFailed
+from tenants.lookup import get_by_id
 from tenants.mail_preferences import OPT_OUT_CATEGORIES, opted_out
 
 # "suppressed": not sent because the recipient opted out of the email's category.
@@ -134,14 +135,7 @@ def recent_emails(session, *, status: str | None = None, limit: int = 100) -> li
 
 def get_email(session, email_id) -> OutboundEmail:
     """The bound bakery's email with this id; NotFound otherwise (another bakery's too)."""
-    try:
-        key = uuid.UUID(str(email_id))
-    except ValueError as exc:
-        raise NotFound("No such email.") from exc
-    row = session.scalar(select(OutboundEmail).where(OutboundEmail.id == key))
-    if row is None:
-        raise NotFound("No such email.")
-    return row
+    return get_by_id(session, OutboundEmail, email_id, missing="No such email.")
 
 
 def resend_email(session, tenant, *, actor, email: OutboundEmail, now: datetime | None = None):

@@ -5,7 +5,6 @@ Every change is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,8 +12,9 @@ from sqlalchemy import func, or_, select
 
 from config.clock import utcnow
 from tenants import audit
-from tenants.errors import NotFound, ValidationFailed
+from tenants.errors import ValidationFailed
 from tenants.features import FEATURES, LIMITS
+from tenants.lookup import get_by_id
 from tenants.models import Plan, Tenant
 from tenants.plans import effective_plan
 from tenants.usage import platform_usage
@@ -51,27 +51,32 @@ def bakery_row(session, tenant: Tenant, *, now: datetime | None = None) -> Baker
 
 
 def get_bakery(session, tenant_id) -> Tenant:
-    try:
-        tenant = session.get(Tenant, uuid.UUID(str(tenant_id)))
-    except ValueError:
-        tenant = None
-    if tenant is None:
-        raise NotFound("No such bakery.")
-    return tenant
+    """The bakery with this id, or NotFound."""
+    return get_by_id(session, Tenant, tenant_id, missing="No such bakery.")
 
 
 def get_plan(session, plan_id) -> Plan:
-    try:
-        plan = session.get(Plan, uuid.UUID(str(plan_id)))
-    except ValueError:
-        plan = None
-    if plan is None:
-        raise NotFound("No such tier.")
-    return plan
+    """The tier with this id, or NotFound."""
+    return get_by_id(session, Plan, plan_id, missing="No such tier.")
 
 
 def list_plans(session) -> list[Plan]:
     return list(session.scalars(select(Plan).order_by(Plan.position, Plan.name)))
+
+
+def _audited(session, tenant: Tenant, actor, action: str, now, details=None) -> Tenant:
+    """Record an operator's change to `tenant` in the audit log, flush, and return the tenant."""
+    audit.record(
+        session,
+        actor=actor.email,
+        action=action,
+        tenant_id=tenant.id,
+        target=tenant.slug,
+        details=details,
+        now=now,
+    )
+    session.flush()
+    return tenant
 
 
 def change_tier(session, tenant: Tenant, *, actor, plan: Plan, now=None) -> Tenant:
@@ -80,17 +85,14 @@ def change_tier(session, tenant: Tenant, *, actor, plan: Plan, now=None) -> Tena
     tenant.plan_id, tenant.plan = plan.id, plan
     tenant.subscription_status = "active"
     tenant.past_due_since = None
-    audit.record(
+    return _audited(
         session,
-        actor=actor.email,
-        action="tenant.change_tier",
-        tenant_id=tenant.id,
-        target=tenant.slug,
-        details={"from": before[0], "from_status": before[1], "to": plan.code},
-        now=now,
+        tenant,
+        actor,
+        "tenant.change_tier",
+        now,
+        {"from": before[0], "from_status": before[1], "to": plan.code},
     )
-    session.flush()
-    return tenant
 
 
 def set_override(session, tenant: Tenant, *, actor, plan: Plan | None, expires_at, now=None):
@@ -101,20 +103,17 @@ def set_override(session, tenant: Tenant, *, actor, plan: Plan | None, expires_a
     tenant.override_plan_id = plan.id if plan else None
     tenant.override_plan = plan
     tenant.override_expires_at = expires_at if plan else None
-    audit.record(
+    return _audited(
         session,
-        actor=actor.email,
-        action="tenant.override_tier",
-        tenant_id=tenant.id,
-        target=tenant.slug,
-        details={
+        tenant,
+        actor,
+        "tenant.override_tier",
+        now,
+        {
             "to": plan.code if plan else None,
             "expires_at": expires_at.isoformat() if expires_at and plan else None,
         },
-        now=now,
     )
-    session.flush()
-    return tenant
 
 
 def suspend(session, tenant: Tenant, *, actor, reason: str, now=None) -> Tenant:
@@ -123,31 +122,13 @@ def suspend(session, tenant: Tenant, *, actor, reason: str, now=None) -> Tenant:
     if not reason.strip():
         raise ValidationFailed("Say why the bakery is suspended.", field="reason")
     tenant.suspended_at, tenant.suspended_reason = now, reason.strip()
-    audit.record(
-        session,
-        actor=actor.email,
-        action="tenant.suspend",
-        tenant_id=tenant.id,
-        target=tenant.slug,
-        details={"reason": reason.strip()},
-        now=now,
-    )
-    session.flush()
-    return tenant
+    return _audited(session, tenant, actor, "tenant.suspend", now, {"reason": reason.strip()})
 
 
 def reactivate(session, tenant: Tenant, *, actor, now=None) -> Tenant:
+    """Lift a bakery's suspension."""
     tenant.suspended_at, tenant.suspended_reason = None, ""
-    audit.record(
-        session,
-        actor=actor.email,
-        action="tenant.reactivate",
-        tenant_id=tenant.id,
-        target=tenant.slug,
-        now=now,
-    )
-    session.flush()
-    return tenant
+    return _audited(session, tenant, actor, "tenant.reactivate", now)
 
 
 # Beyond these a number is a typo, and past 2**31 it would not fit the database's integers.

@@ -1,7 +1,6 @@
 """Back-office access checks: signed in as this bakery's staff, holding a permission."""
 
 from functools import wraps
-from urllib.parse import unquote, urlsplit
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
@@ -24,18 +23,3 @@ def staff_required(permission: str | None = None):
         return wrapped
 
     return decorator
-
-
-def safe_next(target: str | None, default: str, *, within: str = "/") -> str:
-    """Follow `next` only to a path under `within` on this site; anything else goes to `default`.
-
-    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so a slash, a tab
-    and "/evil.example" would leave the site: any control character, whitespace or backslash is
-    refused, as is anything with a scheme or host once parsed.
-    """
-    if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in unquote(target)):
-        return default  # checked decoded too: a proxy or browser may decode it once more
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith(within) or target.startswith("//"):
-        return default
-    return target

@@ -8,17 +8,16 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DecimalField,
-    EmailField,
-    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from admin.forms import CheckboxesField
-from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
-from tenants.customers.permissions import GRANTABLE, is_a_role_default, role_defaults
+from admin.forms import CheckboxesField, new_password_field
+from admin.forms_accounts import CompanyForm, PersonForm
+from tenants.customers.models import PAYMENT_TERMS, WEEKDAYS
+from tenants.customers.permissions import is_a_role_default
 
 
 def to_minor(amount: Decimal | None, currency: str) -> int:
@@ -29,14 +28,10 @@ def to_minor(amount: Decimal | None, currency: str) -> int:
     return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-class CustomerForm(FlaskForm):
+class CustomerForm(CompanyForm):
     """Customer details, payment terms and ordering settings."""
 
     business_name = StringField("Business name", validators=[DataRequired(), Length(max=200)])
-    trading_name = StringField("Trading name", validators=[Length(max=200)])
-    tax_number = StringField("Tax / VAT number", validators=[Length(max=40)])
-    billing_email = EmailField("Billing email", validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField("Phone", validators=[Length(max=40)])
     notes = TextAreaField("Notes (staff only)", validators=[Length(max=4000)])
     payment_terms = SelectField(
         "Payment terms", choices=list(PAYMENT_TERMS.items()), default="net_14"
@@ -78,41 +73,16 @@ class SuspendCustomerForm(FlaskForm):
     )
 
 
-class LocationForm(FlaskForm):
-    """A delivery location."""
-
-    name = StringField("Location name", validators=[DataRequired(), Length(max=120)])
-    address = TextAreaField("Address", validators=[Length(max=1000)])
-    delivery_instructions = TextAreaField("Delivery instructions", validators=[Length(max=2000)])
-
-
-class ContactForm(FlaskForm):
+class ContactForm(PersonForm):
     """A contact with role, access level, location and permissions."""
 
-    first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
-    last_name = StringField("Last name", validators=[Length(max=80)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    phone = StringField("Phone", validators=[Length(max=40)])
     is_owner = BooleanField("Account owner (full rights, manages the account's users)")
     is_billing = BooleanField("Billing contact")
-    access_level = SelectField(
-        "Access level", choices=list(ACCESS_LEVELS.items()), default="individual"
-    )
-    location_id = SelectField(
-        "Assigned location", choices=[("", "None")], default="", validate_choice=False
-    )
-    grants = CheckboxesField(
-        "Permissions",
-        choices=list(GRANTABLE.items()),
-        default=sorted(role_defaults(is_billing=False)),
-    )
-
-    def set_locations(self, locations) -> None:
-        self.location_id.choices = [("", "None")] + [(str(loc.id), loc.name) for loc in locations]
 
     def values(self, *, new: bool = False) -> dict:
-        """The service's keyword arguments. For a new contact whose ticks are exactly some
-        role's defaults, `grants` is None so the service gives the defaults of the role chosen.
+        """The contact service's keyword arguments, with the roles only staff give. For a new
+        contact whose ticks are exactly some role's defaults, `grants` is None so the service
+        gives the defaults of the role chosen.
 
         Why that rule: the form opens with the buyer defaults ticked, and the page's script
         re-ticks them when "billing contact" is toggled, but only when JavaScript runs and only
@@ -122,28 +92,20 @@ class ContactForm(FlaskForm):
         that differ from every role's defaults were chosen and are kept as they are. Existing
         contacts keep exactly what was posted: their boxes show their saved grants.
         """
-        grants = set(self.grants.data or [])
-        return {
-            "first_name": self.first_name.data,
-            "last_name": self.last_name.data or "",
-            "email": self.email.data,
-            "phone": self.phone.data or "",
+        values = {
+            **super().values(),
             "is_owner": self.is_owner.data,
             "is_billing": self.is_billing.data,
-            "access_level": self.access_level.data,
-            "location_id": self.location_id.data or None,
-            "grants": None if new and is_a_role_default(grants) else grants,
         }
+        if new and is_a_role_default(values["grants"]):
+            values["grants"] = None
+        return values
 
 
 class TemporaryPasswordForm(FlaskForm):
     """A temporary password staff hand to a contact."""
 
-    password = PasswordField(
-        "Temporary password",
-        description="At least 10 characters.",
-        validators=[DataRequired(), Length(max=200)],
-    )
+    password = new_password_field("Temporary password")
 
 
 class CustomerImportForm(FlaskForm):

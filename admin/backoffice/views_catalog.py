@@ -27,6 +27,7 @@ from admin.backoffice.forms_catalog import (
     SoldOutForm,
 )
 from config.clock import utcnow
+from config.edge import apply_change, found_or_404, read_upload, redirect_after, submit_form
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import photos, products
@@ -37,19 +38,12 @@ from tenants.errors import DomainError, NotFound, ValidationFailed
 FIELD_ALIASES = {"base_price_minor": "base_price"}
 
 
-def found_or_404(getter, *args):
-    """Look an object up by id (before any form validation); another bakery's id is a 404."""
-    try:
-        return getter(db.session, *args)
-    except NotFound:
-        abort(404)
-
-
-def attach(form, exc: DomainError) -> None:
-    """Put a service error next to its form field."""
-    if exc.field in FIELD_ALIASES:
-        exc.field = FIELD_ALIASES[exc.field]
-    attach_error(form, exc)
+def catalog_form(form, action, done):
+    """`submit_form` for a catalog page: anyone with catalog_view may read it, posting needs the
+    catalog permission, and a service's field names map to the form's (FIELD_ALIASES)."""
+    if request.method == "POST" and not current_user.can("catalog"):
+        abort(403)
+    return submit_form(form, action, done, aliases=FIELD_ALIASES)
 
 
 def upload_dir() -> str:
@@ -95,21 +89,17 @@ def catalog_bulk():
     form = BulkForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        changed = products.set_active(
+    return apply_change(
+        lambda: products.set_active(
             db.session,
             g.tenant,
             actor=current_user,
             product_ids=form.product_ids.data,
             active=form.action.data == "activate",
-        )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash(f"{changed} product(s) {form.action.data}d.")
-    return redirect(url_for("backoffice.catalog_products"))
+        ),
+        lambda changed: f"{changed} product(s) {form.action.data}d.",
+        url_for("backoffice.catalog_products"),
+    )
 
 
 def _product_form(product=None, fresh: bool = False) -> ProductForm:
@@ -171,22 +161,16 @@ def _uuid_or_none(value):
 @staff_required("catalog")
 def catalog_product_new():
     form = _product_form()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            product = products.create_product(
-                db.session, g.tenant, actor=current_user, **_fields(form)
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            attach(form, exc)
-            status = exc.status_code
-        else:
-            flash(f"{product.name} added.")
-            return redirect(url_for("backoffice.catalog_product", product_id=product.id))
-    elif form.errors:
-        status = 422
+    response, status = catalog_form(
+        form,
+        lambda: products.create_product(db.session, g.tenant, actor=current_user, **_fields(form)),
+        redirect_after(
+            lambda product: f"{product.name} added.",
+            lambda product: url_for("backoffice.catalog_product", product_id=product.id),
+        ),
+    )
+    if response is not None:
+        return response
     return render_template("backoffice/catalog/product_form.html", form=form, product=None), status
 
 
@@ -195,30 +179,27 @@ def catalog_product_new():
 def catalog_product(product_id):
     product = found_or_404(products.get_product, product_id)
     form = _product_form(product)
-    status = 200
-    if request.method == "POST":
-        if not current_user.can("catalog"):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                products.update_product(
-                    db.session, g.tenant, actor=current_user, product=product, **_fields(form)
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                attach(form, exc)
-                status = exc.status_code
-            else:
-                flash("Product saved.")
-                return redirect(url_for("backoffice.catalog_product", product_id=product.id))
-        else:
-            status = 422
+    response, status = catalog_form(
+        form,
+        lambda: products.update_product(
+            db.session, g.tenant, actor=current_user, product=product, **_fields(form)
+        ),
+        redirect_after(
+            "Product saved.", url_for("backoffice.catalog_product", product_id=product.id)
+        ),
+    )
+    if response is not None:
+        return response
+    return _product_page(product, form, PhotoForm(), status)
+
+
+def _product_page(product, form, photo_form, status: int):
+    """A product's page: its form, the photo upload and the days it is sold out."""
     return render_template(
         "backoffice/catalog/product_form.html",
         form=form,
         product=product,
-        photo_form=PhotoForm(),
+        photo_form=photo_form,
         sold_out_form=SoldOutForm(),
         sold_out=products.sold_out_days(db.session, product, from_day=utcnow().date()),
     ), status
@@ -238,21 +219,14 @@ def catalog_product_photo_upload(product_id):
             g.tenant,
             actor=current_user,
             product=product,
-            data=upload.read() if upload else b"",
+            data=read_upload(upload),
             upload_dir=upload_dir(),
         )
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
         attach_error(form, exc)
-        return render_template(
-            "backoffice/catalog/product_form.html",
-            form=_product_form(product, fresh=True),
-            product=product,
-            photo_form=form,
-            sold_out_form=SoldOutForm(),
-            sold_out=products.sold_out_days(db.session, product, from_day=utcnow().date()),
-        ), exc.status_code
+        return _product_page(product, _product_form(product, fresh=True), form, exc.status_code)
     flash("Photo saved.")
     return redirect(url_for("backoffice.catalog_product", product_id=product.id))
 
@@ -298,29 +272,21 @@ def catalog_product_sold_out(product_id):
 @staff_required("catalog_view")
 def catalog_categories():
     form = CategoryForm()
-    status = 200
-    if request.method == "POST":
-        if not current_user.can("catalog"):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                products.save_category(
-                    db.session,
-                    g.tenant,
-                    actor=current_user,
-                    name=form.name.data,
-                    position=form.position.data or 0,
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                attach(form, exc)
-                status = exc.status_code
-            else:
-                flash(f"Category {form.name.data} added.")
-                return redirect(url_for("backoffice.catalog_categories"))
-        else:
-            status = 422
+    response, status = catalog_form(
+        form,
+        lambda: products.save_category(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            name=form.name.data,
+            position=form.position.data or 0,
+        ),
+        redirect_after(
+            f"Category {form.name.data} added.", url_for("backoffice.catalog_categories")
+        ),
+    )
+    if response is not None:
+        return response
     return render_template(
         "backoffice/catalog/categories.html",
         form=form,

@@ -8,13 +8,11 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_catalog import ImportForm
-from admin.backoffice.views_catalog import found_or_404
+from config.edge import chosen_or_404, found_or_404, read_upload, redirect_after, submit_form
 from config.extensions import db
-from config.forms import attach_error
 from tenants.catalog import assortments, exports, imports, price_lists
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
 from tenants.catalog.quotes import bakery_today
-from tenants.errors import DomainError
 from tenants.plans import has_feature
 
 
@@ -43,39 +41,45 @@ def _import_form():
 @staff_required("catalog")
 def catalog_import():
     form = _import_form()
-    status = 200
-    if form.validate_on_submit():
-        price_list = (
-            found_or_404(price_lists.get_price_list, form.price_list_id.data)
-            if form.price_list_id.data
-            else None
-        )
-        upload = form.file.data
-        try:
-            run = imports.start_import(
-                db.session,
-                g.tenant,
-                actor=current_user,
-                kind=form.kind.data,
-                data=upload.read() if upload and getattr(upload, "filename", "") else b"",
-                filename=getattr(upload, "filename", "") or "",
-                price_list=price_list,
-                import_valid_rows=form.import_valid_rows.data,
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            return redirect(url_for("backoffice.catalog_import_run", run_id=run.id))
-    elif form.errors:
-        status = 422
+    response, status = start_upload(
+        form,
+        "backoffice.catalog_import_run",
+        kind=form.kind.data,
+        price_list=lambda: chosen_or_404(price_lists.get_price_list, form.price_list_id.data),
+    )
+    if response is not None:
+        return response
     return render_template(
         "backoffice/catalog/import.html",
         form=form,
         runs=imports.recent_runs(db.session, kinds=imports.CATALOG_KINDS),
     ), status
+
+
+def start_upload(form, run_endpoint: str, *, kind: str, price_list=lambda: None):
+    """Start an import run from `form`'s CSV upload and go to the run's page.
+
+    Every kind of import (catalog, customers) starts this way; the price list is looked up
+    (by `price_list()`) only once the form is valid. Answers like `submit_form`: (response, status).
+    """
+
+    def start():
+        chosen_list = price_list()
+        upload = form.file.data
+        return imports.start_import(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            kind=kind,
+            data=read_upload(upload),
+            filename=getattr(upload, "filename", "") or "",
+            price_list=chosen_list,
+            import_valid_rows=form.import_valid_rows.data,
+        )
+
+    return submit_form(
+        form, start, redirect_after(None, lambda run: url_for(run_endpoint, run_id=run.id))
+    )
 
 
 def run_page(run, progress_endpoint: str, nav: str):

@@ -16,7 +16,8 @@ from admin.backoffice.forms_catalog import (
     EntryForm,
     PriceListForm,
 )
-from admin.backoffice.views_catalog import attach, found_or_404
+from admin.backoffice.views_catalog import catalog_form
+from config.edge import chosen_or_404, found_or_404, redirect_after
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import assortments, price_lists, products
@@ -71,34 +72,33 @@ def _settings_form():
     return form, settings
 
 
+def _save_list(form, price_list=None):
+    """Creating a price list (or changing `price_list`) from the form, to run on submit."""
+    return lambda: price_lists.save_price_list(
+        db.session,
+        g.tenant,
+        actor=current_user,
+        name=form.name.data,
+        valid_from=form.valid_from.data,
+        valid_until=form.valid_until.data,
+        price_list=price_list,
+    )
+
+
 @bp.route("/catalog/price-lists", methods=["GET", "POST"])
 @staff_required("catalog_view")
 def catalog_price_lists():
     form = PriceListForm()
-    status = 200
-    if request.method == "POST":
-        if not current_user.can("catalog"):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                created = price_lists.save_price_list(
-                    db.session,
-                    g.tenant,
-                    actor=current_user,
-                    name=form.name.data,
-                    valid_from=form.valid_from.data,
-                    valid_until=form.valid_until.data,
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                attach(form, exc)
-                status = exc.status_code
-            else:
-                flash(f"Price list {created.name} created.")
-                return redirect(url_for("backoffice.catalog_price_list", price_list_id=created.id))
-        else:
-            status = 422
+    response, status = catalog_form(
+        form,
+        _save_list(form),
+        redirect_after(
+            lambda created: f"Price list {created.name} created.",
+            lambda created: url_for("backoffice.catalog_price_list", price_list_id=created.id),
+        ),
+    )
+    if response is not None:
+        return response
     settings_form, settings = _settings_form()
     return render_template(
         "backoffice/catalog/price_lists.html",
@@ -115,11 +115,7 @@ def catalog_settings():
     form, _ = _settings_form()
     if not form.validate_on_submit():
         abort(400)
-    chosen = (
-        found_or_404(price_lists.get_price_list, form.default_price_list_id.data)
-        if form.default_price_list_id.data
-        else None
-    )
+    chosen = chosen_or_404(price_lists.get_price_list, form.default_price_list_id.data)
     price_lists.update_settings(
         db.session,
         g.tenant,
@@ -145,33 +141,16 @@ def _entry_form():
 def catalog_price_list(price_list_id):
     price_list = found_or_404(price_lists.get_price_list, price_list_id)
     form = PriceListForm(obj=price_list)
-    status = 200
-    if request.method == "POST":
-        if not current_user.can("catalog"):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                price_lists.save_price_list(
-                    db.session,
-                    g.tenant,
-                    actor=current_user,
-                    name=form.name.data,
-                    valid_from=form.valid_from.data,
-                    valid_until=form.valid_until.data,
-                    price_list=price_list,
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                attach(form, exc)
-                status = exc.status_code
-            else:
-                flash("Price list saved.")
-                return redirect(
-                    url_for("backoffice.catalog_price_list", price_list_id=price_list.id)
-                )
-        else:
-            status = 422
+    response, status = catalog_form(
+        form,
+        _save_list(form, price_list),
+        redirect_after(
+            "Price list saved.",
+            url_for("backoffice.catalog_price_list", price_list_id=price_list.id),
+        ),
+    )
+    if response is not None:
+        return response
     return _render_list(price_list, form, _entry_form(), status)
 
 
@@ -264,30 +243,23 @@ def _assortment_page(assortment):
         form.product_ids.data = [
             str(i) for i in assortments.assortment_product_ids(db.session, assortment)
         ]
-    status = 200
-    if request.method == "POST":
-        if not current_user.can("catalog"):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                saved = assortments.save_assortment(
-                    db.session,
-                    g.tenant,
-                    actor=current_user,
-                    name=form.name.data,
-                    product_ids=form.product_ids.data or [],
-                    assortment=assortment,
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                attach(form, exc)
-                status = exc.status_code
-            else:
-                flash(f"Assortment {saved.name} saved.")
-                return redirect(url_for("backoffice.catalog_assortment", assortment_id=saved.id))
-        else:
-            status = 422
+    response, status = catalog_form(
+        form,
+        lambda: assortments.save_assortment(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            name=form.name.data,
+            product_ids=form.product_ids.data or [],
+            assortment=assortment,
+        ),
+        redirect_after(
+            lambda saved: f"Assortment {saved.name} saved.",
+            lambda saved: url_for("backoffice.catalog_assortment", assortment_id=saved.id),
+        ),
+    )
+    if response is not None:
+        return response
     return render_template(
         "backoffice/catalog/assortments.html",
         form=form,
@@ -328,16 +300,8 @@ def customer_pricing(customer_id):
         if not may_assign_pricing(current_user):
             abort(403)
         if form.validate_on_submit():
-            price_list = (
-                found_or_404(price_lists.get_price_list, form.price_list_id.data)
-                if form.price_list_id.data
-                else None
-            )
-            assortment = (
-                found_or_404(assortments.get_assortment, form.assortment_id.data)
-                if form.assortment_id.data
-                else None
-            )
+            price_list = chosen_or_404(price_lists.get_price_list, form.price_list_id.data)
+            assortment = chosen_or_404(assortments.get_assortment, form.assortment_id.data)
             assortments.assign_pricing(
                 db.session,
                 g.tenant,

@@ -6,31 +6,41 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_customers import TemporaryPasswordForm
-from admin.backoffice.views_customers import (
-    apply_change,
-    contact_form_for,
-    customer_or_404,
-    save_form,
-)
+from admin.backoffice.views_customers import contact_form_for
 from admin.forms import ConfirmForm
+from config.edge import apply_change, found_or_404, save_form
 from config.extensions import db
 from portal.access import VIEW_AS_KEY, view_as_choice
 from tenants.customers import contacts
+from tenants.customers import services as customers
 from tenants.customers.permissions import role_defaults
-from tenants.errors import NotFound
 from tenants.plans import has_feature
-
-
-def contact_or_404(customer, contact_id):
-    """One of the customer's contacts, or a 404."""
-    try:
-        return contacts.get_contact(db.session, customer, contact_id)
-    except NotFound:
-        abort(404)
 
 
 def _detail(customer):
     return url_for("backoffice.customer_detail", customer_id=customer.id)
+
+
+def _found(customer_id, contact_id):
+    """The customer and one of its contacts, or a 404."""
+    customer = found_or_404(customers.get_customer, customer_id)
+    return customer, found_or_404(contacts.get_contact, customer, contact_id)
+
+
+def _confirmed_change(customer_id, contact_id, service, message, **kwargs):
+    """A one-click change to a contact, reported on the customer's page.
+
+    `message(contact)` is worded from the contact as it was before the change.
+    """
+    customer, contact = _found(customer_id, contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: service(
+            db.session, g.tenant, actor=current_user, customer=customer, contact=contact, **kwargs
+        ),
+        message(contact),
+        _detail(customer),
+    )
 
 
 @bp.route("/customers/<customer_id>/contacts/new", methods=["GET", "POST"])
@@ -38,8 +48,8 @@ def _detail(customer):
 @staff_required("customers")
 def contact_form(customer_id, contact_id=None):
     """Add or change a contact, their role, access level and permissions."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id) if contact_id else None
+    customer = found_or_404(customers.get_customer, customer_id)
+    contact = found_or_404(contacts.get_contact, customer, contact_id) if contact_id else None
     form = contact_form_for(customer, contact)
     return save_form(
         form,
@@ -66,20 +76,15 @@ def contact_form(customer_id, contact_id=None):
 @staff_required("customers")
 def contact_invite(customer_id, contact_id):
     """Send (or resend) the contact's portal invitation."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    resend = contact.status == "invited"
-    return apply_change(
-        lambda: contacts.invite_contact(
-            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
-        ),
-        (
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.invite_contact,
+        lambda contact: (
             f"A new invitation went to {contact.email}; the old link no longer works."
-            if resend
+            if contact.status == "invited"
             else f"Invitation sent to {contact.email}."
         ),
-        _detail(customer),
     )
 
 
@@ -87,15 +92,11 @@ def contact_invite(customer_id, contact_id):
 @staff_required("customers")
 def contact_revoke(customer_id, contact_id):
     """Make the pending invitation stop working."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return apply_change(
-        lambda: contacts.revoke_invitation(
-            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
-        ),
-        f"The invitation of {contact.name} no longer works.",
-        _detail(customer),
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.revoke_invitation,
+        lambda contact: f"The invitation of {contact.name} no longer works.",
     )
 
 
@@ -103,8 +104,7 @@ def contact_revoke(customer_id, contact_id):
 @staff_required("customers")
 def contact_password(customer_id, contact_id):
     """Give the contact a temporary password to change at first sign-in."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
+    customer, contact = _found(customer_id, contact_id)
     form = TemporaryPasswordForm()
     if not form.validate_on_submit():
         flash("Enter a temporary password.", "error")
@@ -138,20 +138,12 @@ def contact_enable(customer_id, contact_id):
 
 
 def _toggle(customer_id, contact_id, *, disabled: bool):
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return apply_change(
-        lambda: contacts.set_contact_disabled(
-            db.session,
-            g.tenant,
-            actor=current_user,
-            customer=customer,
-            contact=contact,
-            disabled=disabled,
-        ),
-        f"{contact.name} is " + ("disabled." if disabled else "enabled."),
-        _detail(customer),
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.set_contact_disabled,
+        lambda contact: f"{contact.name} is " + ("disabled." if disabled else "enabled."),
+        disabled=disabled,
     )
 
 
@@ -159,15 +151,11 @@ def _toggle(customer_id, contact_id, *, disabled: bool):
 @staff_required("customers")
 def contact_remove(customer_id, contact_id):
     """Delete the contact."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return apply_change(
-        lambda: contacts.remove_contact(
-            db.session, g.tenant, actor=current_user, customer=customer, contact=contact
-        ),
-        f"{contact.name} is removed.",
-        _detail(customer),
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.remove_contact,
+        lambda contact: f"{contact.name} is removed.",
     )
 
 
@@ -175,8 +163,7 @@ def contact_remove(customer_id, contact_id):
 @staff_required("customers_view")
 def contact_view_as(customer_id, contact_id):
     """Open the portal as this contact sees it: read-only, bannered, in the activity log."""
-    customer = customer_or_404(customer_id)
-    contact = contact_or_404(customer, contact_id)
+    customer, contact = _found(customer_id, contact_id)
     ConfirmForm().validate_on_submit() or abort(400)
     if not has_feature(g.tenant, "wholesale_portal"):
         abort(403)

@@ -8,14 +8,14 @@ from admin.backoffice.access import staff_required
 from admin.backoffice.forms_customers import (
     ContactForm,
     CustomerForm,
-    LocationForm,
     SuspendCustomerForm,
     TemporaryPasswordForm,
 )
 from admin.forms import ConfirmForm, SearchForm
+from admin.forms_accounts import LocationForm
+from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
 from config.formatting import minor_to_decimal
-from config.forms import attach_error
 from tenants.catalog.price_lists import default_price_list
 from tenants.customers import locations as locs
 from tenants.customers import services as customers
@@ -23,54 +23,7 @@ from tenants.customers.activity import list_activity
 from tenants.customers.contacts import contact_state, list_contacts
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import GRANTABLE, granted
-from tenants.errors import DomainError, NotFound
 from tenants.plans import has_feature
-
-
-def customer_or_404(customer_id):
-    """The bakery's customer with this id, or a 404."""
-    try:
-        return customers.get_customer(db.session, customer_id)
-    except NotFound:
-        abort(404)
-
-
-def location_or_404(customer, location_id):
-    """One of the customer's locations, or a 404."""
-    try:
-        return locs.get_location(db.session, customer, location_id)
-    except NotFound:
-        abort(404)
-
-
-def apply_change(action, success_message: str, target: str):
-    """Run one change, commit it, and report the outcome on `target`."""
-    try:
-        action()
-        db.session.commit()
-        flash(success_message)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(target)
-
-
-def save_form(form, action, target: str, template: str, **context):
-    """Validate `form`, run `action`, commit, redirect; or re-render with errors next to fields."""
-    status = 200
-    if form.validate_on_submit():
-        try:
-            action()
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            return redirect(target)
-    elif form.errors:
-        status = 422
-    return render_template(template, form=form, **context), status
 
 
 @bp.get("/customers")
@@ -93,25 +46,27 @@ def customer_list():
 def customer_new():
     """Add a customer."""
     form = CustomerForm()
-    created = {}
 
-    def create():
-        created["customer"] = customers.create_customer(
+    response, status = submit_form(
+        form,
+        lambda: customers.create_customer(
             db.session, g.tenant, actor=current_user, **form.values(g.tenant.currency)
-        )
-
-    response = save_form(form, create, "", "backoffice/customers/form.html", customer=None)
-    if "customer" in created and response.status_code == 302:
-        flash(f"{created['customer'].business_name} is added.")
-        return redirect(url_for("backoffice.customer_detail", customer_id=created["customer"].id))
-    return response
+        ),
+        redirect_after(
+            lambda customer: f"{customer.business_name} is added.",
+            lambda customer: url_for("backoffice.customer_detail", customer_id=customer.id),
+        ),
+    )
+    if response is not None:
+        return response
+    return render_template("backoffice/customers/form.html", form=form, customer=None), status
 
 
 @bp.get("/customers/<customer_id>")
 @staff_required("customers_view")
 def customer_detail(customer_id):
     """A customer's details, portal access, locations, contacts and activity."""
-    customer = customer_or_404(customer_id)
+    customer = found_or_404(customers.get_customer, customer_id)
     contacts = list_contacts(db.session, customer)
     locations = locs.list_locations(db.session, customer)
     return render_template(
@@ -137,7 +92,7 @@ def customer_detail(customer_id):
 @staff_required("customers")
 def customer_edit(customer_id):
     """Change a customer's details and ordering settings."""
-    customer = customer_or_404(customer_id)
+    customer = found_or_404(customers.get_customer, customer_id)
     form = CustomerForm(obj=customer)
     if request.method == "GET":
         form.minimum_order.data = minor_to_decimal(customer.minimum_order_minor, g.tenant.currency)
@@ -162,7 +117,7 @@ def customer_edit(customer_id):
 @staff_required("customers")
 def customer_portal(customer_id):
     """Switch the wholesale portal on or off for the customer."""
-    customer = customer_or_404(customer_id)
+    customer = found_or_404(customers.get_customer, customer_id)
     ConfirmForm().validate_on_submit() or abort(400)
     enable = request.form.get("enabled") == "1"
     return apply_change(
@@ -178,7 +133,7 @@ def customer_portal(customer_id):
 @staff_required("customers")
 def customer_suspend(customer_id):
     """Suspend the account with a reason its contacts will see."""
-    customer = customer_or_404(customer_id)
+    customer = found_or_404(customers.get_customer, customer_id)
     form = SuspendCustomerForm()
     target = url_for("backoffice.customer_detail", customer_id=customer.id)
     if not form.validate_on_submit():
@@ -197,7 +152,7 @@ def customer_suspend(customer_id):
 @staff_required("customers")
 def customer_reactivate(customer_id):
     """Lift a suspension."""
-    customer = customer_or_404(customer_id)
+    customer = found_or_404(customers.get_customer, customer_id)
     ConfirmForm().validate_on_submit() or abort(400)
     return apply_change(
         lambda: customers.reactivate_customer(
@@ -213,8 +168,8 @@ def customer_reactivate(customer_id):
 @staff_required("customers")
 def location_form(customer_id, location_id=None):
     """Add or change a delivery location."""
-    customer = customer_or_404(customer_id)
-    location = location_or_404(customer, location_id) if location_id else None
+    customer = found_or_404(customers.get_customer, customer_id)
+    location = found_or_404(locs.get_location, customer, location_id) if location_id else None
     form = LocationForm(obj=location)
     return save_form(
         form,
@@ -239,8 +194,8 @@ def location_form(customer_id, location_id=None):
 @staff_required("customers")
 def location_remove(customer_id, location_id):
     """Remove a delivery location."""
-    customer = customer_or_404(customer_id)
-    location = location_or_404(customer, location_id)
+    customer = found_or_404(customers.get_customer, customer_id)
+    location = found_or_404(locs.get_location, customer, location_id)
     ConfirmForm().validate_on_submit() or abort(400)
     return apply_change(
         lambda: locs.remove_location(

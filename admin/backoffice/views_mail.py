@@ -1,15 +1,15 @@
 """The bakery's sent mail: recent emails with their status, and resending a failed one."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.forms import ConfirmForm
+from config.edge import apply_change, found_or_404
 from config.extensions import db
 from config.formatting import format_date
 from tenants import outbox
-from tenants.errors import DomainError, NotFound
 
 # status -> what staff read; "pending" rows are waiting for their (next) attempt.
 STATUS_FILTERS = {
@@ -38,17 +38,10 @@ def mail_list():
 @bp.post("/mail/<email_id>/resend")
 @staff_required("mail")
 def mail_resend(email_id):
-    try:
-        email = outbox.get_email(db.session, email_id)
-    except NotFound:
-        abort(404)
+    email = found_or_404(outbox.get_email, email_id)
     ConfirmForm().validate_on_submit() or abort(400)
-    try:
-        outbox.resend_email(db.session, g.tenant, actor=current_user, email=email)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash(f"The email to {email.to_email} is queued again.")
-    return redirect(url_for("backoffice.mail_list"))
+    return apply_change(
+        lambda: outbox.resend_email(db.session, g.tenant, actor=current_user, email=email),
+        f"The email to {email.to_email} is queued again.",
+        url_for("backoffice.mail_list"),
+    )

@@ -1,13 +1,13 @@
 """The bakery's settings page."""
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import g, render_template, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.forms import SettingsForm
+from config.edge import read_upload, redirect_after, submit_form
 from config.extensions import db
-from config.forms import attach_error
 from tenants.bakery_settings import update_settings
 from tenants.errors import ValidationFailed
 
@@ -16,29 +16,26 @@ from tenants.errors import ValidationFailed
 @staff_required("settings")
 def settings():
     form = SettingsForm(obj=g.tenant)
-    if form.validate_on_submit():
-        upload = form.logo.data
-        try:
-            update_settings(
-                db.session,
-                g.tenant,
-                actor=current_user,
-                name=form.name.data,
-                timezone=form.timezone.data,
-                currency=form.currency.data,
-                locale=form.locale.data,
-                address=form.address.data or "",
-                contact_email=form.contact_email.data or "",
-                brand_colour=form.brand_colour.data,
-                order_approval_required=form.order_approval_required.data,
-                logo=upload.read() if upload and getattr(upload, "filename", "") else None,
-                remove_logo=form.remove_logo.data,
-            )
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            flash("Settings saved.")
-            return redirect(url_for("backoffice.settings"))
-    return render_template("backoffice/settings.html", form=form), (422 if form.errors else 200)
+    response, status = submit_form(
+        form,
+        lambda: update_settings(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            name=form.name.data,
+            timezone=form.timezone.data,
+            currency=form.currency.data,
+            locale=form.locale.data,
+            address=form.address.data or "",
+            contact_email=form.contact_email.data or "",
+            brand_colour=form.brand_colour.data,
+            order_approval_required=form.order_approval_required.data,
+            logo=read_upload(form.logo.data, default=None),
+            remove_logo=form.remove_logo.data,
+        ),
+        redirect_after("Settings saved.", url_for("backoffice.settings")),
+        catch=ValidationFailed,
+    )
+    if response is not None:
+        return response
+    return render_template("backoffice/settings.html", form=form), status

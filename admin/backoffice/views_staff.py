@@ -1,14 +1,13 @@
 """The team page: invite staff, change roles, resend invitations, disable accounts."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, g, render_template, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.forms import ConfirmForm, InviteStaffForm, RoleForm
+from config.edge import apply_change, found_or_404, redirect_after, submit_form
 from config.extensions import db
-from config.forms import attach_error
-from tenants.errors import DomainError, NotFound
 from tenants.staff import services as staff
 from tenants.staff.permissions import ROLES
 
@@ -17,98 +16,81 @@ from tenants.staff.permissions import ROLES
 @staff_required("staff")
 def staff_list():
     form = InviteStaffForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            staff.invite_staff(
-                db.session,
-                g.tenant,
-                actor=current_user,
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            flash(f"Invitation sent to {form.email.data}.")
-            return redirect(url_for("backoffice.staff_list"))
-    elif form.errors:
-        status = 422
+
+    response, status = submit_form(
+        form,
+        lambda: staff.invite_staff(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+        ),
+        redirect_after(f"Invitation sent to {form.email.data}.", url_for("backoffice.staff_list")),
+    )
+    if response is not None:
+        return response
     return render_template(
         "backoffice/staff.html", form=form, team=staff.list_staff(db.session), roles=ROLES
     ), status
 
 
-def _member_or_404(staff_id):
-    try:
-        return staff.get_staff(db.session, staff_id)
-    except NotFound:
-        abort(404)
-
-
-def _apply(action, success_message):
-    """Run one staff change, commit it, and report the outcome on the team page."""
-    try:
-        user = action()
-        db.session.commit()
-        flash(success_message(user))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("backoffice.staff_list"))
+def _member_change(staff_id, form, service, message, **kwargs):
+    """One change to a team member from a button's `form` (400 unless it validates), committed
+    and reported on the team page; `message(user)` words the outcome."""
+    member = found_or_404(staff.get_staff, staff_id)
+    form.validate_on_submit() or abort(400)
+    return apply_change(
+        lambda: service(db.session, g.tenant, actor=current_user, user=member, **kwargs),
+        message,
+        url_for("backoffice.staff_list"),
+    )
 
 
 @bp.post("/staff/<staff_id>/role")
 @staff_required("staff")
 def staff_role(staff_id):
-    member = _member_or_404(staff_id)
     form = RoleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _apply(
-        lambda: staff.change_role(
-            db.session, g.tenant, actor=current_user, user=member, role=form.role.data
-        ),
+    return _member_change(
+        staff_id,
+        form,
+        staff.change_role,
         lambda user: f"{user.name} is now {ROLES[user.role][0]}.",
+        role=form.role.data,
     )
 
 
 @bp.post("/staff/<staff_id>/disable")
 @staff_required("staff")
 def staff_disable(staff_id):
-    member = _member_or_404(staff_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return _apply(
-        lambda: staff.set_disabled(
-            db.session, g.tenant, actor=current_user, user=member, disabled=True
-        ),
+    return _member_change(
+        staff_id,
+        ConfirmForm(),
+        staff.set_disabled,
         lambda user: f"{user.name} is disabled.",
+        disabled=True,
     )
 
 
 @bp.post("/staff/<staff_id>/enable")
 @staff_required("staff")
 def staff_enable(staff_id):
-    member = _member_or_404(staff_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return _apply(
-        lambda: staff.set_disabled(
-            db.session, g.tenant, actor=current_user, user=member, disabled=False
-        ),
+    return _member_change(
+        staff_id,
+        ConfirmForm(),
+        staff.set_disabled,
         lambda user: f"{user.name} is enabled.",
+        disabled=False,
     )
 
 
 @bp.post("/staff/<staff_id>/resend")
 @staff_required("staff")
 def staff_resend(staff_id):
-    member = _member_or_404(staff_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    return _apply(
-        lambda: staff.resend_invitation(db.session, g.tenant, actor=current_user, user=member),
+    return _member_change(
+        staff_id,
+        ConfirmForm(),
+        staff.resend_invitation,
         lambda user: f"A new invitation went to {user.email}; the old link no longer works.",
     )

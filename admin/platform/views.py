@@ -3,10 +3,9 @@
 from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from admin.backoffice.access import safe_next
 from admin.forms import (
     ChangeTierForm,
     ConfirmForm,
@@ -17,11 +16,11 @@ from admin.forms import (
     SuspendForm,
 )
 from admin.platform import bp, operator_required
+from config.edge import found_or_404, redirect_after, submit_form
 from config.extensions import db
-from config.forms import attach_error, client_address
+from config.signin import end_session, password_sign_in
 from tenants import platform_admin as ops
-from tenants import throttle
-from tenants.errors import NotFound, ValidationFailed
+from tenants.errors import ValidationFailed
 from tenants.features import FEATURES, LIMITS
 from tenants.operators import authenticate_operator
 
@@ -29,43 +28,27 @@ from tenants.operators import authenticate_operator
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = SignInForm()
-    status = 200
-    if form.validate_on_submit():
-        account = throttle.account_key("operator", "platform", form.email.data)
-        address = throttle.address_key("operator", client_address(request))
-        if throttle.is_throttled(db.session, account=account, address=address):
-            form.form_errors.append("Too many failed sign-ins. Wait 15 minutes and try again.")
-            status = 429
-        else:
-            operator = authenticate_operator(
-                db.session, email=form.email.data, password=form.password.data
-            )
-            if operator is None:
-                throttle.record_failure(db.session, account=account, address=address)
-                db.session.commit()
-                form.form_errors.append("That email and password don't match an operator.")
-                status = 401
-            else:
-                throttle.clear_account(db.session, account=account)
-                db.session.commit()
-                session.clear()
-                login_user(operator)
-                session.permanent = True
-                return redirect(
-                    safe_next(
-                        request.args.get("next"), url_for("platform.bakeries"), within="/platform/"
-                    )
-                )
-    elif form.errors:
-        status = 422
+    response, status = password_sign_in(
+        form,
+        realm="operator",
+        scope="platform",
+        authenticate=lambda email, password: authenticate_operator(
+            db.session, email=email, password=password
+        ),
+        home=url_for("platform.bakeries"),
+        within="/platform/",
+        too_many="Too many failed sign-ins. Wait 15 minutes and try again.",
+        no_match="That email and password don't match an operator.",
+    )
+    if response is not None:
+        return response
     return render_template("platform/login.html", form=form), status
 
 
 @bp.post("/logout")
 def logout():
     ConfirmForm().validate_on_submit() or abort(400)
-    logout_user()
-    session.clear()
+    end_session()
     return redirect(url_for("platform.login"))
 
 
@@ -77,13 +60,6 @@ def bakeries():
     return render_template("platform/bakeries.html", rows=rows, search=search, limits=LIMITS)
 
 
-def _bakery_or_404(tenant_id):
-    try:
-        return ops.get_bakery(db.session, tenant_id)
-    except NotFound:
-        abort(404)
-
-
 def _plan_choices():
     return [(str(p.id), f"{p.name} ({p.code})") for p in ops.list_plans(db.session)]
 
@@ -91,7 +67,7 @@ def _plan_choices():
 @bp.get("/bakeries/<tenant_id>")
 @operator_required
 def bakery(tenant_id):
-    tenant = _bakery_or_404(tenant_id)
+    tenant = found_or_404(ops.get_bakery, tenant_id)
     tier_form = ChangeTierForm(plan_id=str(tenant.plan_id))
     tier_form.plan_id.choices = _plan_choices()
     override_form = OverrideForm(prefix="override", plan_id=str(tenant.override_plan_id or ""))
@@ -113,7 +89,7 @@ def bakery(tenant_id):
 @bp.post("/bakeries/<tenant_id>/tier")
 @operator_required
 def change_tier(tenant_id):
-    tenant = _bakery_or_404(tenant_id)
+    tenant = found_or_404(ops.get_bakery, tenant_id)
     form = ChangeTierForm()
     form.plan_id.choices = _plan_choices()
     if not form.validate_on_submit():
@@ -128,7 +104,7 @@ def change_tier(tenant_id):
 @bp.post("/bakeries/<tenant_id>/override")
 @operator_required
 def override(tenant_id):
-    tenant = _bakery_or_404(tenant_id)
+    tenant = found_or_404(ops.get_bakery, tenant_id)
     form = OverrideForm(prefix="override")
     form.plan_id.choices = [("", "No override")] + _plan_choices()
     if not form.validate_on_submit():
@@ -149,7 +125,7 @@ def override(tenant_id):
 @bp.post("/bakeries/<tenant_id>/suspend")
 @operator_required
 def suspend(tenant_id):
-    tenant = _bakery_or_404(tenant_id)
+    tenant = found_or_404(ops.get_bakery, tenant_id)
     form = SuspendForm()
     if not form.validate_on_submit():
         flash("Say why the bakery is suspended.", "error")
@@ -163,7 +139,7 @@ def suspend(tenant_id):
 @bp.post("/bakeries/<tenant_id>/reactivate")
 @operator_required
 def reactivate(tenant_id):
-    tenant = _bakery_or_404(tenant_id)
+    tenant = found_or_404(ops.get_bakery, tenant_id)
     ConfirmForm().validate_on_submit() or abort(400)
     ops.reactivate(db.session, tenant, actor=current_user)
     db.session.commit()
@@ -188,40 +164,35 @@ def new_plan():
 @bp.route("/tiers/<plan_id>", methods=["GET", "POST"])
 @operator_required
 def edit_plan(plan_id):
-    try:
-        plan = ops.get_plan(db.session, plan_id)
-    except NotFound:
-        abort(404)
-    return _edit_plan(plan)
+    return _edit_plan(found_or_404(ops.get_plan, plan_id))
 
 
 def _edit_plan(plan):
     form = PlanForm(obj=plan)
     if plan is not None and request.method == "GET":
         form.monthly_price.data = Decimal(plan.monthly_price_minor) / 100
-    if form.validate_on_submit():
+
+    def save():
         minor = int((form.monthly_price.data * 100).quantize(Decimal(1), ROUND_HALF_UP))
-        try:
-            saved = ops.save_plan(
-                db.session,
-                actor=current_user,
-                plan=plan,
-                code=form.code.data,
-                name=form.name.data,
-                monthly_price_minor=minor,
-                features=form.features.data,
-                limits={name: getattr(form, f"max_{name}").data for name in LIMITS},
-            )
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            flash(f"Tier {saved.name} saved.")
-            return redirect(url_for("platform.plans"))
-    return render_template("platform/plan_form.html", form=form, plan=plan), (
-        422 if form.errors else 200
+        return ops.save_plan(
+            db.session,
+            actor=current_user,
+            plan=plan,
+            code=form.code.data,
+            name=form.name.data,
+            monthly_price_minor=minor,
+            features=form.features.data,
+            limits={name: getattr(form, f"max_{name}").data for name in LIMITS},
+        )
+
+    response, status = submit_form(
+        form,
+        save,
+        redirect_after(lambda saved: f"Tier {saved.name} saved.", url_for("platform.plans")),
     )
+    if response is not None:
+        return response
+    return render_template("platform/plan_form.html", form=form, plan=plan), status
 
 
 @bp.get("/audit")

@@ -6,10 +6,11 @@ import uuid
 
 from sqlalchemy import delete, func, select
 
-from tenants.catalog.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.catalog.errors import PermissionDenied, ValidationFailed
 from tenants.catalog.models import Assortment, AssortmentItem, PriceList, Product
 from tenants.catalog.products import require_catalog
 from tenants.customers.activity import log_activity
+from tenants.lookup import get_by_id, name_taken
 
 DEFAULT_LIST_LABEL = "the bakery's default list"
 FULL_CATALOG_LABEL = "the full active catalog"
@@ -17,14 +18,7 @@ FULL_CATALOG_LABEL = "the full active catalog"
 
 def get_assortment(session, assortment_id) -> Assortment:
     """This bakery's assortment, or NotFound."""
-    try:
-        aid = uuid.UUID(str(assortment_id))
-    except ValueError as exc:
-        raise NotFound("No such assortment.") from exc
-    found = session.scalar(select(Assortment).where(Assortment.id == aid))
-    if found is None:
-        raise NotFound("No such assortment.")
-    return found
+    return get_by_id(session, Assortment, assortment_id, missing="No such assortment.")
 
 
 def list_assortments(session) -> list[tuple[Assortment, int]]:
@@ -59,10 +53,7 @@ def save_assortment(
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
-    taken = select(Assortment.id).where(func.lower(Assortment.name) == name.lower())
-    if assortment is not None:
-        taken = taken.where(Assortment.id != assortment.id)
-    if session.scalar(taken):
+    if name_taken(session, Assortment, name, other_than=assortment):
         raise ValidationFailed("An assortment with this name exists.", field="name")
     try:
         wanted = {uuid.UUID(str(p)) for p in product_ids}
@@ -147,11 +138,4 @@ def get_customer(session, customer_id):
     """This bakery's customer (for its pricing page), or NotFound."""
     from tenants.customers.models import Customer
 
-    try:
-        cid = uuid.UUID(str(customer_id))
-    except ValueError as exc:
-        raise NotFound("No such customer.") from exc
-    customer = session.scalar(select(Customer).where(Customer.id == cid))
-    if customer is None:
-        raise NotFound("No such customer.")
-    return customer
+    return get_by_id(session, Customer, customer_id, missing="No such customer.")

@@ -218,10 +218,11 @@ def report_progress(run, index, checkpoint):
         checkpoint()
 
 
-def _validate_products(session, tenant, run, rows, errors, checkpoint):
-    schema = ProductRowSchema()
-    seen: dict[str, int] = {}
-    valid = []
+def _loaded_rows(schema, run, rows, errors, checkpoint):
+    """Each row as `schema` loads it, with its number, reporting progress as it goes.
+
+    A row that does not load is recorded in `errors` (per column) and skipped.
+    """
     for index, (number, raw) in enumerate(rows, start=1):
         report_progress(run, index, checkpoint)
         try:
@@ -230,6 +231,14 @@ def _validate_products(session, tenant, run, rows, errors, checkpoint):
             for column, reason in row_errors(exc):
                 row_error(errors, number, column, reason)
             continue
+        yield number, data
+
+
+def _validate_products(session, tenant, run, rows, errors, checkpoint):
+    schema = ProductRowSchema()
+    seen: dict[str, int] = {}
+    valid = []
+    for number, data in _loaded_rows(schema, run, rows, errors, checkpoint):
         try:
             fields = {k: data.get(k) for k in PRODUCT_FIELDS if k in data}
             fields["base_price_minor"] = parse_amount(
@@ -301,14 +310,7 @@ def _validate_prices(session, tenant, run, rows, errors, checkpoint):
         )
     }
     groups: dict[str, dict] = {}
-    for index, (number, raw) in enumerate(rows, start=1):
-        report_progress(run, index, checkpoint)
-        try:
-            data = schema.load(raw)
-        except ValidationError as exc:
-            for column, reason in row_errors(exc):
-                row_error(errors, number, column, reason)
-            continue
+    for number, data in _loaded_rows(schema, run, rows, errors, checkpoint):
         product = products.get(data["sku"].strip().lower())
         if product is None:
             row_error(errors, number, "sku", f"No product has SKU {data['sku']}.")

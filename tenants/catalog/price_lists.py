@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from config.clock import utcnow
-from tenants.catalog.errors import NotFound, ValidationFailed
+from tenants.catalog.errors import ValidationFailed
 from tenants.catalog.models import (
     CatalogSettings,
     PriceList,
@@ -25,20 +25,14 @@ from tenants.catalog.products import require_catalog
 from tenants.customers.activity import log_activity
 from tenants.customers.models import Customer
 from tenants.locales import validate_currency
+from tenants.lookup import get_by_id, name_taken
 
 MAX_BREAKS = 20
 
 
 def get_price_list(session, price_list_id) -> PriceList:
     """This bakery's price list, or NotFound."""
-    try:
-        pid = uuid.UUID(str(price_list_id))
-    except ValueError as exc:
-        raise NotFound("No such price list.") from exc
-    found = session.scalar(select(PriceList).where(PriceList.id == pid))
-    if found is None:
-        raise NotFound("No such price list.")
-    return found
+    return get_by_id(session, PriceList, price_list_id, missing="No such price list.")
 
 
 def list_price_lists(session) -> list[PriceList]:
@@ -70,10 +64,7 @@ def save_price_list(
         )
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationFailed("The end date must be on or after the start.", field="valid_until")
-    taken = select(PriceList.id).where(func.lower(PriceList.name) == name.lower())
-    if price_list is not None:
-        taken = taken.where(PriceList.id != price_list.id)
-    if session.scalar(taken):
+    if name_taken(session, PriceList, name, other_than=price_list):
         raise ValidationFailed("A price list with this name exists.", field="name")
     if price_list is None:
         price_list = PriceList(tenant_id=tenant.id)

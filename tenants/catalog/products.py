@@ -10,9 +10,10 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select, update
 
 from config.clock import utcnow
-from tenants.catalog.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.catalog.errors import PermissionDenied, ValidationFailed
 from tenants.catalog.models import UNITS, Category, Product, SoldOut
 from tenants.catalog.money import check_percent, check_price
+from tenants.lookup import get_by_id, name_taken
 from tenants.plans import check_limit
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -147,14 +148,7 @@ def update_product(
 
 def get_product(session, product_id) -> Product:
     """This bakery's product, or NotFound (also for malformed or foreign ids)."""
-    try:
-        pid = uuid.UUID(str(product_id))
-    except ValueError as exc:
-        raise NotFound("No such product.") from exc
-    product = session.scalar(select(Product).where(Product.id == pid))
-    if product is None:
-        raise NotFound("No such product.")
-    return product
+    return get_by_id(session, Product, product_id, missing="No such product.")
 
 
 def all_products(session) -> list[Product]:
@@ -269,10 +263,7 @@ def save_category(
     if not name or len(name) > 120:
         raise ValidationFailed("Enter a name of up to 120 characters.", field="name")
     _int({"position": position}, "position", 0, MAX_CATEGORY_POSITION, "Position")
-    taken = select(Category.id).where(func.lower(Category.name) == name.lower())
-    if category is not None:
-        taken = taken.where(Category.id != category.id)
-    if session.scalar(taken):
+    if name_taken(session, Category, name, other_than=category):
         raise ValidationFailed("A category with this name exists.", field="name")
     if category is None:
         category = Category(tenant_id=tenant.id)
@@ -284,14 +275,7 @@ def save_category(
 
 def get_category(session, category_id) -> Category:
     """This bakery's category, or NotFound."""
-    try:
-        cid = uuid.UUID(str(category_id))
-    except ValueError as exc:
-        raise NotFound("No such category.") from exc
-    category = session.scalar(select(Category).where(Category.id == cid))
-    if category is None:
-        raise NotFound("No such category.")
-    return category
+    return get_by_id(session, Category, category_id, missing="No such category.")
 
 
 def category_by_name(session, tenant, name: str, *, create: bool) -> Category | None:

@@ -8,7 +8,6 @@ once, and a revoked invitation cannot be accepted even if its email is still in 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +20,7 @@ from tenants.customers.activity import log_activity
 from tenants.customers.locations import get_location
 from tenants.customers.models import ACCESS_LEVELS, Contact, Customer
 from tenants.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.lookup import get_by_id
 from tenants.outbox import queue_email
 from tenants.passwords import check_password_strength, hash_password
 from tenants.plans import require_feature
@@ -50,16 +50,13 @@ def list_contacts(session, customer: Customer) -> list[Contact]:
 
 def get_contact(session, customer: Customer, contact_id) -> Contact:
     """One of `customer`'s contacts; NotFound for any other id (another bakery's too)."""
-    try:
-        contact_uuid = uuid.UUID(str(contact_id))
-    except ValueError as exc:
-        raise NotFound("No such contact.") from exc
-    contact = session.scalar(
-        select(Contact).where(Contact.id == contact_uuid, Contact.customer_id == customer.id)
+    return get_by_id(
+        session,
+        Contact,
+        contact_id,
+        missing="No such contact.",
+        where=(Contact.customer_id == customer.id,),
     )
-    if contact is None:
-        raise NotFound("No such contact.")
-    return contact
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from tenants.customers.activity import log_activity
 from tenants.customers.models import Contact, Customer, DeliveryLocation
 from tenants.customers.permissions import visible_location_filter
 from tenants.errors import NotFound, ValidationFailed
+from tenants.lookup import name_taken
 
 
 def _visible(stmt, customer: Customer, viewer: Contact | None):
@@ -63,13 +64,13 @@ def save_location(
     name = name.strip()
     if not name:
         raise ValidationFailed("Name the location.", field="name")
-    clash = select(DeliveryLocation.id).where(
-        DeliveryLocation.customer_id == customer.id,
-        func.lower(DeliveryLocation.name) == name.lower(),
-    )
-    if location is not None:
-        clash = clash.where(DeliveryLocation.id != location.id)
-    if session.scalar(clash):
+    if name_taken(
+        session,
+        DeliveryLocation,
+        name,
+        other_than=location,
+        where=(DeliveryLocation.customer_id == customer.id,),
+    ):
         raise ValidationFailed("This customer already has a location with that name.", field="name")
     created = location is None
     if created:

@@ -6,7 +6,6 @@ written to the customer's activity log in the same transaction.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -15,7 +14,8 @@ from config.clock import utcnow
 from tenants.customers.access import authorize, authorize_staff
 from tenants.customers.activity import log_activity
 from tenants.customers.models import PAYMENT_TERMS, Contact, Customer, DeliveryLocation
-from tenants.errors import NotFound, ValidationFailed
+from tenants.errors import ValidationFailed
+from tenants.lookup import get_by_id
 from tenants.plans import check_limit, require_feature
 
 DETAIL_FIELDS = ("business_name", "trading_name", "tax_number", "billing_email", "phone", "notes")
@@ -50,14 +50,7 @@ OWNER_EDITABLE = ("trading_name", "tax_number", "billing_email", "phone")
 
 def get_customer(session, customer_id) -> Customer:
     """The bound tenant's customer with this id; NotFound otherwise (another bakery's too)."""
-    try:
-        customer_uuid = uuid.UUID(str(customer_id))
-    except ValueError as exc:
-        raise NotFound("No such customer.") from exc
-    customer = session.scalar(select(Customer).where(Customer.id == customer_uuid))
-    if customer is None:
-        raise NotFound("No such customer.")
-    return customer
+    return get_by_id(session, Customer, customer_id, missing="No such customer.")
 
 
 def create_customer(session, tenant, *, actor, business_name: str, now=None, **fields) -> Customer:

@@ -5,13 +5,13 @@ Plain functions taking the tenant and the actor; they flush, the caller commits.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from config.clock import utcnow
-from tenants.errors import NotFound, PermissionDenied, ValidationFailed
+from tenants.errors import PermissionDenied, ValidationFailed
+from tenants.lookup import get_by_id
 from tenants.outbox import queue_email
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.plans import check_limit
@@ -35,14 +35,7 @@ def staff_by_email(session, email: str) -> StaffUser | None:
 
 def get_staff(session, staff_id) -> StaffUser:
     """The bound tenant's staff user with this id; NotFound otherwise (another bakery's too)."""
-    try:
-        staff_uuid = uuid.UUID(str(staff_id))
-    except ValueError as exc:
-        raise NotFound("No such staff member.") from exc
-    user = session.scalar(select(StaffUser).where(StaffUser.id == staff_uuid))
-    if user is None:
-        raise NotFound("No such staff member.")
-    return user
+    return get_by_id(session, StaffUser, staff_id, missing="No such staff member.")
 
 
 def authenticate_staff(session, tenant, *, email: str, password: str, now=None):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from admin.backoffice.access import safe_next
+from config.signin import safe_next
 from tests.support.factories import PASSWORD, make_buyer, make_operator
 
 ESCAPES = [
