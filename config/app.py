@@ -139,11 +139,14 @@ def csp_nonce() -> str:
 
 
 def _security_headers(response):
-    from flask import g
+    from flask import current_app, g
 
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        # Served over HTTPS (production or an https BASE_URL): browsers must never fall back.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     scripts = f"; script-src 'self' 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
     response.headers.setdefault(
         "Content-Security-Policy",

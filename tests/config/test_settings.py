@@ -117,3 +117,15 @@ def test_with_one_trusted_proxy_the_address_it_appended_is_the_client():
 def test_trusted_proxies_must_be_a_whole_number():
     with pytest.raises(SettingsError, match="TRUSTED_PROXIES"):
         Settings.from_env({"TRUSTED_PROXIES": "two"})
+
+
+def test_https_deployments_tell_browsers_to_stay_on_https():
+    from config.app import create_app
+
+    secure = create_app(Settings.from_env({**PRODUCTION, "DATABASE_URL": "sqlite://"}))
+    local = create_app(Settings.from_env({"DATABASE_URL": "sqlite://"}))
+    assert secure.test_client().get("/healthz").headers["Strict-Transport-Security"] == (
+        "max-age=31536000"
+    )
+    plain = local.test_client().get("/healthz")
+    assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
