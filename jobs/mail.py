@@ -116,6 +116,12 @@ def _record_failure(row: OutboundEmail, exc: Exception, now: datetime) -> None:
         row.next_attempt_at = now + BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
 
 
+def _one_line(text: str) -> str:
+    """Header text on one line: a stray line break in a name must not stop the mail going out
+    (the email library refuses it rather than let it inject headers)."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def render_message(tenant, row: OutboundEmail, *, now: datetime) -> EmailMessage:
     """Build the MIME message for `row`: branded HTML and plain-text parts, tenant Reply-To."""
     settings = current_app.config["SETTINGS"]
@@ -146,17 +152,19 @@ def render_message(tenant, row: OutboundEmail, *, now: datetime) -> EmailMessage
         money=lambda minor: format_money(minor, tenant),
         date=lambda value: format_date(value, tenant),
     )
-    subject = render_template(f"mail/{row.template}.subject.txt", **context).strip()
+    subject = _one_line(render_template(f"mail/{row.template}.subject.txt", **context))
     text_body = render_template(f"mail/{row.template}.txt", **context)
     html_body = render_template(f"mail/{row.template}.html", **context)
     row.subject = subject[:300]
 
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = formataddr((tenant.name, settings.mail_from))
-    message["To"] = formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email
+    sender = _one_line(tenant.name)
+    message["From"] = formataddr((sender, settings.mail_from))
+    to_name = _one_line(row.to_name or "")
+    message["To"] = formataddr((to_name, row.to_email)) if to_name else row.to_email
     if tenant.contact_email:
-        message["Reply-To"] = formataddr((tenant.name, tenant.contact_email))
+        message["Reply-To"] = formataddr((sender, tenant.contact_email))
     message["Message-ID"] = make_msgid(idstring=str(row.id), domain="bakery-platform")
     message["X-Outbox-Id"] = str(row.id)
     if context.get("preferences_url"):

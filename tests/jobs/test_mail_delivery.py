@@ -121,3 +121,25 @@ def test_each_bakerys_email_shows_dates_in_its_own_locale_and_timezone(app, mail
     assert "expires on 30.11.2026, 10:00:00." in german  # day.month.year, Berlin time
     british = by_bakery["North Bakery"].get_body(("plain",)).get_content()
     assert "expires on 30 Nov 2026, 09:00:00." in british  # London time, en_GB
+
+
+def test_a_line_break_in_a_name_never_stops_the_mail_nor_adds_a_header(app, mailbox, two_bakeries):
+    from tests.support.factories import add_outbound_email
+
+    north, south = two_bakeries
+    # Written straight to the database: whatever slipped past the forms, delivery must hold.
+    _brand(app, north, name="North\nBakery")
+    row_id = add_outbound_email(
+        app,
+        north,
+        to_email="ann@cafe.example",
+        to_name="Ann\r\nBcc: evil@x.example",
+        context={"name": "Ann", "inviter": "Owner\nBcc: evil@x.example", "role": "Sales"},
+    )
+    assert run_job(app, "jobs.mail.deliver_email", str(north.id), str(row_id)) == "sent"
+    [message] = mailbox.messages
+    assert parseaddr(message["To"]) == ("Ann Bcc: evil@x.example", "ann@cafe.example")
+    assert parseaddr(message["From"])[0] == "North Bakery"
+    assert "\n" not in message["Subject"] and message["Bcc"] is None
+    assert message["X-Envelope-To"] == "ann@cafe.example"
+    assert outbox_rows(app, south) == []

@@ -143,11 +143,11 @@ def add_outbound_email(
 
     with tenant_session(app, bakery.id) as session:
         fields.setdefault("next_attempt_at", utcnow())
+        fields.setdefault("context", {"name": "Sam", "inviter": "Owner", "role": "Sales"})
         row = OutboundEmail(
             tenant_id=bakery.id,
             to_email=to_email,
             template="staff_invite",
-            context={"name": "Sam", "inviter": "Owner", "role": "Sales"},
             status=status,
             attempts=attempts,
             **fields,
