@@ -1,6 +1,8 @@
-"""WTForms of the back office, the console and sign-up. CSRF comes with FlaskForm."""
+"""WTForms of the back office, the console and sign-up.
 
-from flask_wtf import FlaskForm
+CSRF and text checks come with config.forms.Form.
+"""
+
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -24,6 +26,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from config.forms import Form
 from tenants.features import FEATURES
 from tenants.locales import LOCALE_CHOICES, currency_choices, timezone_choices
 from tenants.platform_admin import MAX_LIMIT
@@ -39,7 +42,7 @@ def new_password_field(label: str) -> PasswordField:
     )
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     name = StringField("Bakery name", validators=[DataRequired(), Length(max=120)])
     slug = StringField(
         "Web address",
@@ -59,34 +62,34 @@ class SignUpForm(FlaskForm):
         self.currency.choices = currency_choices()
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = new_password_field("New password")
 
 
-class InviteStaffForm(FlaskForm):
+class InviteStaffForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField("Role", choices=role_choices())
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=role_choices())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with only its CSRF token: for buttons that post."""
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField("Bakery name", validators=[DataRequired(), Length(max=120)])
     contact_email = EmailField(
         "Contact email (replies to our emails go here)",
@@ -112,7 +115,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)])
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     monthly_price = DecimalField(
@@ -131,22 +134,22 @@ class PlanForm(FlaskForm):
     )
 
 
-class ChangeTierForm(FlaskForm):
+class ChangeTierForm(Form):
     plan_id = SelectField("Tier")
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     plan_id = SelectField("Override tier")
     expires_at = DateTimeLocalField("Until (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(Form):
     reason = TextAreaField(
         "Reason (shown to the platform team only)", validators=[DataRequired(), Length(max=500)]
     )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False
 

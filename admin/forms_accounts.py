@@ -2,19 +2,20 @@
 
 Staff and a customer's account owner edit the same things (company details, delivery locations,
 the account's people) with different words and rights: the fields live here once, and each side
-subclasses to relabel a field or add what only it may change. CSRF comes with FlaskForm.
+subclasses to relabel a field or add what only it may change. CSRF and text checks come with
+config.forms.Form.
 """
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from admin.forms import CheckboxesField
+from config.forms import Form
 from tenants.customers.models import ACCESS_LEVELS
 from tenants.customers.permissions import GRANTABLE, role_defaults
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(Form):
     """Company details an account owner may edit (staff edit them with the rest of the account)."""
 
     trading_name = StringField("Trading name", validators=[Length(max=200)])
@@ -23,7 +24,7 @@ class CompanyForm(FlaskForm):
     phone = StringField("Phone", validators=[Length(max=40)])
 
 
-class LocationForm(FlaskForm):
+class LocationForm(Form):
     """A delivery location."""
 
     name = StringField("Location name", validators=[DataRequired(), Length(max=120)])
@@ -50,7 +51,7 @@ def grants_field(label: str) -> CheckboxesField:
     )
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """A contact of the account: name, email, phone, which orders, location, permissions."""
 
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])

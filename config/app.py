@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
 
     web_errors.register(app)
     cli.register(app)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
     if settings.trusted_proxies:
@@ -136,6 +137,19 @@ def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce
+
+
+def _refuse_nul_characters():
+    """No text we keep may hold NUL (PostgreSQL refuses it in text): turn it away at the door,
+    whatever the route, before it reaches a query or a form."""
+    from flask import abort, request
+
+    values = [request.path]
+    values += [v for _, vs in request.args.lists() for v in vs]
+    if request.method in ("POST", "PUT", "PATCH"):
+        values += [v for _, vs in request.form.lists() for v in vs]
+    if any("\x00" in value for value in values):
+        abort(400, description="The request contained a NUL character, which no field accepts.")
 
 
 def _security_headers(response):

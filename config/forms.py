@@ -1,8 +1,48 @@
-"""Form helpers shared by every blueprint: put a service's error next to its field."""
+"""Form helpers shared by every blueprint: the base form, and a service's error by its field."""
 
 from __future__ import annotations
 
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
 from tenants.errors import DomainError
+
+# Line breaks and tabs are text in a text area; every other control character is not text.
+_TEXT_AREA_ALLOWED = {"\n", "\r", "\t"}
+
+
+def _has_control(value: str, allowed: set[str]) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+
+
+def single_line(form, field) -> None:
+    """A one-line field (a name, an email) holds no line breaks or other control characters:
+    they end up in email headers and CSV cells, and PostgreSQL refuses NUL outright."""
+    if field.data and _has_control(field.data, set()):
+        raise ValidationError("Use a single line of text, without line breaks.")
+
+
+def plain_text(form, field) -> None:
+    """A text area may hold line breaks and tabs, but no other control characters."""
+    if field.data and _has_control(field.data, _TEXT_AREA_ALLOWED):
+        raise ValidationError("Remove the control characters from this text.")
+
+
+class Form(FlaskForm):
+    """The base of every form: CSRF from Flask-WTF, and text fields that refuse control
+    characters with a message by the field, so no form has to remember to."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                check = plain_text if issubclass(field_class, TextAreaField) else single_line
+                validators = unbound_field.kwargs.get("validators") or []
+                options = {**options, "validators": [*validators, check]}
+            return super().bind_field(form, unbound_field, options)
 
 
 def attach_error(form, exc: DomainError) -> None:

@@ -1,14 +1,14 @@
-"""WTForms of the portal. CSRF comes with FlaskForm."""
+"""WTForms of the portal. CSRF and text checks come with config.forms.Form."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from admin.forms import new_password_field
 from admin.forms_accounts import PersonForm, access_level_field, grants_field, location_field
+from config.forms import Form
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """The contact's own name and phone."""
 
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
@@ -16,7 +16,7 @@ class ProfileForm(FlaskForm):
     phone = StringField("Phone", validators=[Length(max=40)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """Current and new password."""
 
     current_password = PasswordField("Current password", validators=[Length(max=200)])

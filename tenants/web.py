@@ -12,10 +12,13 @@ from config.extensions import db
 from tenants.errors import TenantSuspended
 from tenants.models import Tenant
 from tenants.scoping import bind_tenant
+from tenants.slugs import SLUG_RE
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
-    """The bakery with `slug`, or None."""
+    """The bakery with `slug`, or None (without a query when it can't be a slug at all)."""
+    if not SLUG_RE.match(slug or ""):
+        return None
     return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
 
 

@@ -1,6 +1,8 @@
-"""WTForms of the catalog pages. CSRF comes with FlaskForm; services do the real validation."""
+"""WTForms of the catalog pages; services do the real validation.
 
-from flask_wtf import FlaskForm
+CSRF and text checks come with config.forms.Form.
+"""
+
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,11 +16,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin.forms import CheckboxesField
+from config.forms import Form
 from tenants.catalog.models import UNITS, WEEKDAYS
 from tenants.catalog.products import MAX_CATEGORY_POSITION, PRODUCT_INT_MAX
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     sku = StringField("SKU", validators=[DataRequired(), Length(max=64)])
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Length(max=4000)])
@@ -54,21 +57,21 @@ class ProductForm(FlaskForm):
     available_until = DateField("Available until", validators=[Optional()])
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     photo = FileField("Photo (PNG, JPEG or WebP, up to 2 MB)")
 
 
-class SoldOutForm(FlaskForm):
+class SoldOutForm(Form):
     day = DateField("Delivery date", validators=[DataRequired()])
     sold_out = BooleanField("Sold out on this date", default=True)
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     product_ids = SelectMultipleField("Products", choices=[], validate_choice=False)
     action = SelectField("Action", choices=[("activate", "Activate"), ("deactivate", "Deactivate")])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     position = IntegerField(
         "Position",
@@ -77,13 +80,13 @@ class CategoryForm(FlaskForm):
     )
 
 
-class PriceListForm(FlaskForm):
+class PriceListForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     valid_from = DateField("Valid from (optional)", validators=[Optional()])
     valid_until = DateField("Valid until (optional)", validators=[Optional()])
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     product_id = SelectField("Product", choices=[])
     kind = SelectField(
         "Price from one unit",
@@ -98,24 +101,24 @@ class EntryForm(FlaskForm):
     )
 
 
-class CatalogSettingsForm(FlaskForm):
+class CatalogSettingsForm(Form):
     default_price_list_id = SelectField(
         "Default price list (for customers without one)", choices=[]
     )
     hide_unpriced = BooleanField("Hide products without a price")
 
 
-class AssortmentForm(FlaskForm):
+class AssortmentForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     product_ids = SelectMultipleField("Products", choices=[], validate_choice=False)
 
 
-class CustomerPricingForm(FlaskForm):
+class CustomerPricingForm(Form):
     price_list_id = SelectField("Price list", choices=[])
     assortment_id = SelectField("Assortment", choices=[])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     kind = SelectField(
         "The file contains",
         choices=[("products", "Products"), ("price_list", "Price-list entries")],

@@ -1,9 +1,8 @@
-"""WTForms of the back office's customer pages. CSRF comes with FlaskForm."""
+"""WTForms of the back office's customer pages. CSRF and text checks come with config.forms.Form."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin.forms import CheckboxesField, new_password_field
 from admin.forms_accounts import CompanyForm, PersonForm
+from config.forms import Form
 from tenants.customers.models import PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import is_a_role_default
 
@@ -65,7 +65,7 @@ class CustomerForm(CompanyForm):
         }
 
 
-class SuspendCustomerForm(FlaskForm):
+class SuspendCustomerForm(Form):
     """Why the account is suspended."""
 
     reason = TextAreaField(
@@ -102,13 +102,13 @@ class ContactForm(PersonForm):
         return values
 
 
-class TemporaryPasswordForm(FlaskForm):
+class TemporaryPasswordForm(Form):
     """A temporary password staff hand to a contact."""
 
     password = new_password_field("Temporary password")
 
 
-class CustomerImportForm(FlaskForm):
+class CustomerImportForm(Form):
     """A customers CSV file to import."""
 
     file = FileField("CSV file")
