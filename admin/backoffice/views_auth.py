@@ -1,6 +1,6 @@
 """Staff sign-in, sign-out, forgotten passwords and accepting an invitation."""
 
-from flask import abort, g, redirect, render_template, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 
 from admin.backoffice import bp
 from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
@@ -55,6 +55,8 @@ def forgot():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
+    if request.method == "GET" and not staff.reset_link_works(db.session, token):
+        return render_template("backoffice/reset_invalid.html"), 410
     form = NewPasswordForm()
     response, status = submit_form(
         form,

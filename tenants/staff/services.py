@@ -155,6 +155,11 @@ def request_password_reset(session, tenant, *, email: str, now=None) -> None:
     )
 
 
+def reset_link_works(session, token: str, *, now=None) -> bool:
+    """Whether a password reset link can still be used (does not use it)."""
+    return peek_token(session, token, purpose=RESET_PURPOSE, now=now) is not None
+
+
 def reset_password(session, tenant, *, token: str, password: str, now=None) -> StaffUser:
     """Use a reset link to set a new password."""
     check_password_strength(password)

@@ -126,6 +126,8 @@ def test_a_password_reset_link_expires_after_two_hours_and_a_newer_one_replaces_
         clock.tick(timedelta(hours=2, minutes=1))
         expired = app.test_client().post(first, data={"password": NEW_PASSWORD})
         assert expired.status_code == 422
+        opened = app.test_client().get(first)
+        assert opened.status_code == 410 and b"has expired or was already used" in opened.data
 
         app.test_client().post(f"/admin/{north.slug}/forgot", data={"email": north.owner_email})
         app.test_client().post(f"/admin/{north.slug}/forgot", data={"email": north.owner_email})
