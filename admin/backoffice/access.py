@@ -8,15 +8,15 @@ from flask_login import current_user
 from tenants.staff.models import StaffUser
 
 
-def staff_required(permission: str | None = None):
-    """Require a signed-in staff user of this bakery (and `permission`, when given)."""
+def staff_required(*permissions: str):
+    """Require a signed-in staff user of this bakery holding every one of `permissions`."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not isinstance(current_user._get_current_object(), StaffUser):
                 return redirect(url_for("backoffice.login", next=request.full_path))
-            if permission and not current_user.can(permission):
+            if not all(current_user.can(permission) for permission in permissions):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -132,13 +132,15 @@ def catalog_export_price_list(price_list_id):
 
 
 @bp.get("/customers/<customer_id>/catalog.csv")
-@staff_required("catalog_view")
+# A customer's negotiated prices are customer data too, not only catalog data.
+@staff_required("catalog_view", "customers_view")
 def customer_catalog_csv(customer_id):
     return _buyer_export(customer_id, "csv")
 
 
 @bp.get("/customers/<customer_id>/catalog.pdf")
-@staff_required("catalog_view")
+# A customer's negotiated prices are customer data too, not only catalog data.
+@staff_required("catalog_view", "customers_view")
 def customer_catalog_pdf(customer_id):
     return _buyer_export(customer_id, "pdf")
 

@@ -276,7 +276,8 @@ def may_assign_pricing(user) -> bool:
 
 
 @bp.route("/customers/<customer_id>/pricing", methods=["GET", "POST"])
-@staff_required("catalog_view")
+# A customer's negotiated prices are customer data too, not only catalog data.
+@staff_required("catalog_view", "customers_view")
 def customer_pricing(customer_id):
     customer = found_or_404(assortments.get_customer, customer_id)
     form = CustomerPricingForm(

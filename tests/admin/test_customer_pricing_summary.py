@@ -68,3 +68,22 @@ def test_the_list_shows_price_lists_in_a_constant_number_of_queries(app, client,
     assert "Cafés" in first and "Breakfast menu" in first and "Hotels only" not in first
     assert "default: Standard" in text and "Deli 3" in text and "Hotels only" not in text
     assert few.count > 0 and many.count == few.count
+
+
+def test_production_staff_see_the_catalog_but_not_a_customers_negotiated_prices(
+    app, client, two_bakeries
+):
+    north, south = two_bakeries
+    add_product(app, north)
+    customer = make_customer(app, north, "Café Aurora")
+    make_customer(app, south, "Café Aurora")
+    add_staff(app, north, email="oven@example.com", role="production")
+    sign_in_staff(client, north, "oven@example.com")
+    base = f"/admin/{north.slug}/customers/{customer['id']}"
+    assert client.get(f"/admin/{north.slug}/catalog").status_code == 200
+    for path in ("/pricing", "/catalog.csv", "/catalog.pdf"):
+        assert client.get(base + path).status_code == 403, path
+    sales = app.test_client()
+    add_staff(app, north, email="sales@example.com", role="sales")
+    sign_in_staff(sales, north, "sales@example.com")
+    assert sales.get(base + "/pricing").status_code == 200
