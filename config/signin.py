@@ -7,6 +7,7 @@ throttle per account and per address, count failures, start a fresh session, fol
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -32,7 +33,11 @@ def safe_next(target: str | None, default: str, *, within: str = "/") -> str:
     if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in unquote(target)):
         return default  # checked decoded too: a proxy or browser may decode it once more
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith(within) or target.startswith("//"):
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return default
+    # "/admin/mine/../../platform/" starts with the prefix but leaves it once resolved.
+    resolved = posixpath.normpath(unquote(parts.path))
+    if not (resolved.rstrip("/") + "/").startswith(within):
         return default
     return target
 

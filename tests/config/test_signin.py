@@ -24,6 +24,9 @@ def test_nothing_that_could_leave_the_site_is_followed(target):
 
 def test_a_path_outside_the_realm_is_not_followed_either():
     assert safe_next("/admin/other/", "/home", within="/admin/mine/") == "/home"
+    assert safe_next("/admin/mine/../../platform/", "/home", within="/admin/mine/") == "/home"
+    assert safe_next("/admin/mine/%2e%2e/other/", "/home", within="/admin/mine/") == "/home"
+    assert safe_next("/admin/mine", "/home", within="/admin/mine/") == "/admin/mine"
     assert safe_next("/admin/mine/customers?q=a", "/home", within="/admin/mine/") == (
         "/admin/mine/customers?q=a"
     )
