@@ -19,15 +19,16 @@ from config.clock import utcnow
 from config.extensions import db
 from config.queue import enqueue_now
 from tenants.catalog.imports import JOB as IMPORT_JOB
-from tenants.catalog.imports import import_job_id, stale_queued_runs
+from tenants.catalog.imports import import_job_id, stalled_runs
 from tenants.outbox import delivery_job_id, due_emails
 
 
 def relay_outbox(*, now: datetime | None = None) -> int:
-    """Queue a job for every due outbox row and stale queued import; returns how many."""
+    """Queue a job for every due outbox row and every import whose job was lost; returns how
+    many."""
     now = now or utcnow()
     rows = due_emails(db.session, now=now)
-    imports = stale_queued_runs(db.session, now=now)
+    imports = stalled_runs(db.session, now=now)
     # End the read transaction before handing out work (inline jobs open their own sessions).
     db.session.commit()
     app = current_app._get_current_object()

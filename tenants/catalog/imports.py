@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import Uuid, bindparam, func, select, text, update
+from sqlalchemy import Uuid, bindparam, func, or_, select, text, update
 
 from config.clock import utcnow
 from config.queue import enqueue_after_commit, safe_job_id
@@ -58,13 +58,21 @@ PROGRESS_EVERY = 200
 # A run still queued this long after upload lost its job (Redis was down at the upload, or
 # the job vanished); the outbox relay offers it again.
 STALE_QUEUED = timedelta(minutes=5)
+# A run "running" with no progress for this long lost its worker (a crash, a killed container);
+# its import is one transaction, so nothing of it was applied and it can start over. Progress is
+# reported every PROGRESS_EVERY rows, far more often than this.
+STALE_RUNNING = timedelta(minutes=30)
 RELAY_BATCH = 200
 # Runs to offer again, across active bakeries. On PostgreSQL the body of the SECURITY DEFINER
-# function platform_stale_import_runs(p_before, p_limit), which hands out ids only (row-level
-# security hides other bakeries' runs from the app's role); SQLite runs it directly.
-STALE_IMPORTS_SQL = """
+# function platform_stalled_import_runs(p_queued_before, p_running_before, p_limit), which hands
+# out ids only (row-level security hides other bakeries' runs from the app's role); SQLite runs
+# it directly.
+STALLED_IMPORTS_SQL = """
 SELECT r.tenant_id, r.id FROM import_runs r JOIN tenants t ON t.id = r.tenant_id
-WHERE r.status = 'queued' AND r.created_at < {before} AND t.suspended_at IS NULL
+WHERE t.suspended_at IS NULL AND (
+  (r.status = 'queued' AND r.created_at < {queued_before})
+  OR (r.status = 'running' AND r.claimed_at < {running_before})
+)
 ORDER BY r.created_at
 LIMIT {limit}
 """
@@ -124,15 +132,30 @@ def import_job_id(run_id) -> str:
     return safe_job_id("import", run_id)
 
 
-def stale_queued_runs(session, *, now: datetime | None = None, limit: int = RELAY_BATCH):
-    """[(tenant_id, run_id)] of runs queued for longer than STALE_QUEUED, across bakeries."""
+def stalled_runs(session, *, now: datetime | None = None, limit: int = RELAY_BATCH):
+    """[(tenant_id, run_id)] of runs whose job was lost, across bakeries: queued for longer than
+    STALE_QUEUED, or running with no sign of life for longer than STALE_RUNNING."""
     now = now or utcnow()
     if session.get_bind().dialect.name == "postgresql":
-        stmt = text("SELECT tenant_id, id FROM platform_stale_import_runs(:before, :limit)")
+        stmt = text(
+            "SELECT tenant_id, id FROM platform_stalled_import_runs("
+            ":queued_before, :running_before, :limit)"
+        )
     else:
-        stmt = text(STALE_IMPORTS_SQL.format(before=":before", limit=":limit"))
-    stmt = stmt.bindparams(bindparam("before", type_=UTCDateTime)).columns(tenant_id=Uuid, id=Uuid)
-    params = {"before": now - STALE_QUEUED, "limit": limit}
+        stmt = text(
+            STALLED_IMPORTS_SQL.format(
+                queued_before=":queued_before", running_before=":running_before", limit=":limit"
+            )
+        )
+    stmt = stmt.bindparams(
+        bindparam("queued_before", type_=UTCDateTime),
+        bindparam("running_before", type_=UTCDateTime),
+    ).columns(tenant_id=Uuid, id=Uuid)
+    params = {
+        "queued_before": now - STALE_QUEUED,
+        "running_before": now - STALE_RUNNING,
+        "limit": limit,
+    }
     return [tuple(row) for row in session.execute(stmt, params)]
 
 
@@ -167,15 +190,23 @@ def process_run(
     checkpoint: Callable[[], None] = lambda: None,
     now: datetime | None = None,
 ) -> ImportRun:
-    """Validate then apply one run. Safe to call twice: only a queued run is claimed.
+    """Validate then apply one run. Safe to call twice: only a queued run, or a running one
+    whose worker died (no sign of life for STALE_RUNNING), is claimed.
 
     `checkpoint` is called after progress updates (the job commits there).
     """
+    now = now or utcnow()
     run = get_run(session, run_id)
     claimed = session.scalar(
         update(ImportRun)
-        .where(ImportRun.id == run.id, ImportRun.status == "queued")
-        .values(status="running", done=0, errors=[])
+        .where(
+            ImportRun.id == run.id,
+            or_(
+                ImportRun.status == "queued",
+                (ImportRun.status == "running") & (ImportRun.claimed_at < now - STALE_RUNNING),
+            ),
+        )
+        .values(status="running", done=0, errors=[], claimed_at=now)
         .returning(ImportRun.id)
         .execution_options(synchronize_session=False)
     )
@@ -215,6 +246,7 @@ def report_progress(run, index, checkpoint):
     """Every PROGRESS_EVERY rows, save how far validation got so the page can show it."""
     if index % PROGRESS_EVERY == 0:
         run.done = index
+        run.claimed_at = utcnow()  # a sign of life: this run's worker is still at it
         checkpoint()
 
 

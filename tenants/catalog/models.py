@@ -216,3 +216,6 @@ class ImportRun(TenantOwned, db.Model):
     payload: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a job last showed life on this run (claimed it, reported progress): a run "running"
+    # with no sign of life for a while lost its worker and may be claimed again.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

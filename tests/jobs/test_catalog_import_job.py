@@ -137,3 +137,50 @@ def test_an_upload_while_redis_is_down_is_imported_once_by_a_later_relay(
         assert session.scalar(select(func.count(Product.id))) == 2
     with tenant_session(rq_app, south.id) as session:
         assert session.scalar(select(func.count(Product.id))) == 0
+
+
+def _stuck_run(app, bakery, claimed_at):
+    """A run a worker claimed at `claimed_at` and then died on: running, nothing applied."""
+    from tenants.catalog.models import ImportRun
+
+    with tenant_session(app, bakery.id) as session:
+        run = ImportRun(
+            tenant_id=bakery.id,
+            kind="products",
+            status="running",
+            total=2,
+            options={"import_valid_rows": False},
+            payload=CSV.decode(),
+            claimed_at=claimed_at,
+        )
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def test_a_run_whose_worker_died_is_taken_again_once_it_shows_no_life(app, two_bakeries):
+    from datetime import UTC, datetime, timedelta
+
+    from freezegun import freeze_time
+
+    from tenants.catalog.imports import STALE_RUNNING
+    from tests.jobs.helpers import relay
+
+    north, south = two_bakeries
+    start = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    with freeze_time(start) as clock:
+        dead = _stuck_run(app, north, claimed_at=start)
+        clock.tick(STALE_RUNNING - timedelta(minutes=1))
+        busy = _stuck_run(app, south, claimed_at=start + STALE_RUNNING - timedelta(minutes=2))
+        assert relay(app) == 0  # still within its time: its worker may be at it
+        # A duplicate job for a run another worker is still on leaves it alone.
+        assert execute(app, "jobs.catalog_import.run_import", str(north.id), str(dead)) == "running"
+        clock.tick(timedelta(minutes=2))
+        assert relay(app) == 1  # north's run only: south's worker showed life recently
+    with tenant_session(app, north.id) as session:
+        run = get_run(session, dead)
+        assert (run.status, run.summary["created"]) == ("done", 2)
+        assert session.scalar(select(func.count(Product.id))) == 2
+    with tenant_session(app, south.id) as session:
+        assert get_run(session, busy).status == "running"
+        assert session.scalar(select(func.count(Product.id))) == 0
