@@ -1,0 +1,82 @@
+"""Every list page sends the same number of SQL statements for a few rows or many.
+
+Each case names a page and the factory (from the isolation test's registry) that adds one more
+row to it. Rows are added to both bakeries, so the other bakery's rows must not count either.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from config.extensions import db
+from tests.support.factories import make_buyer, sign_in_buyer, sign_in_staff
+from tests.support.queries import count_queries
+from tests.test_route_isolation import ID_FACTORIES
+
+STAFF_PAGES = [
+    ("/admin/{slug}/staff", "staff_id"),
+    ("/admin/{slug}/mail", "email_id"),
+    ("/admin/{slug}/customers", "customer_id"),
+    ("/admin/{slug}/catalog", "product_id"),
+    ("/admin/{slug}/catalog/categories", "category_id"),
+    ("/admin/{slug}/catalog/price-lists", "price_list_id"),
+    ("/admin/{slug}/catalog/assortments", "assortment_id"),
+    ("/admin/{slug}/catalog/import", "run_id"),
+]
+
+
+def _statements(app, client, url) -> int:
+    with app.app_context():
+        engine = db.engine
+    with count_queries(engine) as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counter.count
+
+
+@pytest.mark.parametrize(("page", "factory"), STAFF_PAGES)
+def test_a_staff_list_page_sends_as_many_statements_for_2_rows_as_for_12(
+    app, two_bakeries, page, factory
+):
+    north, south = two_bakeries
+    make = ID_FACTORIES[factory]
+    client = app.test_client()
+    sign_in_staff(client, north)
+    url = page.format(slug=north.slug)
+    for _ in range(2):
+        make(app, north)
+        make(app, south)
+    client.get(url)  # warm caches that are not per-row
+    few = _statements(app, client, url)
+    for _ in range(10):
+        make(app, north)
+        make(app, south)
+    many = _statements(app, client, url)
+    assert few > 0 and many == few, f"{url}: {few} statements for 2 rows, {many} for 12"
+
+
+def test_the_portal_users_page_sends_as_many_statements_for_2_colleagues_as_for_12(
+    app, two_bakeries
+):
+    from tests.support.factories import add_contact
+
+    north, south = two_bakeries
+    mine = make_buyer(app, north, email="owner@cafe.example")
+    theirs = make_buyer(app, south, email="owner@cafe.example")
+    client = app.test_client()
+    sign_in_buyer(client, north, "owner@cafe.example")
+    url = f"/wholesale/{north.slug}/account/users"
+
+    def colleagues(count):
+        for _ in range(count):
+            add_contact(app, north, mine["id"], email=f"{uuid.uuid4().hex[:8]}@cafe.example")
+            add_contact(app, south, theirs["id"], email=f"{uuid.uuid4().hex[:8]}@cafe.example")
+
+    colleagues(2)
+    client.get(url)
+    few = _statements(app, client, url)
+    colleagues(10)
+    many = _statements(app, client, url)
+    assert few > 0 and many == few, f"{few} statements for 2 colleagues, {many} for 12"
