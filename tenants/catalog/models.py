@@ -21,7 +21,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    and_,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.extensions import db
@@ -92,11 +95,20 @@ class Product(TenantOwned, db.Model):
         """Whether the product is baked on `day`'s weekday."""
         return self.bake_days[day.weekday()] == "1"
 
+    @hybrid_method
     def in_season(self, day: date) -> bool:
-        """Whether `day` falls in the optional seasonal window."""
+        """Whether `day` falls in the optional seasonal window (in SQL too, for filtering)."""
         if self.available_from and day < self.available_from:
             return False
         return not (self.available_until and day > self.available_until)
+
+    @in_season.inplace.expression
+    @classmethod
+    def _in_season_expression(cls, day: date):
+        return and_(
+            or_(cls.available_from.is_(None), cls.available_from <= day),
+            or_(cls.available_until.is_(None), cls.available_until >= day),
+        )
 
 
 class SoldOut(TenantOwned, db.Model):

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from tenants.catalog.models import (
     AssortmentItem,
@@ -208,8 +208,7 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
         )
         .where(
             Product.active.is_(True),
-            or_(Product.available_from.is_(None), Product.available_from <= on),
-            or_(Product.available_until.is_(None), Product.available_until >= on),
+            Product.in_season(on),
         )
         .order_by(Category.position, Category.name, Product.name)
     )
