@@ -95,9 +95,7 @@ def _hold(email_id: str, now: datetime) -> str:
     """Leave a suspended bakery's email pending, unclaimed and uncounted, until later."""
     held = db.session.scalar(
         update(OutboundEmail)
-        .where(
-            _unclaimed(email_id, now),
-        )
+        .where(_unclaimed(email_id, now))
         .values(status="pending", claimed_at=None, next_attempt_at=now + SUSPENDED_HOLD)
         .returning(OutboundEmail.id)
         .execution_options(synchronize_session=False)

@@ -14,6 +14,8 @@ from tenants.lookup import get_by_id, name_taken
 
 DEFAULT_LIST_LABEL = "the bakery's default list"
 FULL_CATALOG_LABEL = "the full active catalog"
+# How the activity log names what assign_pricing changed.
+LABELS = {"price_list": "Price list", "assortment": "Assortment"}
 
 
 def get_assortment(session, assortment_id) -> Assortment:
@@ -111,9 +113,6 @@ def assign_pricing(
         )
     session.flush()
     return customer
-
-
-LABELS = {"price_list": "Price list", "assortment": "Assortment"}
 
 
 def pricing_names(session, customer) -> dict[str, str]:

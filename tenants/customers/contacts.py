@@ -116,7 +116,7 @@ def save_contact(
 ) -> Contact:
     """Add a contact (contact=None) or change one. `grants` are keys of permissions.GRANTABLE."""
     authorize(actor, customer, contact_permission="manage_users")
-    grants = set(grants if grants is not None else _default_grants(is_billing))
+    grants = set(grants if grants is not None else permissions.role_defaults(is_billing))
     if contact is not None:
         _require_own(customer, contact)
     if isinstance(actor, Contact):
@@ -362,10 +362,6 @@ def record_view_as(session, tenant, *, actor, customer: Customer, contact: Conta
         now=now,
     )
     session.flush()
-
-
-def _default_grants(is_billing: bool) -> set[str]:
-    return permissions.role_defaults(is_billing)
 
 
 def _check_owner_may_set(actor: Contact, customer, contact, *, is_owner, grants) -> None:
