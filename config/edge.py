@@ -84,36 +84,46 @@ def redirect_after(
 def save_form(
     form,
     action: Callable[[], Any],
-    target: str,
+    target: str | Callable[[Any], str],
     template: str,
     *,
-    message: str | None = None,
+    message: str | Callable[[Any], str] | None = None,
+    catch: type[DomainError] = DomainError,
     **context,
 ):
-    """`submit_form`, then flash `message` (if any) and redirect to `target`; or re-render."""
+    """`submit_form`, then flash `message` (if any) and redirect to `target`; or re-render.
 
-    response, status = submit_form(form, action, redirect_after(message, target))
+    `message` and `target` may be functions of what the service returned, as in
+    `redirect_after`; `catch` is passed on to `submit_form`.
+    """
+    response, status = submit_form(form, action, redirect_after(message, target), catch=catch)
     if response is not None:
         return response
     return render_template(template, form=form, **context), status
 
 
 def apply_change(
-    action: Callable[[], Any], success: str | Callable[[Any], str], target: str
+    action: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    target: str,
+    *,
+    refused_target: str | None = None,
+    catch: type[DomainError] = DomainError,
 ) -> Response:
     """Run one change, commit it, flash the outcome and redirect to `target`.
 
     `success` is the message, or a function of what `action` returned that makes it. A refused
-    change is rolled back and its message flashed as an error.
+    change (a `catch` error) is rolled back, its message flashed as an error, and the redirect
+    goes to `refused_target` when given (the page the change was asked from), else `target`.
     """
     try:
         result = action()
         db.session.commit()
-    except DomainError as exc:
+    except catch as exc:
         db.session.rollback()
         flash(exc.message, "error")
-    else:
-        flash(success(result) if callable(success) else success)
+        return redirect(refused_target or target)
+    flash(success(result) if callable(success) else success)
     return redirect(target)
 
 

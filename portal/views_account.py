@@ -1,6 +1,6 @@
 """The signed-in portal: home, own settings, company details, locations, the account's users."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 
 from admin.forms import ConfirmForm
 from admin.forms_accounts import CompanyForm, LocationForm
@@ -14,7 +14,6 @@ from tenants.customers import contacts, locations, portal_auth
 from tenants.customers import services as customers
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import GRANTABLE, OWNER_ONLY, effective_permissions, granted
-from tenants.errors import DomainError
 
 
 @bp.get("/")
@@ -120,17 +119,14 @@ def location_remove(location_id):
     """Delete a delivery location (not the last one, nor one assigned to colleagues)."""
     found = found_or_404(locations.get_location, g.customer, location_id, viewer=g.contact)
     ConfirmForm().validate_on_submit() or abort(400)
-    try:
-        locations.remove_location(
+    return apply_change(
+        lambda: locations.remove_location(
             db.session, g.tenant, actor=g.contact, customer=g.customer, location=found
-        )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("portal.location", location_id=found.id))
-    flash(f"Delivery location {found.name} removed.")
-    return redirect(url_for("portal.home"))
+        ),
+        f"Delivery location {found.name} removed.",
+        url_for("portal.home"),
+        refused_target=url_for("portal.location", location_id=found.id),
+    )
 
 
 @bp.route("/account/users", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from admin.backoffice.forms_customers import (
 )
 from admin.forms import ConfirmForm, SearchForm
 from admin.forms_accounts import LocationForm
-from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
+from config.edge import apply_change, found_or_404, save_form
 from config.extensions import db
 from config.formatting import minor_to_decimal
 from tenants.catalog.price_lists import default_price_list
@@ -47,19 +47,16 @@ def customer_new():
     """Add a customer."""
     form = CustomerForm()
 
-    response, status = submit_form(
+    return save_form(
         form,
         lambda: customers.create_customer(
             db.session, g.tenant, actor=current_user, **form.values(g.tenant.currency)
         ),
-        redirect_after(
-            lambda customer: f"{customer.business_name} is added.",
-            lambda customer: url_for("backoffice.customer_detail", customer_id=customer.id),
-        ),
+        lambda customer: url_for("backoffice.customer_detail", customer_id=customer.id),
+        "backoffice/customers/form.html",
+        message=lambda customer: f"{customer.business_name} is added.",
+        customer=None,
     )
-    if response is not None:
-        return response
-    return render_template("backoffice/customers/form.html", form=form, customer=None), status
 
 
 @bp.get("/customers/<customer_id>")

@@ -1,12 +1,12 @@
 """The bakery's settings page."""
 
-from flask import g, render_template, url_for
+from flask import g, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.forms import SettingsForm
-from config.edge import read_upload, redirect_after, submit_form
+from config.edge import read_upload, save_form
 from config.extensions import db
 from tenants.bakery_settings import update_settings
 from tenants.errors import ValidationFailed
@@ -16,7 +16,7 @@ from tenants.errors import ValidationFailed
 @staff_required("settings")
 def settings():
     form = SettingsForm(obj=g.tenant)
-    response, status = submit_form(
+    return save_form(
         form,
         lambda: update_settings(
             db.session,
@@ -33,9 +33,8 @@ def settings():
             logo=read_upload(form.logo.data, default=None),
             remove_logo=form.remove_logo.data,
         ),
-        redirect_after("Settings saved.", url_for("backoffice.settings")),
+        url_for("backoffice.settings"),
+        "backoffice/settings.html",
+        message="Settings saved.",
         catch=ValidationFailed,
     )
-    if response is not None:
-        return response
-    return render_template("backoffice/settings.html", form=form), status

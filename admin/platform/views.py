@@ -16,7 +16,7 @@ from admin.forms import (
     SuspendForm,
 )
 from admin.platform import bp, operator_required
-from config.edge import found_or_404, redirect_after, submit_form
+from config.edge import apply_change, found_or_404, redirect_after, submit_form
 from config.extensions import db
 from config.signin import end_session, password_sign_in
 from tenants import platform_admin as ops
@@ -112,14 +112,14 @@ def override(tenant_id):
         return redirect(url_for("platform.bakery", tenant_id=tenant.id))
     plan = ops.get_plan(db.session, form.plan_id.data) if form.plan_id.data else None
     expires = form.expires_at.data.replace(tzinfo=UTC) if form.expires_at.data else None
-    try:
-        ops.set_override(db.session, tenant, actor=current_user, plan=plan, expires_at=expires)
-        db.session.commit()
-        flash("Override saved." if plan else "Override removed.")
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("platform.bakery", tenant_id=tenant.id))
+    return apply_change(
+        lambda: ops.set_override(
+            db.session, tenant, actor=current_user, plan=plan, expires_at=expires
+        ),
+        "Override saved." if plan else "Override removed.",
+        url_for("platform.bakery", tenant_id=tenant.id),
+        catch=ValidationFailed,
+    )
 
 
 @bp.post("/bakeries/<tenant_id>/suspend")

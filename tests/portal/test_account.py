@@ -324,6 +324,8 @@ def test_an_owner_deletes_a_delivery_location_but_not_the_last_or_an_assigned_on
         f"/wholesale/{north.slug}/account/locations/{main}/remove", follow_redirects=True
     )
     assert "Main Street is assigned to 1 user(s) of your account" in page_text(assigned)
+    # A refusal comes back to the location's own page, where the button was.
+    assert assigned.request.path == f"/wholesale/{north.slug}/account/locations/{main}"
     removed = client.post(f"/wholesale/{north.slug}/account/locations/{harbour}/remove")
     assert removed.status_code == 302
     with tenant_session(app, north.id) as session:
@@ -334,6 +336,7 @@ def test_an_owner_deletes_a_delivery_location_but_not_the_last_or_an_assigned_on
         f"/wholesale/{north.slug}/account/locations/{main}/remove", follow_redirects=True
     )
     assert "Main Street is your only delivery location" in page_text(last)
+    assert last.request.path == f"/wholesale/{north.slug}/account/locations/{main}"
     with tenant_session(app, north.id) as session:
         assert set(session.scalars(select(DeliveryLocation.name))) == {"Main Street"}
         assert "location.removed" in set(session.scalars(select(CustomerActivity.action)))

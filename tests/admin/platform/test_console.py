@@ -105,6 +105,25 @@ def test_an_override_gives_a_tier_until_its_expiry(app, two_bakeries):
     assert _audit(app, "tenant.override_tier")
 
 
+def test_an_override_ending_in_the_past_is_refused_and_changes_nothing(app, two_bakeries):
+    north, south = two_bakeries
+    client = _operator_client(app)
+    refused = client.post(
+        f"/platform/bakeries/{north.id}/override",
+        data={
+            "override-plan_id": str(_plan_id(app, "enterprise")),
+            "override-expires_at": "2000-01-01T00:00",
+        },
+        follow_redirects=True,
+    )
+    assert refused.request.path == f"/platform/bakeries/{north.id}"
+    assert "The override must end in the future." in page_text(refused)
+    with app.app_context():
+        assert db.session.get(Tenant, north.id).override_plan_id is None
+        assert db.session.get(Tenant, south.id).override_plan_id is None
+    assert _audit(app, "tenant.override_tier") == []
+
+
 def test_a_suspended_bakery_shows_a_suspended_page_and_keeps_its_data(app, two_bakeries):
     north, south = two_bakeries
     staff = app.test_client()
