@@ -207,40 +207,40 @@ def change_password():
     contact and per address, with keys of their own so they never lock the password sign-in.
     """
     form = ChangePasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        account, address = throttle_keys("buyer-password", str(g.tenant.id), str(g.contact.id))
-        if throttle.is_throttled(db.session, account=account, address=address):
-            form.form_errors.append(
-                "Too many wrong current passwords. Wait 15 minutes, or sign out and use "
-                '"Forgot password".'
-            )
-            status = 429
-        else:
-            try:
-                portal_auth.change_own_password(
-                    db.session,
-                    g.tenant,
-                    contact=g.contact,
-                    new_password=form.new_password.data,
-                    current_password=form.current_password.data,
-                )
-                throttle.clear_account(db.session, account=account)
-                db.session.commit()
-            except ValidationFailed as exc:
-                db.session.rollback()
-                if exc.field == "current_password":
-                    throttle.record_failure(db.session, account=account, address=address)
-                    db.session.commit()
-                attach_error(form, exc)
-            else:
-                # The new password ends every other session; this one carries the new stamp.
-                login_user(g.contact)
-                flash("Your password is changed.")
-                return redirect(url_for("portal.home"))
-    if form.errors and status == 200:
-        status = 422
-    return render_template("portal/change_password.html", form=form), status
+
+    def page(status: int):
+        return render_template("portal/change_password.html", form=form), status
+
+    if not form.validate_on_submit():
+        return page(422 if form.errors else 200)
+    account, address = throttle_keys("buyer-password", str(g.tenant.id), str(g.contact.id))
+    if throttle.is_throttled(db.session, account=account, address=address):
+        form.form_errors.append(
+            'Too many wrong current passwords. Wait 15 minutes, or sign out and use "Forgot '
+            'password".'
+        )
+        return page(429)
+    try:
+        portal_auth.change_own_password(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            new_password=form.new_password.data,
+            current_password=form.current_password.data,
+        )
+        throttle.clear_account(db.session, account=account)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        if exc.field == "current_password":
+            throttle.record_failure(db.session, account=account, address=address)
+            db.session.commit()
+        attach_error(form, exc)
+        return page(exc.status_code)
+    # The new password ends every other session; this one carries the new stamp.
+    login_user(g.contact)
+    flash("Your password is changed.")
+    return redirect(url_for("portal.home"))
 
 
 from portal import views_account, views_catalog  # noqa: E402,F401
