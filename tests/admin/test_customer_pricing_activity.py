@@ -20,15 +20,36 @@ def _log(app, bakery, customer_id) -> list[str]:
         )
 
 
+def _south_customers(app, south):
+    """The other bakery's customers: one on its own "Cafés" list, one following its default."""
+    from tenants.catalog.models import PriceList
+
+    with tenant_session(app, south.id) as session:
+        cafes = session.scalar(select(PriceList.id).where(PriceList.name == "Cafés"))
+    on_list = make_customer(app, south, "Café Aurora", price_list_id=cafes)["id"]
+    follower = make_customer(app, south, "Farm Shop")["id"]
+    return {on_list: cafes, follower: None}
+
+
+def _untouched(app, south, customers) -> bool:
+    """Whether the other bakery's customers kept their lists and got no pricing log entries."""
+    from tenants.customers.models import Customer
+
+    with tenant_session(app, south.id) as session:
+        lists = {cid: session.get(Customer, (south.id, cid)).price_list_id for cid in customers}
+    return lists == customers and all(_log(app, south, cid) == [] for cid in customers)
+
+
 def test_assigning_a_price_list_and_assortment_is_logged_with_before_and_after_names(
     client, bakeries
 ):
-    north, _ = bakeries
+    north, south = bakeries
     app = client.application
     bread = add_product(app, north)
     cafes = add_price_list(app, north, "Cafés")
     menu = add_assortment(app, north, "Breakfast menu", product_ids=[bread])
     aurora = make_customer(app, north)["id"]
+    theirs = _south_customers(app, south)
     sign_in_staff(client, north)
     url = f"/admin/{north.slug}/customers/{aurora}/pricing"
     client.post(url, data={"price_list_id": str(cafes), "assortment_id": str(menu)})
@@ -37,11 +58,13 @@ def test_assigning_a_price_list_and_assortment_is_logged_with_before_and_after_n
         "Price list: the bakery's default list \u2192 Cafés; "
         "Assortment: the full active catalog \u2192 Breakfast menu"
     ]
+    assert _untouched(app, south, theirs)
 
 
 def test_deleting_a_price_list_logs_the_fallback_on_each_customer_that_was_on_it(client, bakeries):
-    north, _ = bakeries
+    north, south = bakeries
     app = client.application
+    theirs = _south_customers(app, south)
     cafes = add_price_list(app, north, "Cafés")
     add_price_list(app, north, "Standard", default=True)
     hotels = add_price_list(app, north, "Hotels")
@@ -57,11 +80,13 @@ def test_deleting_a_price_list_logs_the_fallback_on_each_customer_that_was_on_it
     assert _log(app, north, aurora) == [moved]
     assert _log(app, north, deli) == [moved]
     assert _log(app, north, inn) == [] and _log(app, north, shop) == []
+    assert _untouched(app, south, theirs)
 
 
 def test_deleting_the_default_list_logs_its_followers_falling_back_to_base_prices(client, bakeries):
-    north, _ = bakeries
+    north, south = bakeries
     app = client.application
+    theirs = _south_customers(app, south)  # its follower must not count as north's
     standard = add_price_list(app, north, "Standard", default=True)
     shop = make_customer(app, north, "Farm Shop")["id"]
     add_staff(app, north, email="manager@example.com", role="manager")
@@ -71,6 +96,7 @@ def test_deleting_the_default_list_logs_its_followers_falling_back_to_base_price
         "Price list: the bakery's default list (Standard) \u2192 base prices "
         "(price list Standard deleted)"
     ]
+    assert _untouched(app, south, theirs)
 
 
 def test_sales_staff_with_the_customers_permission_change_a_customers_pricing(client, bakeries):
