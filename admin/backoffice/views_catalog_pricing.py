@@ -270,11 +270,6 @@ def _assortment_page(assortment):
     ), status
 
 
-def may_assign_pricing(user) -> bool:
-    """Staff who may change a customer's price list and assortment (as assign_pricing allows)."""
-    return user.can("catalog") or user.can("customers")
-
-
 @bp.route("/customers/<customer_id>/pricing", methods=["GET", "POST"])
 # A customer's negotiated prices are customer data too, not only catalog data.
 @staff_required("catalog_view", "customers_view")
@@ -296,9 +291,7 @@ def customer_pricing(customer_id):
     ]
     status = 200
     if request.method == "POST":
-        # Which list and assortment a customer gets is account management as much as catalog
-        # work: sales staff (customers) may choose among existing ones, as the service allows.
-        if not may_assign_pricing(current_user):
+        if not assortments.may_assign_pricing(current_user):
             abort(403)
         if form.validate_on_submit():
             price_list = chosen_or_404(price_lists.get_price_list, form.price_list_id.data)
@@ -322,6 +315,6 @@ def customer_pricing(customer_id):
         customer=customer,
         preview=preview,
         can_export=has_feature(g.tenant, "catalog_export"),
-        can_assign=may_assign_pricing(current_user),
+        can_assign=assortments.may_assign_pricing(current_user),
         money=lambda m: format_amount(m, g.tenant.currency),
     ), status

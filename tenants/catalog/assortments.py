@@ -80,6 +80,12 @@ def save_assortment(
     return assortment
 
 
+def may_assign_pricing(actor) -> bool:
+    """Staff who may change a customer's price list and assortment: it is catalog work and
+    account management alike, so either permission will do."""
+    return actor.can("catalog") or actor.can("customers")
+
+
 def assign_pricing(
     session,
     tenant,
@@ -92,7 +98,7 @@ def assign_pricing(
 ):
     """Give `customer` a price list (None = the bakery's default) and an assortment
     (None = the full active catalog); a change goes to the customer's activity log."""
-    if actor is not None and not (actor.can("catalog") or actor.can("customers")):
+    if actor is not None and not may_assign_pricing(actor):
         raise PermissionDenied("You don't have permission to change customer pricing.")
     before = pricing_names(session, customer)
     customer.price_list_id = price_list.id if price_list else None
