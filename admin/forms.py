@@ -29,7 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from config.forms import Form
 from tenants.features import FEATURES
 from tenants.locales import LOCALE_CHOICES, currency_choices, timezone_choices
-from tenants.platform_admin import MAX_LIMIT
+from tenants.platform_admin import MAX_LIMIT, MAX_MONTHLY_PRICE_MINOR
 from tenants.staff.permissions import role_choices
 
 
@@ -119,7 +119,9 @@ class PlanForm(Form):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)])
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     monthly_price = DecimalField(
-        "Monthly price", places=2, validators=[InputRequired(), NumberRange(min=0, max=100000)]
+        "Monthly price",
+        places=2,
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_MONTHLY_PRICE_MINOR // 100)],
     )
     features = CheckboxesField("Features", choices=list(FEATURES.items()))
     max_customers = IntegerField(
