@@ -53,9 +53,10 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     _install_backends(app, settings)
     _register_blueprints(app)
 
-    from config import cli, web_errors
+    from config import cli, money, web_errors
 
     web_errors.register(app)
+    money.register(app)
     cli.register(app)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)

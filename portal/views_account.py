@@ -6,7 +6,7 @@ from admin.forms import ConfirmForm
 from admin.forms_accounts import CompanyForm, LocationForm
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
-from config.formatting import format_money
+from config.money import format_money
 from portal import bp
 from portal.access import buyer_required, may
 from portal.forms import ChangePasswordForm, ProfileForm, UserForm

@@ -65,8 +65,9 @@ def test_a_buyer_sees_their_own_prices_and_next_break_and_nothing_of_the_other_b
     response = client.get(f"/wholesale/{north.slug}/catalog")
     text = page_text(response)
     assert response.status_code == 200
-    assert "North baguette" in text and "2.10" in text and "order 12 for 1.90 each" in text
-    assert "1.20" in text  # the roll has no list price: the base price
+    # every price in the bakery's locale with its currency (en_GB, EUR)
+    assert "North baguette" in text and "€2.10" in text and "order 12 for €1.90 each" in text
+    assert "€1.20" in text  # the roll has no list price: the base price
     assert "2.30" not in text  # the hotel's list
     assert "South baguette" not in text and "1.50" not in text and "9.90" not in text
     # the same person's cookie opens nothing at the other bakery
