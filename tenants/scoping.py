@@ -19,6 +19,7 @@ from sqlalchemy import Alias, Connection, Table, event, text
 from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.util import LRUCache
 
+from config.extensions import db
 from tenants.base import TenantOwned, is_tenant_owned
 
 TENANT_KEY = "tenant_id"
@@ -172,8 +173,6 @@ _TENANT_TABLES: dict[int, frozenset[str]] = {}
 
 def _tenant_table_names() -> frozenset[str]:
     """The tables of every tenant-owned model, rebuilt only when the registry grows."""
-    from config.extensions import db
-
     mappers = db.Model.registry.mappers
     names = _TENANT_TABLES.get(len(mappers))
     if names is None:
