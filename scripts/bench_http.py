@@ -149,7 +149,7 @@ def build_app_database(app_db: str) -> None:
 
 
 def in_process_app(app_db: str):
-    from config.app import create_app
+    from config.root.app import create_app
     from config.settings import Settings
 
     settings = Settings.from_env(
