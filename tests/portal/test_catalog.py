@@ -207,3 +207,16 @@ def test_products_outside_their_season_on_the_bakerys_today_are_hidden_from_cata
     for listing in (page, csv):
         assert "Summer tart" in listing and "North baguette" in listing
         assert "Asparagus bread" not in listing and "Stollen" not in listing
+
+
+def test_the_catalog_and_the_account_page_show_money_in_one_format(app, client, shops):
+    from tenants.customers.models import Customer
+    from tests.support.factories import tenant_session
+
+    north, _, data = shops
+    with tenant_session(app, north.id) as session:
+        session.get(Customer, (north.id, data[north.slug]["aurora"])).minimum_order_minor = 1250
+    sign_in_buyer(client, north, "owner@aurora.example")
+    home = page_text(client.get(f"/wholesale/{north.slug}/"))
+    catalog = page_text(client.get(f"/wholesale/{north.slug}/catalog"))
+    assert "€12.50" in home and "€2.10" in catalog
