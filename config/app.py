@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from config.auth import touch_used_session
 from config.extensions import csrf, db, login_manager, migrate
 from config.settings import PROJECT_ROOT, Settings
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     cli.register(app)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
+    app.after_request(touch_used_session)
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
     if settings.trusted_proxies:
         # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.
@@ -86,6 +88,7 @@ def _import_models() -> None:
     import tenants.models  # noqa: F401
     import tenants.outbox  # noqa: F401
     import tenants.scheduled_runs  # noqa: F401
+    import tenants.sign_in_sessions  # noqa: F401
     import tenants.staff.models  # noqa: F401
     import tenants.throttle  # noqa: F401
     import tenants.tokens  # noqa: F401
@@ -148,14 +151,21 @@ def _refuse_nul_characters():
     values += [v for _, vs in request.args.lists() for v in vs]
     if request.method in ("POST", "PUT", "PATCH"):
         values += [v for _, vs in request.form.lists() for v in vs]
+        # An upload's file name is text we keep (the import run's filename) too.
+        values += [f.filename or "" for _, fs in request.files.lists() for f in fs]
     if any("\x00" in value for value in values):
         abort(400, description="The request contained a NUL character, which no field accepts.")
 
 
 def _security_headers(response):
-    from flask import current_app, g
+    from flask import current_app, g, session
 
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if "_user_id" in session and response.mimetype == "text/html":
+        # A signed-in page is one person's: no shared cache, nor the browser's back button
+        # after sign-out, may show it to someone else.
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if current_app.config["SESSION_COOKIE_SECURE"]:
