@@ -207,10 +207,11 @@ def active_session_rows(user, *, tenant=None) -> list[dict]:
     from config.formatting import format_date
 
     def when(value):
+        # The date in the bakery's locale, the time to the minute, the zone named.
         if tenant is not None:
-            zone = ZoneInfo(tenant.timezone).tzname(value.astimezone(ZoneInfo(tenant.timezone)))
-            return f"{format_date(value, tenant, with_time=True)} {zone}"
-        return value.strftime("%d %b %Y %H:%M") + " UTC"
+            local = value.astimezone(ZoneInfo(tenant.timezone))
+            return f"{format_date(value, tenant)}, {local:%H:%M} {local.tzname()}"
+        return value.strftime("%d %b %Y, %H:%M") + " UTC"
 
     secret = session.get(SESSION_KEY)
     return [
