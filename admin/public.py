@@ -6,10 +6,10 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from sqlalchemy.exc import IntegrityError
 
 from admin.forms import SignUpForm
+from config import throttle
 from config.extensions import db
 from config.forms import attach_error, client_address
 from config.signin import start_session
-from tenants import throttle
 from tenants.errors import ValidationFailed
 from tenants.signup import request_owner_verification, sign_up_bakery
 from tenants.web import tenant_by_slug

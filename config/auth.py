@@ -5,7 +5,8 @@ user is loaded; an identity of another realm, or of staff/buyers of another bake
 anonymous. The stamp fingerprints the user's password hash, so a new password ends every session
 signed in with the old one: the identity a user gives now must equal the one in the cookie.
 
-The cookie also carries the secret of a server-side session record (`tenants.sign_in_sessions`):
+The cookie also carries the secret of a server-side session record (`tenants.sign_in_sessions`,
+installed by the composition root with `use_session_store`):
 an identity loads only while that record is live, so signing out (or "sign out everywhere", or
 the idle and absolute lifetimes) makes every copy of the cookie anonymous.
 """
@@ -18,11 +19,24 @@ from hmac import compare_digest
 from flask import g, session
 
 from config.extensions import db, login_manager
-from tenants import sign_in_sessions
 
 # The session key holding the secret of this sign-in's server-side record.
 SESSION_KEY = "sign_in_session"
 _LOADERS: dict[str, Callable[[str], object | None]] = {}
+_SESSION_STORE: list = []
+
+
+def use_session_store(store) -> None:
+    """Keep signed-in sessions in `store` (the composition root passes
+    `tenants.sign_in_sessions`; config, the bottom layer, names no package above it)."""
+    _SESSION_STORE[:] = [store]
+
+
+def session_store():
+    """The store of server-side session records (see `use_session_store`)."""
+    if not _SESSION_STORE:
+        raise RuntimeError("no session store: create_app installs tenants.sign_in_sessions")
+    return _SESSION_STORE[0]
 
 
 def register_realm(realm: str, loader: Callable[[str], object | None]) -> None:
@@ -44,12 +58,13 @@ def load_identity(user_id: str, realm: str | None):
     user = _LOADERS[realm](rest)
     if user is None or not compare_digest(user.get_id(), user_id):
         return None
-    record = sign_in_sessions.live_session(
+    store = session_store()
+    record = store.live_session(
         db.session, realm=realm, user_id=user.id, secret=session.get(SESSION_KEY)
     )
     if record is None:
         return None  # signed out, lapsed, or ended from another device
-    if sign_in_sessions.needs_touch(record):
+    if store.needs_touch(record):
         g.touch_sign_in_session = (realm, record.id)
     return user
 
@@ -68,7 +83,7 @@ def touch_used_session(response):
     if pending is not None:
         realm, record_id = pending
         try:
-            sign_in_sessions.touch(db.session, realm=realm, record_id=record_id)
+            session_store().touch(db.session, realm=realm, record_id=record_id)
             db.session.commit()
         except Exception:  # a missed "last seen" must never fail the page
             db.session.rollback()

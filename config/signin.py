@@ -16,11 +16,11 @@ from flask import abort, flash, g, redirect, request, session
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from config.auth import SESSION_KEY, signed_in_realm
+from config import throttle
+from config.auth import SESSION_KEY, session_store, signed_in_realm
 from config.extensions import db
 from config.forms import client_address
 from config.queue import enqueue_after_commit
-from tenants import sign_in_sessions, throttle
 
 NO_MATCH = "That email and password don't match an account here."
 
@@ -78,7 +78,7 @@ def start_session(user) -> None:
     30 idle days or 90 days in all, and signing out ends it for every copy of the cookie.
     """
     session.clear()
-    secret = sign_in_sessions.open_session(
+    secret = session_store().open_session(
         db.session,
         realm=user.realm,
         user_id=user.id,
@@ -103,7 +103,7 @@ def end_session() -> None:
     on), then forget everything the session held."""
     realm = signed_in_realm()
     if realm is not None:
-        sign_in_sessions.end_session(db.session, realm=realm, secret=session.get(SESSION_KEY))
+        session_store().end_session(db.session, realm=realm, secret=session.get(SESSION_KEY))
         db.session.commit()
     logout_user()
     session.clear()
@@ -111,7 +111,7 @@ def end_session() -> None:
 
 def end_sessions_everywhere(user) -> None:
     """Sign `user` out on every device, this one included."""
-    sign_in_sessions.end_all_sessions(db.session, realm=user.realm, user_id=user.id)
+    session_store().end_all_sessions(db.session, realm=user.realm, user_id=user.id)
     db.session.commit()
     logout_user()
     session.clear()
@@ -120,7 +120,7 @@ def end_sessions_everywhere(user) -> None:
 def keep_only_this_session(user) -> None:
     """After the signed-in person chose a new password: every other session of theirs ends,
     this one goes on under the identity the new password gives. The caller commits."""
-    sign_in_sessions.end_all_sessions(
+    session_store().end_all_sessions(
         db.session, realm=user.realm, user_id=user.id, keep_secret=session.get(SESSION_KEY)
     )
     login_user(user)
@@ -220,9 +220,7 @@ def active_session_rows(user, *, tenant=None) -> list[dict]:
             "address": record.address,
             "started": when(record.started_at),
             "last_seen": when(record.last_seen_at),
-            "current": sign_in_sessions.is_current(record, secret),
+            "current": session_store().is_current(record, secret),
         }
-        for record in sign_in_sessions.active_sessions(
-            db.session, realm=user.realm, user_id=user.id
-        )
+        for record in session_store().active_sessions(db.session, realm=user.realm, user_id=user.id)
     ]

@@ -11,7 +11,7 @@ from config.clock import utcnow
 from tenants.errors import ValidationFailed
 from tenants.locales import validate_currency, validate_locale, validate_timezone
 from tenants.models import Plan, Tenant
-from tenants.outbox import queue_email
+from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength
 from tenants.scoping import bind_tenant
 from tenants.slugs import validate_slug
@@ -88,12 +88,12 @@ def request_owner_verification(session, tenant, owner, *, now: datetime | None =
         to_name=owner.name,
         template="owner_verify_email",
         context={"name": owner.name},
-        token_link={
-            "purpose": VERIFY_PURPOSE,
-            "subject_id": str(owner.id),
-            "ttl_seconds": int(VERIFY_TTL.total_seconds()),
-            "path": f"/admin/{tenant.slug}/confirm-email/{{token}}",
-        },
+        token_link=token_link(
+            purpose=VERIFY_PURPOSE,
+            subject_id=owner.id,
+            ttl=VERIFY_TTL,
+            path=f"/admin/{tenant.slug}/confirm-email/{{token}}",
+        ),
         now=now,
     )
 

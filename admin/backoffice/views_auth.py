@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
-from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
 from config.edge import apply_change, redirect_after, submit_form
 from config.extensions import db
+from config.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
 from config.signin import (
     active_session_rows,
     clear_sign_in_failures,

@@ -3,7 +3,7 @@ verification, sign-in failures per account across addresses, and SECURITY DEFINE
 with a pinned search_path
 
 Revision ID: 0007_security
-Revises: 0006_import_claims
+Revises: 0010_seams
 Create Date: 2026-12-01 21:30:00
 """
 
@@ -15,7 +15,8 @@ from alembic import op
 from migrations.rls import enable_tenant_rls, grant_app_access
 
 revision = "0007_security"
-down_revision = "0006_import_claims"
+# Chained after seams' 0010 since this branch merged seams; the integrator re-chains.
+down_revision = "0010_seams"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ widths, and "Sign out everywhere" signing out the other browser too."""
 
 import pytest
 
-from config.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
-from tenants import throttle
+from config import throttle
 from tests.support.factories import PASSWORD, link_in, make_buyer, make_operator
 
 ATTACKER, OWNER = "198.51.100.66", "203.0.113.7"

@@ -207,3 +207,30 @@ def test_signed_in_pages_are_never_stored_by_a_cache(app, client, two_bakeries):
     operator = app.test_client()
     sign_in_operator(operator)
     assert operator.get("/platform/").headers["Cache-Control"] == "no-store"
+
+
+def test_disabling_ends_the_sessions_so_enabling_again_revives_no_old_cookie(app, two_bakeries):
+    from tests.support.factories import add_staff
+
+    north, _ = two_bakeries
+    staff_id = add_staff(app, north, email="leaving@north.example", role="sales")
+    theirs, owner = app.test_client(), app.test_client()
+    sign_in_staff(theirs, north, "leaving@north.example")
+    sign_in_staff(owner, north)
+    assert owner.post(f"/admin/{north.slug}/staff/{staff_id}/disable").status_code == 302
+    assert owner.post(f"/admin/{north.slug}/staff/{staff_id}/enable").status_code == 302
+    assert theirs.get(f"/admin/{north.slug}/").status_code == 302
+    sign_in_staff(app.test_client(), north, "leaving@north.example")  # a new sign-in works
+
+
+def test_disabling_a_contact_ends_their_portal_sessions_for_good(app, two_bakeries):
+    north, south = two_bakeries
+    mine = make_buyer(app, north, email="buyer@cafe.example")
+    make_buyer(app, south, email="buyer@cafe.example")
+    buyer, staff = app.test_client(), app.test_client()
+    sign_in_buyer(buyer, north, "buyer@cafe.example")
+    sign_in_staff(staff, north)
+    base = f"/admin/{north.slug}/customers/{mine['id']}/contacts/{mine['contact_id']}"
+    assert staff.post(base + "/disable").status_code == 302
+    assert staff.post(base + "/enable").status_code == 302
+    assert buyer.get(f"/wholesale/{north.slug}/").status_code == 302

@@ -27,7 +27,7 @@ def test_the_key_folds_case_width_and_spacing_the_same_way_everywhere():
 
 @pytest.fixture(scope="module")
 def sqlite_app(tmp_path_factory):
-    from config.app import create_app
+    from config.root.app import create_app
     from config.settings import Settings
 
     path = tmp_path_factory.mktemp("names") / "app.sqlite3"
