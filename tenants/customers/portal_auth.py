@@ -25,6 +25,7 @@ from tenants.customers.models import Contact
 from tenants.errors import PermissionDenied, ValidationFailed
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
+from tenants.scoping import check_bound
 from tenants.sign_in_sessions import end_all_sessions
 from tenants.tokens import consume_token, peek_token, revoke_all_tokens
 
@@ -55,6 +56,7 @@ def load_buyer(session, contact_id: str) -> Contact | None:
 
 def authenticate_contact(session, tenant, *, email: str, password: str, now=None):
     """The contact with these credentials who may sign in at this bakery, or None."""
+    check_bound(session, tenant)
     contact = contact_by_email(session, email)
     if contact is None or not contact.password_hash:
         verify_password(_DUMMY_HASH, password)
@@ -179,6 +181,7 @@ def change_own_password(
 ) -> Contact:
     """A contact changes their password; `current_password` is required unless a temporary
     password is being replaced right after signing in with it."""
+    check_bound(session, tenant)
     if not contact.must_change_password and not verify_password(
         contact.password_hash, current_password or ""
     ):
@@ -204,6 +207,7 @@ def update_own_profile(
 
     A suspended account is read-only for its contacts (`permissions`), their own details too.
     """
+    check_bound(session, tenant)
     if contact.customer.is_suspended:
         raise PermissionDenied(
             f"Your account is suspended, so nothing can be changed. Contact {tenant.name}."
