@@ -89,7 +89,7 @@ def _import_models() -> None:
     import tenants.staff.models  # noqa: F401
     import tenants.throttle  # noqa: F401
     import tenants.tokens  # noqa: F401
-    from tenants import audit, catalog, customers, operators  # noqa: F401
+    from tenants import audit, catalog, customers, operators, orders  # noqa: F401
 
 
 def _install_backends(app: Flask, settings: Settings) -> None:
