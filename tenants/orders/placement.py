@@ -213,6 +213,8 @@ def place_order(
     if access.is_contact(actor) and not priced.meets_minimum:
         raise ValidationFailed("Your order is below your minimum order value.", field="lines")
     duplicate = find_open_order(session, customer, location.id, delivery_date)
+    if duplicate is not None and key and duplicate.idempotency_key == key:
+        return _replayed(duplicate, customer)  # the same form, committed meanwhile
     if duplicate is not None and not allow_second_order:
         raise OpenOrderExists(duplicate)
 
