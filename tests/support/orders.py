@@ -82,3 +82,33 @@ def make_cafe(app, bakery, *, name="Café Aurora", email="buyer@example.com", **
         app, bakery, sku="ROL-01", name="Roll", price=80, min_order_qty=6, qty_increment=6
     )
     return {**customer, "contact": contact, "bread": bread, "roll": roll}
+
+
+def add_order(app, bakery, *, customer_id=None, location_id=None, quantity: int = 3):
+    """An order (placed by the system) for the earliest date the calendar allows now, for a
+    fresh customer unless one is given; returns its id."""
+    import uuid
+
+    from config.clock import utcnow
+    from tenants.orders.calendar import delivery_calendar
+    from tenants.orders.placement import place_order
+
+    if customer_id is None:
+        made = make_customer(app, bakery, f"O {uuid.uuid4().hex[:8]}")
+        customer_id, location_id = made["id"], next(iter(made["locations"].values()))
+    product = add_product(app, bakery, sku=f"O-{uuid.uuid4().hex[:8]}", name="Order loaf")
+    with tenant_session(app, bakery.id) as session:
+        tenant, customer = tenant_of(session, bakery), customer_row(session, customer_id)
+        now = utcnow()
+        day = delivery_calendar(session, tenant, customer=customer, now=now).earliest
+        return place_order(
+            session,
+            tenant,
+            customer=customer,
+            actor=None,
+            lines=[(product, quantity)],
+            location_id=location_id,
+            delivery_date=day,
+            allow_second_order=True,
+            now=now,
+        ).order.id
