@@ -22,7 +22,7 @@ from portal.forms_orders import CheckoutForm, OrderActionForm, QuantityForm
 from tenants.errors import ValidationFailed
 from tenants.orders import queries
 from tenants.orders.cart import set_quantity
-from tenants.orders.checkout import checkout, checkout_page
+from tenants.orders.checkout import add_cart_to_order, checkout, checkout_page
 from tenants.orders.editing import cancel_order
 from tenants.orders.errors import OpenOrderExists, OrderConflict
 from tenants.orders.models import STATUSES
@@ -141,9 +141,10 @@ def place():
         )
         db.session.commit()
     except OpenOrderExists as exc:
+        duplicate = (exc.order.id, exc.order.number, exc.order.version)
         db.session.rollback()
         form.delivery_date.errors = [exc.message]
-        return _cart_page(form=form, duplicate=True), exc.status_code
+        return _cart_page(form=form, duplicate=duplicate), exc.status_code
     except ValidationFailed as exc:
         db.session.rollback()
         if exc.field == "location":
@@ -217,6 +218,34 @@ def order_reorder(order_id):
     for change in result.changes:
         flash(change, "error")
     return redirect(url_for("portal.cart"))
+
+
+@bp.post("/orders/<order_id>/add-cart")
+@buyer_required("edit_orders")
+def order_add_cart(order_id):
+    """Add the cart to this open order (what checkout offers for a second order that day)."""
+    found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    form = OrderActionForm()
+    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+        abort(400)
+    try:
+        order = add_cart_to_order(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            customer=g.customer,
+            order_id=order_id,
+            expected_version=int(form.version.data),
+            now=utcnow(),
+        )
+        number = order.number
+        db.session.commit()
+    except (ValidationFailed, OrderConflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("portal.cart"))
+    flash(f"Your cart is added to order {number}.")
+    return redirect(url_for("portal.order_detail", order_id=order_id))
 
 
 @bp.post("/orders/<order_id>/cancel")

@@ -267,3 +267,24 @@ def test_ordering_pages_follow_the_contacts_permissions(app, cafes):
         customer_row(session, cafe["id"]).may_order_online = False
         assert tenant_of(session, north).slug == north.slug
     assert _client(app, north).get(f"/wholesale/{north.slug}/cart").status_code == 403
+
+
+def test_checkout_offers_to_add_the_cart_to_the_open_order_for_that_day(app, cafes):
+    north, _, cafe, _ = cafes
+    client = _client(app, north)
+    _add(client, north, cafe["bread"], 10)
+    placed = _checkout(client, north, cafe)
+    _add(client, north, cafe["bread"], 2)
+    _add(client, north, cafe["roll"], 6)
+    again = _checkout(client, north, cafe, idempotency_key="key-2")
+    assert "Add these items to order 1" in page_text(again)
+    order_url = placed.headers["Location"]
+    added = client.post(order_url + "/add-cart", data={"version": "1"})
+    assert added.headers["Location"] == order_url
+    detail = page_text(client.get(order_url))
+    assert "Your cart is added to order 1." in detail
+    assert "12 each" in detail and "6 each" in detail and "Changed" in detail
+    assert "Your cart is empty" in page_text(client.get(f"/wholesale/{north.slug}/cart"))
+    assert _order_count(app, north) == 1
+    stale = client.post(order_url + "/add-cart", data={"version": "1"})
+    assert stale.headers["Location"].endswith("/cart")
