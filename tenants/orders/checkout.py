@@ -20,6 +20,7 @@ class CheckoutPage:
     calendar: Calendar
     locations: list
     countdown: str | None
+    next_cutoff: object | None  # the DayOption whose cut-off comes next (for the live refresh)
 
 
 def checkout_page(session, tenant, *, contact, customer, now: datetime) -> CheckoutPage:
@@ -38,6 +39,7 @@ def checkout_page(session, tenant, *, contact, customer, now: datetime) -> Check
         calendar,
         list_locations(session, customer, viewer=contact),
         countdown_text(upcoming, now) if upcoming else None,
+        upcoming,
     )
 
 

@@ -77,3 +77,23 @@ def test_a_cafe_manager_orders_from_a_phone_and_reorders(live_server, small_phon
     page.wait_for_selector("text=are in your cart at today's prices")
     assert page.locator("#cart-lines tr[data-sku]").count() == 3
     _both_widths(page, "cart-after-reorder")
+
+
+def test_the_cutoff_countdown_is_server_text_that_a_script_keeps_current(live_server, page):
+    base_url, _ = live_server
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    page.goto(f"{base_url}/wholesale/rosemary-rye/login")
+    page.fill("#email", "owner@cafe-aurora.example")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base_url}/wholesale/rosemary-rye/cart")
+    server_text = page.inner_text("#countdown")
+    assert "'s order closes in " in server_text
+    # Pretend the cut-off is 90 minutes away; the script's next tick rewrites the text.
+    page.evaluate(
+        "el => { el.dataset.cutoff = new Date(Date.now() + 90.5 * 60000).toISOString(); }",
+        page.query_selector("#countdown"),
+    )
+    page.wait_for_selector("#countdown:has-text('closes in 1 h 30 min')", timeout=20_000)
+    assert blocked == []
