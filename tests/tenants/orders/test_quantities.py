@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tenants.errors import ValidationFailed
@@ -22,6 +22,8 @@ def test_the_nearest_valid_quantities_are_the_steps_around_it(quantity, minimum,
     assert valid_neighbours(quantity, minimum, step)[: len(expected)] == expected
 
 
+# The machine running the suite is shared: generation speed is not what this test is about.
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     quantity=st.integers(1, MAX_QUANTITY),
     minimum=st.integers(1, 50),
