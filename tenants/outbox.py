@@ -19,8 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from config.clock import utcnow
 from config.extensions import db
 from config.queue import enqueue_after_commit, safe_job_id
+from tenants.actors import require
 from tenants.base import TenantOwned, UTCDateTime
-from tenants.errors import PermissionDenied, ValidationFailed
+from tenants.errors import ValidationFailed
 from tenants.lookup import get_by_id
 from tenants.mail_preferences import OPT_OUT_CATEGORIES, opted_out
 
@@ -69,6 +70,23 @@ class OutboundEmail(TenantOwned, db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def token_link(*, purpose: str, subject_id, ttl: timedelta, path: str) -> dict:
+    """The `token_link=` of `queue_email` for an email that carries a single-use link.
+
+    The sending job issues a token for `purpose` and `subject_id` valid for `ttl` and puts it
+    where `path` (a site path such as "/wholesale/<slug>/invitation/{token}") says `{token}`.
+    Invitations, resets, sign-in links, reminders and "pay online" links are all built here.
+    """
+    if "{token}" not in path:
+        raise ValueError(f"token link path {path!r} has no {{token}} placeholder")
+    return {
+        "purpose": purpose,
+        "subject_id": str(subject_id),
+        "ttl_seconds": int(ttl.total_seconds()),
+        "path": path,
+    }
 
 
 def queue_email(
@@ -140,8 +158,7 @@ def get_email(session, email_id) -> OutboundEmail:
 
 def resend_email(session, tenant, *, actor, email: OutboundEmail, now: datetime | None = None):
     """Give a failed email a fresh round of attempts; it is sent once the caller commits."""
-    if not actor.can("mail"):
-        raise PermissionDenied("You don't have permission to do that.")
+    require(actor, "mail")
     if email.status != "failed":
         raise ValidationFailed("Only a failed email can be sent again.")
     email.status, email.attempts = "pending", 0

@@ -17,16 +17,17 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import func, select
 
 from config.clock import utcnow
+from tenants.actors import require
 from tenants.catalog.csv_io import write_csv
 from tenants.catalog.csv_schemas import row_errors
 from tenants.catalog.imports import ImportKind, register_kind, report_progress, row_error
 from tenants.catalog.models import PriceList
-from tenants.customers.access import authorize_staff
 from tenants.customers.activity import log_activity
 from tenants.customers.models import PAYMENT_TERMS, Customer, DeliveryLocation
 from tenants.customers.services import FIELD_LABELS, clean_fields
 from tenants.errors import ValidationFailed
 from tenants.plans import check_limit
+from tenants.staff.models import StaffUser
 
 CUSTOMER_COLUMNS = (
     "business_name",
@@ -82,6 +83,11 @@ def _row_values(raw: dict, data: dict, price_lists: dict) -> dict:
             raise ValidationFailed(f"No price list is named {name}.", field="price_list")
         values["price_list_id"] = price_lists[name.lower()] if name else None
     return values
+
+
+def _authorize(actor) -> None:
+    """Importing customers is editing customers."""
+    require(actor, "customers")
 
 
 def _validate(session, tenant, run, rows, errors, checkpoint):
@@ -142,8 +148,6 @@ def _validate(session, tenant, run, rows, errors, checkpoint):
 
 def _apply(session, tenant, run, groups, now):
     """Create or update the customers and their locations; count what changed."""
-    from tenants.staff.models import StaffUser
-
     now = now or utcnow()
     actor = (
         session.scalar(select(StaffUser).where(StaffUser.id == run.created_by_id))
@@ -279,5 +283,5 @@ def customers_csv(session) -> str:
 
 register_kind(
     "customers",
-    ImportKind(CUSTOMER_REQUIRED, CUSTOMER_COLUMNS, authorize_staff, _validate, _apply),
+    ImportKind(CUSTOMER_REQUIRED, CUSTOMER_COLUMNS, _authorize, _validate, _apply),
 )
