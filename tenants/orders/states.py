@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from config.formatting import format_date
-from tenants.customers.models import Customer, DeliveryLocation
 from tenants.actors import require
+from tenants.customers.models import Customer, DeliveryLocation
 from tenants.errors import PermissionDenied, ValidationFailed
 from tenants.orders import access, notifications
 from tenants.orders.errors import OrderConflict
