@@ -14,7 +14,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from config.clock import utcnow
 from config.edge import found_or_404
 from config.extensions import db
-from config.formatting import format_date, format_money
+from config.formatting import format_date
 from config.forms import attach_error
 from portal import bp
 from portal.access import buyer_required, may
@@ -30,11 +30,6 @@ from tenants.orders.models import STATUSES
 from tenants.orders.quantities import parse_quantity
 from tenants.orders.reorder import reorder
 from tenants.orders.timeline import KINDS, order_timeline
-
-
-def _money(minor):
-    # The shared `money` filter (issue 12) replaces this when it lands.
-    return format_money(minor, g.tenant)
 
 
 def _set_quantity(form: QuantityForm, *, add: bool):
@@ -100,7 +95,6 @@ def _cart_page(*, errors=None, form=None, duplicate=None):
         form=form,
         errors=errors or {},
         duplicate=duplicate,
-        money=_money,
     )
 
 
@@ -173,9 +167,7 @@ def orders():
     page = queries.contact_orders(
         db.session, g.contact, status=status if status in STATUSES else None, page=page_number
     )
-    return render_template(
-        "portal/orders.html", page=page, statuses=STATUSES, status=status, money=_money
-    )
+    return render_template("portal/orders.html", page=page, statuses=STATUSES, status=status)
 
 
 @bp.get("/orders/<order_id>")
@@ -200,7 +192,6 @@ def _order_page(order, *, message_form=None, status=200):
         may_change=may("edit_orders") and refusal is None,
         form=OrderActionForm(formdata=None, version=order.version),
         message_form=message_form or MessageForm(formdata=None),
-        money=_money,
         when=lambda value: format_date(value, g.tenant, with_time=True),
     ), status
 
@@ -249,7 +240,6 @@ def order_edit(order_id):
         form=form,
         errors=errors,
         posted=request.form if request.method == "POST" else {},
-        money=_money,
     ), status
 
 
