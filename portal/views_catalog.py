@@ -36,11 +36,17 @@ def _unavailable():
 @buyer_required(staff_permission="catalog_view")
 def catalog():
     """The products this customer may see, each at its price and with its next volume break."""
+    return render_catalog()
+
+
+def render_catalog(errors: dict | None = None):
+    """The catalog page; `errors` maps a product id to the refusal of its quantity input."""
     lines = customer_catalog(db.session, g.tenant, customer=g.customer, on=bakery_today(g.tenant))
     return render_template(
         "portal/catalog.html",
         lines=lines,
         can_export=has_feature(g.tenant, "catalog_export"),
+        quantity_errors=errors or {},
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from tests.support import catalog
+from tests.support import catalog, orders
 from tests.support.factories import (
     add_contact,
     add_outbound_email,
@@ -48,6 +48,7 @@ ID_FACTORIES: dict[str, Callable] = {
     "price_list_id": lambda app, bakery: catalog.add_price_list(app, bakery, f"L {uuid.uuid4()}"),
     "assortment_id": lambda app, bakery: catalog.add_assortment(app, bakery, f"A {uuid.uuid4()}"),
     "run_id": lambda app, bakery: catalog.add_import_run(app, bakery),
+    "order_id": lambda app, bakery: orders.add_order(app, bakery),
 }
 
 SCOPED_PREFIXES = ("/admin/<slug>/", "/wholesale/<slug>/")
@@ -108,7 +109,7 @@ def test_another_bakerys_id_answers_404_on_every_route(app, two_bakeries):
 
 
 # Ids that belong to a customer account: within one bakery, another account's id must 404 too.
-CUSTOMER_CHILD_IDS = {"contact_id", "location_id"}
+CUSTOMER_CHILD_IDS = {"contact_id", "location_id", "order_id"}
 
 
 def test_another_customers_contact_or_location_answers_404_within_the_same_bakery(

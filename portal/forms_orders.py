@@ -1,0 +1,59 @@
+"""Forms of the buyer's ordering pages. CSRF and text checks come with config.forms.Form."""
+
+from __future__ import annotations
+
+import secrets
+
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from config.forms import Form
+from tenants.orders.models import MAX_NOTES_LENGTH, MAX_PO_LENGTH
+
+
+class QuantityForm(Form):
+    """One product's quantity: "add to cart" on the catalog, "update" on the cart."""
+
+    product_id = HiddenField(validators=[DataRequired()])
+    quantity = StringField("Quantity", validators=[Length(max=12)])
+
+
+class CheckoutForm(Form):
+    """Where and when to deliver, the buyer's references, and the form's idempotency key."""
+
+    # The service checks both (the contact's locations, the calendar), so a choice that went
+    # stale since the page loaded gets the calendar's reason rather than "not a valid choice".
+    location_id = SelectField(
+        "Deliver to", validators=[DataRequired("Choose a location.")], validate_choice=False
+    )
+    delivery_date = SelectField(
+        "Delivery date",
+        validators=[DataRequired("Choose a delivery date.")],
+        validate_choice=False,
+    )
+    po_number = StringField("PO number (optional)", validators=[Length(max=MAX_PO_LENGTH)])
+    notes = TextAreaField(
+        "Notes for the bakery (optional)", validators=[Length(max=MAX_NOTES_LENGTH)]
+    )
+    idempotency_key = HiddenField()
+    allow_second_order = BooleanField("Place a second order for that day and place anyway")
+
+    def fresh_key(self) -> None:
+        """A new key for a freshly shown form; a resubmit carries the old one back."""
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = secrets.token_urlsafe(24)
+
+
+class OrderActionForm(Form):
+    """A button on an order (cancel, reorder) carrying the version the page showed."""
+
+    version = HiddenField()
+
+
+class MessageForm(Form):
+    """ "Ask the bakery" about an order."""
+
+    message = TextAreaField(
+        "Ask the bakery",
+        validators=[DataRequired("Write what you'd like to ask."), Length(max=1000)],
+    )

@@ -1,0 +1,348 @@
+"""The buyer's ordering pages: add to cart, the cart, checkout, the orders list and an order.
+
+Thin views over `tenants.orders`: resolve the contact, check the permission, validate the form,
+call one service, commit once, render. Every form works without JavaScript. An order id that is
+another bakery's, another customer's or outside the contact's access level answers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from config.clock import utcnow
+from config.edge import found_or_404
+from config.extensions import db
+from config.formatting import format_date
+from config.forms import attach_error
+from portal import bp
+from portal.access import buyer_required, may
+from portal.forms_orders import CheckoutForm, MessageForm, OrderActionForm, QuantityForm
+from tenants.errors import ValidationFailed
+from tenants.orders import queries
+from tenants.orders.cart import set_quantity
+from tenants.orders.checkout import add_cart_to_order, checkout, checkout_page
+from tenants.orders.editing import cancel_order, change_refusal, edit_order
+from tenants.orders.errors import OpenOrderExists, OrderConflict
+from tenants.orders.messages import ask_bakery
+from tenants.orders.models import STATUSES
+from tenants.orders.quantities import parse_quantity
+from tenants.orders.reorder import reorder
+from tenants.orders.timeline import KINDS, order_timeline
+
+
+def _set_quantity(form: QuantityForm, *, add: bool):
+    """Run set_quantity for a posted QuantityForm; the refusal goes next to the quantity."""
+    if not form.validate_on_submit():
+        return False, 422 if form.errors else 400
+    try:
+        set_quantity(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            customer=g.customer,
+            product_id=form.product_id.data,
+            quantity=parse_quantity(form.quantity.data),
+            now=utcnow(),
+            add=add,
+        )
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        form.quantity.errors = [*form.quantity.errors, exc.message]
+        return False, exc.status_code
+    return True, 200
+
+
+@bp.post("/cart/add")
+@buyer_required("create_orders")
+def cart_add():
+    """Add a quantity of a product from the catalog (a plain form; no JavaScript needed)."""
+    from portal.views_catalog import render_catalog
+
+    form = QuantityForm()
+    ok, status = _set_quantity(form, add=True)
+    if ok:
+        flash("Added to your cart.")
+        return redirect(url_for("portal.catalog") + f"#p-{form.product_id.data}")
+    return render_catalog(errors={form.product_id.data: form.quantity.errors}), status
+
+
+@bp.post("/cart/update")
+@buyer_required("create_orders")
+def cart_update():
+    """Change a cart line's quantity; 0 removes it."""
+    form = QuantityForm()
+    ok, status = _set_quantity(form, add=False)
+    if ok:
+        flash("Your cart is updated.")
+        return redirect(url_for("portal.cart"))
+    return _cart_page(errors={form.product_id.data: form.quantity.errors}), status
+
+
+def _cart_page(*, errors=None, form=None, duplicate=None):
+    page = checkout_page(db.session, g.tenant, contact=g.contact, customer=g.customer, now=utcnow())
+    form = form or CheckoutForm(formdata=None)
+    form.location_id.choices = [(str(loc.id), loc.name) for loc in page.locations]
+    form.delivery_date.choices = [(d.isoformat(), d.isoformat()) for d in page.calendar.orderable]
+    if form.delivery_date.data is None and page.calendar.earliest:
+        form.delivery_date.data = page.calendar.earliest.isoformat()
+    form.fresh_key()
+    return render_template(
+        "portal/cart.html",
+        page=page,
+        form=form,
+        errors=errors or {},
+        duplicate=duplicate,
+    )
+
+
+@bp.get("/cart")
+@buyer_required("create_orders")
+def cart():
+    """The cart, priced at today's prices, with checkout below it."""
+    return _cart_page()
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError as exc:
+        raise ValidationFailed("Choose a delivery date.", field="delivery_date") from exc
+
+
+@bp.post("/checkout")
+@buyer_required("create_orders")
+def place():
+    """Place the cart as an order; a double submit lands on the same order."""
+    form = CheckoutForm()
+    if not form.validate_on_submit():
+        return _cart_page(form=form), 422 if form.errors else 400
+    try:
+        placement = checkout(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            customer=g.customer,
+            location_id=form.location_id.data,
+            delivery_date=_parse_day(form.delivery_date.data),
+            po_number=form.po_number.data or "",
+            notes=form.notes.data or "",
+            idempotency_key=form.idempotency_key.data or "",
+            allow_second_order=bool(form.allow_second_order.data),
+            now=utcnow(),
+        )
+        db.session.commit()
+    except OpenOrderExists as exc:
+        duplicate = (exc.order.id, exc.order.number, exc.order.version)
+        db.session.rollback()
+        form.delivery_date.errors = [exc.message]
+        return _cart_page(form=form, duplicate=duplicate), exc.status_code
+    except ValidationFailed as exc:
+        db.session.rollback()
+        if exc.field == "location":
+            exc.field = "location_id"
+        attach_error(form, exc)
+        return _cart_page(form=form), exc.status_code
+    return _placed(placement)
+
+
+def _placed(placement):
+    order = placement.order
+    if placement.created:
+        flash(f"Thank you! Order {order.number} is placed for {order.delivery_date:%A %-d %B}.")
+    return redirect(url_for("portal.order_detail", order_id=order.id))
+
+
+@bp.get("/orders")
+@buyer_required("view_orders")
+def orders():
+    """The orders this contact may see, filterable by status, newest delivery first."""
+    status = request.args.get("status") or None
+    try:
+        page_number = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    page = queries.contact_orders(
+        db.session, g.contact, status=status if status in STATUSES else None, page=page_number
+    )
+    return render_template("portal/orders.html", page=page, statuses=STATUSES, status=status)
+
+
+@bp.get("/orders/<order_id>")
+@buyer_required("view_orders")
+def order_detail(order_id):
+    """One order: lines with frozen prices, totals, delivery, references and its timeline."""
+    order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    return _order_page(order)
+
+
+def _order_page(order, *, message_form=None, status=200):
+    refusal = change_refusal(db.session, g.tenant, customer=g.customer, order=order, now=utcnow())
+    return render_template(
+        "portal/order.html",
+        order=order,
+        lines=queries.order_lines(db.session, order),
+        location=queries.order_location(db.session, order),
+        timeline=order_timeline(db.session, order),
+        kinds=KINDS,
+        statuses=STATUSES,
+        refusal=refusal,
+        may_change=may("edit_orders") and refusal is None,
+        form=OrderActionForm(formdata=None, version=order.version),
+        message_form=message_form or MessageForm(formdata=None),
+        when=lambda value: format_date(value, g.tenant, with_time=True),
+    ), status
+
+
+@bp.route("/orders/<order_id>/edit", methods=["GET", "POST"])
+@buyer_required("edit_orders")
+def order_edit(order_id):
+    """Change an open order's quantities before its cut-off (0 removes a line)."""
+    order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    lines = queries.order_lines(db.session, order)
+    errors, status = [], 200
+    form = OrderActionForm(version=order.version) if request.method == "GET" else OrderActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+            abort(400)
+        try:
+            wanted = [
+                (line.product_id, parse_quantity(request.form.get(f"qty-{line.product_id}")))
+                for line in lines
+            ]
+            edit_order(
+                db.session,
+                g.tenant,
+                actor=g.contact,
+                order=order,
+                expected_version=int(form.version.data),
+                lines=[(pid, qty) for pid, qty in wanted if qty],
+                po_number=request.form.get("po_number", order.po_number),
+                notes=request.form.get("notes", order.notes),
+                now=utcnow(),
+            )
+            number = order.number
+            db.session.commit()
+        except (ValidationFailed, OrderConflict) as exc:
+            db.session.rollback()
+            errors, status = [exc.message], exc.status_code
+            order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+            lines = queries.order_lines(db.session, order)
+        else:
+            flash(f"Order {number} is saved.")
+            return redirect(url_for("portal.order_detail", order_id=order_id))
+    return render_template(
+        "portal/order_edit.html",
+        order=order,
+        lines=lines,
+        form=form,
+        errors=errors,
+        posted=request.form if request.method == "POST" else {},
+    ), status
+
+
+@bp.post("/orders/<order_id>/message")
+@buyer_required("view_orders")
+def order_message(order_id):
+    """Ask the bakery about an order (say, a change after its cut-off)."""
+    order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _order_page(order, message_form=form, status=422)
+    try:
+        ask_bakery(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            order=order,
+            message=form.message.data,
+            now=utcnow(),
+        )
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _order_page(order, message_form=form, status=exc.status_code)
+    flash(f"Your message is with {g.tenant.name}; it is on the order's timeline too.")
+    return redirect(url_for("portal.order_detail", order_id=order_id))
+
+
+@bp.post("/orders/<order_id>/reorder")
+@buyer_required("create_orders")
+def order_reorder(order_id):
+    """Fill the cart with this order's products at today's prices, saying what changed."""
+    if not OrderActionForm().validate_on_submit():
+        abort(400)
+    order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    result = reorder(
+        db.session,
+        g.tenant,
+        contact=g.contact,
+        customer=g.customer,
+        order_id=order.id,
+        now=utcnow(),
+    )
+    db.session.commit()
+    flash(f"{result.added} products from order {order.number} are in your cart at today's prices.")
+    for change in result.changes:
+        flash(change, "error")
+    return redirect(url_for("portal.cart"))
+
+
+@bp.post("/orders/<order_id>/add-cart")
+@buyer_required("edit_orders")
+def order_add_cart(order_id):
+    """Add the cart to this open order (what checkout offers for a second order that day)."""
+    found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    form = OrderActionForm()
+    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+        abort(400)
+    try:
+        order = add_cart_to_order(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            customer=g.customer,
+            order_id=order_id,
+            expected_version=int(form.version.data),
+            now=utcnow(),
+        )
+        number = order.number
+        db.session.commit()
+    except (ValidationFailed, OrderConflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("portal.cart"))
+    flash(f"Your cart is added to order {number}.")
+    return redirect(url_for("portal.order_detail", order_id=order_id))
+
+
+@bp.post("/orders/<order_id>/cancel")
+@buyer_required("edit_orders")
+def order_cancel(order_id):
+    """Cancel an open order before its cut-off; a stale page is told who changed the order."""
+    form = OrderActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    try:
+        version = int(form.version.data or 0)
+        cancel_order(
+            db.session,
+            g.tenant,
+            actor=g.contact,
+            order=order,
+            expected_version=version,
+            now=utcnow(),
+        )
+        db.session.commit()
+    except (ValidationFailed, OrderConflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    except ValueError:
+        abort(400)
+    else:
+        flash(f"Order {order.number} is cancelled.")
+    return redirect(url_for("portal.order_detail", order_id=order_id))
