@@ -56,7 +56,7 @@ def _set_quantity(form: QuantityForm, *, add: bool):
 
 
 @bp.post("/cart/add")
-@buyer_required("create_orders")
+@buyer_required("create_orders", staff_permission="catalog_view")
 def cart_add():
     """Add a quantity of a product from the catalog (a plain form; no JavaScript needed)."""
     from portal.views_catalog import render_catalog
@@ -70,7 +70,7 @@ def cart_add():
 
 
 @bp.post("/cart/update")
-@buyer_required("create_orders")
+@buyer_required("create_orders", staff_permission="catalog_view")
 def cart_update():
     """Change a cart line's quantity; 0 removes it."""
     form = QuantityForm()
@@ -99,7 +99,7 @@ def _cart_page(*, errors=None, form=None, duplicate=None):
 
 
 @bp.get("/cart")
-@buyer_required("create_orders")
+@buyer_required("create_orders", staff_permission="catalog_view")
 def cart():
     """The cart, priced at today's prices, with checkout below it."""
     return _cart_page()
@@ -113,7 +113,7 @@ def _parse_day(text: str) -> date:
 
 
 @bp.post("/checkout")
-@buyer_required("create_orders")
+@buyer_required("create_orders", staff_permission="catalog_view")
 def place():
     """Place the cart as an order; a double submit lands on the same order."""
     form = CheckoutForm()
@@ -156,7 +156,7 @@ def _placed(placement):
 
 
 @bp.get("/orders")
-@buyer_required("view_orders")
+@buyer_required("view_orders", staff_permission="orders_view")
 def orders():
     """The orders this contact may see, filterable by status, newest delivery first."""
     status = request.args.get("status") or None
@@ -171,7 +171,7 @@ def orders():
 
 
 @bp.get("/orders/<order_id>")
-@buyer_required("view_orders")
+@buyer_required("view_orders", staff_permission="orders_view")
 def order_detail(order_id):
     """One order: lines with frozen prices, totals, delivery, references and its timeline."""
     order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
@@ -197,7 +197,7 @@ def _order_page(order, *, message_form=None, status=200):
 
 
 @bp.route("/orders/<order_id>/edit", methods=["GET", "POST"])
-@buyer_required("edit_orders")
+@buyer_required("edit_orders", staff_permission="orders_view")
 def order_edit(order_id):
     """Change an open order's quantities before its cut-off (0 removes a line)."""
     order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
@@ -244,7 +244,7 @@ def order_edit(order_id):
 
 
 @bp.post("/orders/<order_id>/message")
-@buyer_required("view_orders")
+@buyer_required("view_orders", staff_permission="orders_view")
 def order_message(order_id):
     """Ask the bakery about an order (say, a change after its cut-off)."""
     order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
@@ -270,7 +270,7 @@ def order_message(order_id):
 
 
 @bp.post("/orders/<order_id>/reorder")
-@buyer_required("create_orders")
+@buyer_required("create_orders", staff_permission="catalog_view")
 def order_reorder(order_id):
     """Fill the cart with this order's products at today's prices, saying what changed."""
     if not OrderActionForm().validate_on_submit():
@@ -292,7 +292,7 @@ def order_reorder(order_id):
 
 
 @bp.post("/orders/<order_id>/add-cart")
-@buyer_required("edit_orders")
+@buyer_required("edit_orders", staff_permission="orders_view")
 def order_add_cart(order_id):
     """Add the cart to this open order (what checkout offers for a second order that day)."""
     found_or_404(queries.get_order_for_contact, g.contact, order_id)
@@ -320,7 +320,7 @@ def order_add_cart(order_id):
 
 
 @bp.post("/orders/<order_id>/cancel")
-@buyer_required("edit_orders")
+@buyer_required("edit_orders", staff_permission="orders_view")
 def order_cancel(order_id):
     """Cancel an open order before its cut-off; a stale page is told who changed the order."""
     form = OrderActionForm()

@@ -11,7 +11,7 @@ from alembic import op
 from migrations.rls import enable_tenant_rls, grant_app_access
 
 revision = "0012_orders"
-down_revision = "0010_seams"
+down_revision = "0007_security"
 branch_labels = None
 depends_on = None
 
