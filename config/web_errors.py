@@ -4,6 +4,7 @@ from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from config.error_pages import render_error
 from tenants.errors import DomainError, FeatureNotAvailable, TenantSuspended
 
 
@@ -25,15 +26,12 @@ def register(app) -> None:
     def domain_error(exc):
         if _wants_json():
             return jsonify(error=exc.message, field=exc.field), exc.status_code
-        return (
-            render_template("errors/http.html", code=exc.status_code, message=exc.message),
-            exc.status_code,
-        )
+        return render_error(exc.status_code, exc.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         message = "This form expired or was sent from elsewhere. Reload the page and try again."
-        return render_template("errors/http.html", code=400, message=message), 400
+        return render_error(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -42,8 +40,9 @@ def register(app) -> None:
         messages = {
             404: "We couldn't find that page.",
             403: "You don't have access to this page.",
+            410: "This link has expired.",
             413: "That upload is too large.",
             429: "Too many attempts. Please wait a few minutes and try again.",
         }
         message = messages.get(exc.code, exc.description)
-        return render_template("errors/http.html", code=exc.code, message=message), exc.code
+        return render_error(exc.code, message)
