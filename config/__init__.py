@@ -1,5 +1,5 @@
-"""Composition root: settings from the environment, the Flask app factory, extensions, clock."""
-
-from config.app import create_app
-
-__all__ = ["create_app"]
+"""The bottom layer every package may import: settings from the environment, extensions, the
+clock, column types, the base domain error, the forms base and the web edge helpers (views,
+sign-in, error pages) that every blueprint shares. It imports no other package of the project;
+the composition root (`create_app`, CLI, demo data) lives above everything, in `composition/`.
+"""

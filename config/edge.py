@@ -17,9 +17,9 @@ from typing import Any
 from flask import abort, flash, redirect, render_template
 from werkzeug.wrappers import Response
 
+from config.errors import DomainError, NotFound
 from config.extensions import db
 from config.forms import attach_error
-from tenants.errors import DomainError, NotFound
 
 
 def found_or_404(getter: Callable[..., Any], *args, **kwargs):

@@ -7,10 +7,10 @@ use the token only on POST, so mail scanners that pre-fetch links cannot burn th
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
+from config import throttle
 from config.edge import submit_form
 from config.extensions import db
-from config.forms import attach_error
+from config.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm, attach_error
 from config.signin import (
     end_session,
     password_sign_in,
@@ -20,10 +20,10 @@ from config.signin import (
     welcome,
 )
 from portal import bp
-from portal.access import VIEW_AS_KEY, buyer_required
+from portal.access import buyer_required
 from portal.forms import ChangePasswordForm
-from tenants import throttle
 from tenants.customers import portal_auth
+from tenants.customers.view_as import VIEW_AS_KEY
 from tenants.errors import ValidationFailed
 
 TOO_MANY = "Too many attempts. Wait 15 minutes, or use the link in your email."

@@ -26,7 +26,7 @@ from admin.backoffice.forms_catalog import (
     ProductForm,
     SoldOutForm,
 )
-from config.clock import utcnow
+from config.clock import bakery_today
 from config.edge import apply_change, found_or_404, read_upload, redirect_after, submit_form
 from config.extensions import db
 from config.forms import attach_error
@@ -201,7 +201,7 @@ def _product_page(product, form, photo_form, status: int):
         product=product,
         photo_form=photo_form,
         sold_out_form=SoldOutForm(),
-        sold_out=products.sold_out_days(db.session, product, from_day=utcnow().date()),
+        sold_out=products.sold_out_days(db.session, product, from_day=bakery_today(g.tenant)),
     ), status
 
 

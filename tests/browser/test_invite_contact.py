@@ -4,7 +4,7 @@ phone-sized viewport.
 
 import pytest
 
-from config.demo import DEMO_PASSWORD
+from composition.demo import DEMO_PASSWORD
 from tests.browser.layout import check_page
 from tests.support.factories import link_in
 

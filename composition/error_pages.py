@@ -13,6 +13,11 @@ from flask import g, render_template, request, url_for
 from flask_login import current_user
 
 from config.auth import enter_realm
+from config.extensions import db
+from tenants.customers.models import Contact
+from tenants.plans import has_feature
+from tenants.scoping import bind_tenant
+from tenants.web import tenant_by_slug
 
 # URL prefix -> (area, the realm its cookies belong to, the layout its pages extend)
 _AREAS = {
@@ -35,10 +40,6 @@ def _area() -> tuple[str | None, str | None, str, str | None]:
 def _resolve_bakery(slug: str | None):
     """The bakery of the path, as its blueprint would have bound it; None when there is none
     to show (unknown, suspended)."""
-    from config.extensions import db
-    from tenants.scoping import bind_tenant
-    from tenants.web import tenant_by_slug
-
     tenant = g.get("tenant")
     if tenant is None and slug:
         tenant = tenant_by_slug(slug)
@@ -50,8 +51,6 @@ def _resolve_bakery(slug: str | None):
 
 def _resolve_buyer() -> None:
     """g.contact / g.customer for the portal's layout when its own hook has not run yet."""
-    from tenants.customers.models import Contact
-
     if "contact" in g:
         return
     user = current_user._get_current_object()
@@ -84,8 +83,6 @@ def render_error(code: int, message: str):
         if area != "platform" and _resolve_bakery(slug) is None:
             area, layout = None, "layout.html"
     if area == "portal":
-        from tenants.plans import has_feature
-
         if not has_feature(g.tenant, "wholesale_portal"):
             # A bakery without the portal: its name in the header, no buyer navigation.
             area, layout = None, "layout.html"
