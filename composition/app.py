@@ -20,6 +20,7 @@ from composition.models import import_models
 from config import web_errors
 from config.db_roles import check_app_role
 from config.extensions import csrf, db, login_manager, migrate
+from config.formatting import install_template_filters
 from config.health import bp as health_bp
 from config.settings import PROJECT_ROOT, Settings
 from jobs.backends import InlineBackend, RQBackend
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
+    install_template_filters(app)
     if settings.trusted_proxies:
         # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.
         app.wsgi_app = ProxyFix(

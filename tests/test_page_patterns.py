@@ -99,3 +99,21 @@ def test_phone_fields_are_tel_inputs(app, client, two_bakeries, side):
         url = f"/wholesale/{north.slug}/{path}"
     [phone] = re.findall(r'<input[^>]*name="phone"[^>]*>', page_text(client.get(url)))
     assert 'type="tel"' in phone
+
+
+def test_the_customer_activity_shows_the_bakerys_time_with_the_zone_named(
+    app, client, two_bakeries
+):
+    from freezegun import freeze_time
+
+    north, _ = two_bakeries
+    mine = make_customer(app, north, "Café Aurora")
+    with freeze_time("2026-07-01 12:00:00"):
+        sign_in_staff(client, north)
+        url = f"/admin/{north.slug}/customers/{mine['id']}"
+        done = client.post(f"{url}/portal", data={"enabled": "0"})
+        assert done.status_code == 302, done.status_code
+        text = page_text(client.get(f"/admin/{north.slug}/customers/{mine['id']}"))
+    activity = text[text.index('id="activity"') :]
+    assert "1 Jul 2026, 13:00 BST" in activity  # London's summer time, not 12:00
+    assert "UTC" not in activity
