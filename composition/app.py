@@ -17,7 +17,7 @@ from admin.preferences import bp as preferences_bp
 from admin.public import bp as signup_bp
 from composition import cli, error_pages
 from composition.models import import_models
-from config import web_errors
+from config import i18n, web_errors
 from config.db_roles import check_app_role
 from config.extensions import csrf, db, login_manager, migrate
 from config.formatting import install_template_filters
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
     install_template_filters(app)
+    i18n.init_app(app)
     if settings.trusted_proxies:
         # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.
         app.wsgi_app = ProxyFix(

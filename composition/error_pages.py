@@ -10,6 +10,8 @@ pages do, and renders the error inside that area's layout.
 from __future__ import annotations
 
 from flask import g, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from config.auth import enter_realm
@@ -63,15 +65,15 @@ def _way_home(area: str | None) -> tuple[str, str]:
     """(label, url) of the area's start page for whoever is looking."""
     if area == "portal":
         if g.get("contact") is not None:
-            return "Go to your portal home", url_for("portal.home")
-        return "Sign in to order", url_for("portal.login")
+            return _("Go to your portal home"), url_for("portal.home")
+        return _("Sign in to order"), url_for("portal.login")
     if area == "backoffice":
         if current_user.is_authenticated:
-            return "Go to the back office home", url_for("backoffice.home")
-        return "Sign in", url_for("backoffice.login")
+            return _("Go to the back office home"), url_for("backoffice.home")
+        return _("Sign in"), url_for("backoffice.login")
     if area == "platform":
-        return "Go to the bakeries", url_for("platform.bakeries")
-    return "Go to the start page", url_for("public.index")
+        return _("Go to the bakeries"), url_for("platform.bakeries")
+    return _("Go to the start page"), url_for("public.index")
 
 
 def render_error(code: int, message: str):
@@ -88,6 +90,7 @@ def render_error(code: int, message: str):
             area, layout = None, "layout.html"
         else:
             _resolve_buyer()
+    refresh()  # the bakery may be known only now: speak its language
     home_label, home_url = _way_home(area)
     return (
         render_template(

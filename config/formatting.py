@@ -9,6 +9,7 @@ from babel.core import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_time as babel_time
+from babel.dates import get_day_names
 from babel.numbers import format_currency, get_currency_precision
 from flask import g
 
@@ -66,3 +67,9 @@ def bakery_time_filter(value: datetime | None, tenant=None) -> str:
 def install_template_filters(app) -> None:
     """The display filters every template may use."""
     app.add_template_filter(bakery_time_filter, "bakery_time")
+
+
+def weekday_names(tenant, width: str = "abbreviated") -> list[str]:
+    """Monday..Sunday in the bakery's language ('Mon', 'Mo.'), indexed like date.weekday()."""
+    names = get_day_names(width, locale=tenant.locale)
+    return [names[i] for i in range(7)]

@@ -2,6 +2,7 @@
 CSRF, oversized uploads."""
 
 from flask import g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -37,7 +38,7 @@ def register(app, render_error=plain_error_page) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        message = "This form expired or was sent from elsewhere. Reload the page and try again."
+        message = _l("This form expired or was sent from elsewhere. Reload the page and try again.")
         return render_error(400, message)
 
     @app.errorhandler(HTTPException)
@@ -45,11 +46,12 @@ def register(app, render_error=plain_error_page) -> None:
         if _wants_json():
             return jsonify(error=exc.description), exc.code
         messages = {
-            404: "We couldn't find that page.",
-            403: "You don't have access to this page.",
-            410: "This link has expired.",
-            413: "That upload is too large.",
-            429: "Too many attempts. Please wait a few minutes and try again.",
+            # lazy: the page is drawn in the bakery's language once the error page knows the bakery
+            404: _l("We couldn't find that page."),
+            403: _l("You don't have access to this page."),
+            410: _l("This link has expired."),
+            413: _l("That upload is too large."),
+            429: _l("Too many attempts. Please wait a few minutes and try again."),
         }
         message = messages.get(exc.code, exc.description)
         return render_error(exc.code, message)

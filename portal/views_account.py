@@ -4,7 +4,7 @@ from flask import abort, g, render_template, request, url_for
 
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
-from config.formatting import format_money
+from config.formatting import format_money, weekday_names
 from config.forms import ConfirmForm
 from portal import bp
 from portal.access import buyer_required, may
@@ -29,6 +29,7 @@ def home():
         access_levels=ACCESS_LEVELS,
         payment_terms=PAYMENT_TERMS,
         weekdays=WEEKDAYS,
+        weekday_names=weekday_names(g.tenant),
         minimum=format_money(customer.minimum_order_minor, g.tenant),
     )
 
