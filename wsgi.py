@@ -1,5 +1,5 @@
 """WSGI entry point: `gunicorn wsgi:app`."""
 
-from composition import create_app
+from config.root import create_app
 
 app = create_app()

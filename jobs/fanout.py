@@ -46,11 +46,12 @@ def fan_out(jobs: Iterable[Job], *, batch_size: int = BATCH_SIZE) -> int:
     """
     app = current_app._get_current_object()
     count = 0
-    db.session.commit()
-    for number, batch in enumerate(_batches(jobs, batch_size)):
-        if number:
-            db.session.commit()  # a lazy `jobs` read the next page in a new transaction
+    for batch in _batches(jobs, batch_size):
+        # Whatever read this batch (a lazy `jobs` reads page by page) ends before it is queued.
+        db.session.commit()
         for job in batch:
             enqueue_now(app, job.path, *job.args, queue=job.queue, job_id=job.job_id)
         count += len(batch)
+    if not count:
+        db.session.commit()
     return count

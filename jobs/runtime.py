@@ -29,12 +29,12 @@ def worker_app():
     """The app this process runs RQ jobs in, as the worker that started it handed it over.
 
     `jobs/` sits below the composition root, so it never builds an app itself: the worker
-    (`flask --app wsgi worker`, or `composition.worker.AppWorker`) passes one to `use_app`.
+    (`flask --app wsgi worker`, or `config.root.worker.AppWorker`) passes one to `use_app`.
     """
     if _worker_app is None:
         raise RuntimeError(
             "No app to run jobs in: start workers with `flask --app wsgi worker` or "
-            "`rq worker -w composition.worker.AppWorker`."
+            "`rq worker -w config.root.worker.AppWorker`."
         )
     return _worker_app
 

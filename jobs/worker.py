@@ -18,7 +18,7 @@ QUEUES = ("mail", "default")
 
 class AppWorker(Worker):
     """`flask --app wsgi worker` runs this class with its app; `rq worker -w
-    composition.worker.AppWorker` runs the subclass that builds one with the app factory."""
+    config.root.worker.AppWorker` runs the subclass that builds one with the app factory."""
 
     def __init__(self, *args, app=None, **kwargs):
         super().__init__(*args, **kwargs)

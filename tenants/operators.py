@@ -33,6 +33,7 @@ class Operator(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     realm = "operator"
+    kind = "operator"
 
     def get_id(self) -> str:
         return f"operator:{self.id}|{session_stamp(self.password_hash)}"

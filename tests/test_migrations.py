@@ -4,8 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from composition.models import import_models
 from config.extensions import db
+from config.root.models import import_models
 from migrations.compare import include_object
 from tests.support import databases
 

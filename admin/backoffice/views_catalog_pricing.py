@@ -18,7 +18,7 @@ from admin.backoffice.forms_catalog import (
 )
 from admin.backoffice.views_catalog import catalog_form
 from config.clock import bakery_today
-from config.edge import chosen_or_404, found_or_404, redirect_after
+from config.edge import chosen_or_404, commit_change, found_or_404, redirect_after
 from config.extensions import db
 from config.forms import attach_error
 from tenants.catalog import assortments, price_lists, products
@@ -26,7 +26,7 @@ from tenants.catalog.money import check_percent, format_amount, parse_amount
 from tenants.catalog.price_lists import BreakInput
 from tenants.catalog.quotes import customer_catalog
 from tenants.customers import pricing, services
-from tenants.errors import DomainError, ValidationFailed
+from tenants.errors import ValidationFailed
 from tenants.plans import has_feature
 
 BREAK_LINE = re.compile(r"^\s*(\d+)\s*[:@x]?\s+([0-9.,]+)\s*(%?)\s*$")
@@ -176,7 +176,8 @@ def catalog_price_list_entry(price_list_id):
     if not form.validate_on_submit():
         return _render_list(price_list, PriceListForm(formdata=None, obj=price_list), form, 422)
     product = found_or_404(products.get_product, form.product_id.data)
-    try:
+
+    def price_entry():
         fixed = form.kind.data == "fixed"
         price = parse_amount(form.value.data, g.tenant.currency, field="value") if fixed else None
         pct = None if fixed else check_percent(form.value.data, field="value")
@@ -190,14 +191,14 @@ def catalog_price_list_entry(price_list_id):
             discount_percent=pct,
             breaks=parse_breaks(form.breaks.data),
         )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.field == "price":
-            exc.field = "value"
-        attach_error(form, exc)
+
+    _, refused = commit_change(price_entry)
+    if refused is not None:
+        if refused.field == "price":
+            refused.field = "value"
+        attach_error(form, refused)
         return _render_list(
-            price_list, PriceListForm(formdata=None, obj=price_list), form, exc.status_code
+            price_list, PriceListForm(formdata=None, obj=price_list), form, refused.status_code
         )
     flash(f"{product.name} priced on {price_list.name}.")
     return redirect(url_for("backoffice.catalog_price_list", price_list_id=price_list.id))

@@ -4,7 +4,7 @@ billing defaults (the inline script runs under the page's CSP), unless someone c
 
 import pytest
 
-from composition.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 from tests.browser.layout import check_page
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ phone-sized viewport.
 
 import pytest
 
-from composition.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 from tests.browser.layout import check_page
 from tests.support.factories import link_in
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from composition.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 from tests.browser.layout import check_page
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from composition.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 from tests.browser.layout import check_page
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from sqlalchemy import (
     Uuid,
 )
 
-from composition.models import import_models
 from config.extensions import db
+from config.root.models import import_models
 from tenants.base import is_tenant_owned
 
 

@@ -12,6 +12,7 @@ import pkgutil
 
 # The layers that own tables; the edges (portal, admin, jobs) define none.
 MODEL_PACKAGES = ("config", "tenants", "billing")
+ROOT = "config.root"
 
 
 def import_models(packages: tuple[str, ...] = MODEL_PACKAGES) -> list[str]:
@@ -21,6 +22,8 @@ def import_models(packages: tuple[str, ...] = MODEL_PACKAGES) -> list[str]:
         package = importlib.import_module(package_name)
         names.append(package_name)
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
+            if module.name == ROOT or module.name.startswith(ROOT + "."):
+                continue  # the composition root defines no tables and imports everything
             importlib.import_module(module.name)
             names.append(module.name)
     return names

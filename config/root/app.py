@@ -15,13 +15,13 @@ from admin.devmail import bp as devmail_bp
 from admin.platform import bp as platform_bp
 from admin.preferences import bp as preferences_bp
 from admin.public import bp as signup_bp
-from composition import cli, error_pages
-from composition.models import import_models
 from config import i18n, web_errors
 from config.db_roles import check_app_role
 from config.extensions import csrf, db, login_manager, migrate
 from config.formatting import install_template_filters
 from config.health import bp as health_bp
+from config.root import cli, error_pages
+from config.root.models import import_models
 from config.settings import PROJECT_ROOT, Settings
 from jobs.backends import InlineBackend, RQBackend
 from jobs.mail import templates as mail_templates

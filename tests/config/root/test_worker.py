@@ -22,7 +22,7 @@ def no_worker_app():
 def test_the_rq_command_line_worker_builds_its_app_from_the_environment(
     monkeypatch, pg_database, redis_conn, no_worker_app
 ):
-    from composition.worker import AppWorker
+    from config.root.worker import AppWorker
     from jobs import runtime
 
     url = databases.url(databases.APP_ROLE, pg_database)

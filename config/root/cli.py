@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from composition.demo import DEMO_PASSWORD, seed_demo
 from config.db_roles import check_app_role
 from config.extensions import db
+from config.root.demo import DEMO_PASSWORD, seed_demo
 from jobs.cron import build_scheduler
 from jobs.runtime import execute
 from jobs.worker import QUEUES, build_worker

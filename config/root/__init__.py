@@ -2,9 +2,9 @@
 
 `create_app` (the Flask factory), the `flask` CLI commands, the worker's app factory, model
 discovery and the demo data live here, above `portal/`, `admin/` and `jobs/`; nothing imports it
-but the entry points (`wsgi.py`, `rq worker -w composition.worker.AppWorker`) and tests.
+but the entry points (`wsgi.py`, `rq worker -w config.root.worker.AppWorker`) and tests.
 """
 
-from composition.app import create_app
+from config.root.app import create_app
 
 __all__ = ["create_app"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from composition.demo_catalog import seed_demo_catalog
 from config.extensions import db
+from config.root.demo_catalog import seed_demo_catalog
 from tenants.customers import contacts, locations, services
 from tenants.customers.models import Customer
 from tenants.models import Plan, Tenant

@@ -1,4 +1,4 @@
-"""The worker RQ's own command line starts: `rq worker -w composition.worker.AppWorker`.
+"""The worker RQ's own command line starts: `rq worker -w config.root.worker.AppWorker`.
 
 `jobs.worker.AppWorker` runs jobs in the app it is handed; this subclass hands it one, built by
 the app factory from the environment (the same app `flask --app wsgi worker` builds).
@@ -6,7 +6,7 @@ the app factory from the environment (the same app `flask --app wsgi worker` bui
 
 from __future__ import annotations
 
-from composition.app import create_app
+from config.root.app import create_app
 from jobs.worker import AppWorker as JobsWorker
 
 
