@@ -104,6 +104,7 @@ def low_contrast_chips(page) -> list[str]:
 def check_page(page, name: str) -> None:
     """Assert the current page fits a 375 px phone (no sideways scroll, 44 px tap targets) and a
     1280 px screen, and save a screenshot at each width; the viewport is restored afterwards."""
+    page.wait_for_load_state("load")  # a click's navigation may still be fetching its CSS
     original = page.viewport_size
     try:
         for width in (PHONE, DESKTOP):

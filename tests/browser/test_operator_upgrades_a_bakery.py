@@ -29,5 +29,6 @@ def test_an_operator_upgrades_little_crumb_and_its_portal_login_loads(live_serve
     opened = page.goto(f"{base_url}/wholesale/little-crumb/login")
     assert opened.status == 200
     assert page.is_visible("input#email")
-    assert "Little Crumb wholesale ordering" in page.inner_text("h1")
+    # Little Crumb is a German bakery: its portal speaks German.
+    assert "Little Crumb – Bestellungen für Großkunden" in page.inner_text("h1")
     check_page(page, "little-crumb-portal-login")

@@ -68,6 +68,8 @@ def test_every_back_office_page_fits_a_phone(live_server, page):
     _visit(page, f"{base_url}{ADMIN}/staff", "admin-staff")
     _visit(page, f"{base_url}{ADMIN}/mail", "admin-mail")
     _visit(page, f"{base_url}{ADMIN}/settings", "admin-settings")
+    _visit(page, f"{base_url}{ADMIN}/no-such-page", "admin-404", status=404)
+    assert page.get_by_role("link", name="Customers").is_visible()  # still signed in, with nav
 
 
 def test_every_portal_page_fits_a_phone(live_server, page):
@@ -89,3 +91,7 @@ def test_every_portal_page_fits_a_phone(live_server, page):
     page.goto(f"{base_url}{PORTAL}/account/users")
     page.get_by_role("link", name="Edit").first.click()
     check_page(page, "tour-portal-user")
+    _visit(page, f"{base_url}{PORTAL}/no-such-page", "portal-404", status=404)
+    assert "Rosemary & Rye Bakery" in page.inner_text("header")
+    page.get_by_role("link", name="Go to your portal home").click()
+    assert page.url == f"{base_url}{PORTAL}/"
