@@ -58,6 +58,8 @@ def test_a_german_bakerys_portal_speaks_german_and_an_english_one_english(
     assert "Startseite" in german and "Kein Mindestbestellwert" in german
     assert "Sie sehen alle Bestellungen von Café Aurora." in german
     assert "No minimum order" not in german
+    catalog = page_text(client.get(f"/wholesale/{north.slug}/catalog"))
+    assert "Ihr Sortiment" in catalog and "Ihr Preis" in catalog and "Your catalog" not in catalog
 
     other = app.test_client()
     sign_in_buyer(other, south, "owner@cafe.example")
@@ -65,11 +67,14 @@ def test_a_german_bakerys_portal_speaks_german_and_an_english_one_english(
     assert "No minimum order" in english and "Startseite" not in english
 
 
-def test_a_german_bakerys_404_is_in_german(app, client, two_bakeries):
+def test_a_german_bakerys_404_and_dead_links_are_in_german(app, client, two_bakeries):
     north, _ = two_bakeries
     _make_german(app, north)
     text = page_text(client.get(f"/wholesale/{north.slug}/no-such-page"))
     assert "Diese Seite gibt es nicht." in text and "Zum Bestellen anmelden" in text
+    dead = client.get(f"/wholesale/{north.slug}/magic/not-a-real-token")
+    assert dead.status_code == 410
+    assert "Dieser Anmeldelink funktioniert nicht mehr" in page_text(dead)
 
 
 def test_a_german_bakerys_invitation_email_is_in_german_with_its_dates(
