@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.core import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_time as babel_time
+from babel.dates import get_day_names
 from babel.numbers import get_currency_precision
+from flask import g
 
-from config.clock import at_bakery
+from config.clock import at_bakery, bakery_zone
 
 
 def minor_to_decimal(minor: int, currency: str) -> Decimal:
@@ -24,6 +28,40 @@ def format_date(value: date | datetime | None, tenant, *, with_time: bool = Fals
     if isinstance(value, datetime):
         local = at_bakery(value, tenant)
         if with_time:
-            return babel_datetime(local, "medium", locale=tenant.locale)
+            return format_datetime(value, tenant)
         value = local.date()
     return babel_date(value, "medium", locale=tenant.locale)
+
+
+def format_datetime(value: datetime | None, tenant) -> str:
+    """A stored (UTC) moment on the bakery's wall clock, in its locale, with the zone named:
+    '8 Dec 2026, 19:54 GMT', '08.12.2026, 20:54 MEZ'. Every time a person reads comes from here.
+    """
+    if value is None:
+        return ""
+    zone = bakery_zone(tenant)
+    local = at_bakery(value, tenant)
+    locale = Locale.parse(tenant.locale)
+    day = babel_date(local, "medium", locale=locale)
+    clock = babel_time(local, "short", tzinfo=zone, locale=locale)
+    zone_name = babel_datetime(local, "z", tzinfo=zone, locale=locale)
+    # The locale's own way of joining a date and a time ("{1}, {0}" in English and German).
+    joined = str(locale.datetime_formats["medium"]).replace("'", "")
+    return f"{joined.format(clock, day)} {zone_name}"
+
+
+def bakery_time_filter(value: datetime | None, tenant=None) -> str:
+    """Jinja's `bakery_time`: `{{ at | bakery_time }}` in a bakery's pages (its tenant from the
+    request), `{{ at | bakery_time(tenant) }}` where there is no request (emails)."""
+    return format_datetime(value, tenant if tenant is not None else g.tenant)
+
+
+def install_template_filters(app) -> None:
+    """The display filters every template may use."""
+    app.add_template_filter(bakery_time_filter, "bakery_time")
+
+
+def weekday_names(tenant, width: str = "abbreviated") -> list[str]:
+    """Monday..Sunday in the bakery's language ('Mon', 'Mo.'), indexed like date.weekday()."""
+    names = get_day_names(width, locale=tenant.locale)
+    return [names[i] for i in range(7)]

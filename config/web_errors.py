@@ -2,6 +2,7 @@
 CSRF, oversized uploads."""
 
 from flask import g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -18,7 +19,14 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/")
 
 
-def register(app) -> None:
+def plain_error_page(code: int, message: str):
+    """An error page in the plain layout; the composition root passes one that knows the areas."""
+    return render_template("errors/http.html", code=code, message=message), code
+
+
+def register(app, render_error=plain_error_page) -> None:
+    """Install the handlers; `render_error(code, message)` draws every HTML error page."""
+
     @app.errorhandler(DomainError)
     def domain_error(exc):
         page = PAGES.get(exc.code)
@@ -26,25 +34,24 @@ def register(app) -> None:
             return render_template(page, tenant=g.get("tenant"), error=exc), exc.status_code
         if _wants_json():
             return jsonify(error=exc.message, field=exc.field), exc.status_code
-        return (
-            render_template("errors/http.html", code=exc.status_code, message=exc.message),
-            exc.status_code,
-        )
+        return render_error(exc.status_code, exc.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        message = "This form expired or was sent from elsewhere. Reload the page and try again."
-        return render_template("errors/http.html", code=400, message=message), 400
+        message = _l("This form expired or was sent from elsewhere. Reload the page and try again.")
+        return render_error(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
         if _wants_json():
             return jsonify(error=exc.description), exc.code
         messages = {
-            404: "We couldn't find that page.",
-            403: "You don't have access to this page.",
-            413: "That upload is too large.",
-            429: "Too many attempts. Please wait a few minutes and try again.",
+            # lazy: the page is drawn in the bakery's language once the error page knows the bakery
+            404: _l("We couldn't find that page."),
+            403: _l("You don't have access to this page."),
+            410: _l("This link has expired."),
+            413: _l("That upload is too large."),
+            429: _l("Too many attempts. Please wait a few minutes and try again."),
         }
         message = messages.get(exc.code, exc.description)
-        return render_template("errors/http.html", code=exc.code, message=message), exc.code
+        return render_error(exc.code, message)

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from flask import Blueprint, current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from config.clock import utcnow
@@ -149,9 +150,11 @@ def render_message(tenant, row: OutboundEmail, *, now: datetime) -> EmailMessage
         recipient_name=row.to_name,
         date=lambda value: format_date(value, tenant),
     )
-    subject = _one_line(render_template(f"mail/{row.template}.subject.txt", **context))
-    text_body = render_template(f"mail/{row.template}.txt", **context)
-    html_body = render_template(f"mail/{row.template}.html", **context)
+    # In the bakery's language: a job has no request, so the locale is the bakery's, given here.
+    with force_locale(tenant.locale):
+        subject = _one_line(render_template(f"mail/{row.template}.subject.txt", **context))
+        text_body = render_template(f"mail/{row.template}.txt", **context)
+        html_body = render_template(f"mail/{row.template}.html", **context)
     row.subject = subject[:300]
 
     message = EmailMessage()

@@ -1,6 +1,6 @@
 """WTForms of the portal. CSRF and text checks come with config.forms.Form."""
 
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, Length
 
 from config.forms import Form, new_password_field
@@ -12,7 +12,7 @@ class ProfileForm(Form):
 
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[Length(max=80)])
-    phone = StringField("Phone", validators=[Length(max=40)])
+    phone = TelField("Phone", validators=[Length(max=40)], render_kw={"autocomplete": "tel"})
 
 
 class ChangePasswordForm(Form):

@@ -4,6 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
+from config.formatting import weekday_names
 from config.forms import ConfirmForm
 from config.money import format_money
 from config.signin import active_session_rows, end_sessions_everywhere
@@ -30,6 +31,7 @@ def home():
         access_levels=ACCESS_LEVELS,
         payment_terms=PAYMENT_TERMS,
         weekdays=WEEKDAYS,
+        weekday_names=weekday_names(g.tenant),
         minimum=format_money(customer.minimum_order_minor, g.tenant),
     )
 

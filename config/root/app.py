@@ -15,12 +15,13 @@ from admin.devmail import bp as devmail_bp
 from admin.platform import bp as platform_bp
 from admin.preferences import bp as preferences_bp
 from admin.public import bp as signup_bp
-from config import money, web_errors
+from config import i18n, money, web_errors
 from config.auth import touch_used_session, use_session_store
 from config.db_roles import check_app_role
 from config.extensions import csrf, db, login_manager, migrate
+from config.formatting import install_template_filters
 from config.health import bp as health_bp
-from config.root import cli
+from config.root import cli, error_pages
 from config.root.models import import_models
 from config.settings import PROJECT_ROOT, Settings
 from jobs.backends import InlineBackend, RQBackend
@@ -75,13 +76,15 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     _install_backends(app, settings)
     _register_blueprints(app)
 
-    web_errors.register(app)
+    web_errors.register(app, render_error=error_pages.render_error)
     money.register(app)
     cli.register(app)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.after_request(touch_used_session)
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
+    install_template_filters(app)
+    i18n.init_app(app)
     if settings.trusted_proxies:
         # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.
         app.wsgi_app = ProxyFix(

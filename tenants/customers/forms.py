@@ -7,7 +7,7 @@ context, below both edges, so neither edge imports the other; CSRF and text chec
 config.forms.Form.
 """
 
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from config.forms import CheckboxesField, Form
@@ -21,7 +21,7 @@ class CompanyForm(Form):
     trading_name = StringField("Trading name", validators=[Length(max=200)])
     tax_number = StringField("Tax / VAT number", validators=[Length(max=40)])
     billing_email = EmailField("Billing email", validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField("Phone", validators=[Length(max=40)])
+    phone = TelField("Phone", validators=[Length(max=40)])
 
 
 class LocationForm(Form):
@@ -57,7 +57,7 @@ class PersonForm(Form):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[Length(max=80)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    phone = StringField("Phone", validators=[Length(max=40)])
+    phone = TelField("Phone", validators=[Length(max=40)])
     access_level = access_level_field("Access level")
     location_id = location_field("Assigned location")
     grants = grants_field("Permissions")

@@ -82,9 +82,9 @@ def page(browser):
 
 @pytest.fixture
 def phone_page(browser):
-    """A phone-sized viewport (iPhone 13-ish) with touch."""
+    """A phone-sized viewport (375 px, the narrowest common phone) with touch."""
     context = browser.new_context(
-        viewport={"width": 390, "height": 844},
+        viewport={"width": 375, "height": 812},
         is_mobile=True,
         has_touch=True,
         device_scale_factor=2,

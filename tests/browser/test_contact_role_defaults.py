@@ -5,6 +5,7 @@ billing defaults (the inline script runs under the page's CSP), unless someone c
 import pytest
 
 from config.root.demo import DEMO_PASSWORD
+from tests.browser.layout import check_page
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +28,7 @@ def test_the_billing_toggle_re_ticks_the_role_defaults_until_someone_chooses(liv
     page.click("text=Café Aurora")
     page.click("text=Add contact")
     assert _ticked(page) == ["create_orders", "edit_orders", "view_orders"]
+    check_page(page, "contact-role-defaults")
     page.check("#is_billing")
     assert _ticked(page) == ["pay_invoices", "view_invoices", "view_orders"]
     page.uncheck("#is_billing")

@@ -5,14 +5,10 @@ phone-sized viewport.
 import pytest
 
 from config.root.demo import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.layout import check_page
 from tests.support.factories import link_in
 
 pytestmark = pytest.mark.browser
-
-
-def _fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_staff_invite_a_contact_who_accepts_and_signs_in_on_a_phone(
@@ -27,12 +23,14 @@ def test_staff_invite_a_contact_who_accepts_and_signs_in_on_a_phone(
     staff.click("button[type=submit]")
     staff.click("text=Customers")
     staff.click("text=Café Aurora")
+    check_page(staff, "invite-customer")
     staff.click("text=Add contact")
     staff.fill("#first_name", "Mia")
     staff.fill("#last_name", "Baker")
     staff.fill("#email", "mia@cafe-aurora.example")
     staff.select_option("#access_level", "location")
     staff.select_option("#location_id", label="Old Town")
+    check_page(staff, "invite-contact-form")
     staff.click("text=Save contact")
     row = staff.locator("tr", has_text="mia@cafe-aurora.example")
     assert row.locator(".contact-state").get_attribute("data-state") == "not_invited"
@@ -46,20 +44,20 @@ def test_staff_invite_a_contact_who_accepts_and_signs_in_on_a_phone(
 
     phone.goto(base_url + path)
     assert phone.locator("h1").inner_text() == "Welcome, Mia"
-    assert _fits_the_screen(phone)
+    check_page(phone, "invite-invitation")
     phone.fill("#password", "mia-loves-rye-bread")
     phone.click("text=Create my account")
     phone.wait_for_selector("text=Hello Mia")
     assert "Old Town" in phone.content() and "Riverside" not in phone.content()
-    assert _fits_the_screen(phone)
+    check_page(phone, "invite-first-sign-in")
     phone.click("text=Sign out")
     phone.wait_for_selector("text=You're signed out.")
     phone.fill("#email", "mia@cafe-aurora.example")
     phone.fill("#password", "mia-loves-rye-bread")
     phone.click("button[type=submit]")
     phone.wait_for_selector("text=Hello Mia")
-    assert _fits_the_screen(phone)
-    assert screenshot(phone, "contact-signed-in-on-a-phone").stat().st_size > 0
+    check_page(phone, "invite-signed-in")
     # the used invitation does not work a second time
     phone.goto(base_url + path)
     assert "no longer works" in phone.content()
+    check_page(phone, "invite-link-used")

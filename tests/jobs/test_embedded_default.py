@@ -6,6 +6,9 @@ relay's and the scheduler's SQL run on SQLite exactly as they do there.
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -63,6 +66,25 @@ def test_without_redis_an_invitation_is_sent_inline_and_readable_at_dev_mail(sql
     assert client.get(path).status_code == 200  # the newcomer can click through
     assert [r["status"] for r in outbox_rows(sqlite_app, north)] == ["sent"]
     assert outbox_rows(sqlite_app, south) == []
+
+
+def test_dev_mail_shows_the_html_part_as_the_recipient_sees_it_beside_the_text(sqlite_app):
+    north = make_bakery(sqlite_app, "north-bakery")
+    invite(sqlite_app.test_client(), north, email="new.baker@example.com")
+    [message] = sqlite_app.extensions["mail_transport"].messages()
+    html_part = message.get_body(("html",)).get_content()
+    text_part = message.get_body(("plain",)).get_content()
+
+    page = sqlite_app.test_client().get(f"/dev/mail/{message['X-Outbox-Id']}")
+    shown = page.get_data(as_text=True)
+    [iframe] = re.findall(r"<iframe[^>]*>", shown)
+    srcdoc = re.search(r'srcdoc="([^"]*)"', iframe).group(1)
+    # The HTML part is rendered as is (the browser unescapes the attribute), links open a tab
+    assert html.unescape(srcdoc) == '<base target="_blank">' + html_part
+    # and it runs no script: a sandbox without allow-scripts.
+    sandbox = re.search(r'sandbox="([^"]*)"', iframe).group(1)
+    assert "allow-scripts" not in sandbox and "allow-same-origin" not in sandbox
+    assert "Plain text" in shown and text_part.splitlines()[0] in html.unescape(shown)
 
 
 def test_the_relay_and_the_scheduler_work_on_sqlite(sqlite_app):

@@ -51,7 +51,7 @@ def test_an_invited_contact_sets_a_password_and_lands_in_the_portal(
         assert _invite(client, north, mine, contact_id).status_code == 302
         detail = client.get(f"/admin/{north.slug}/customers/{mine['id']}")
         assert b'data-state="invited"' in detail.data
-        assert b"09 Nov 2026 09:00" in detail.data  # expires in 7 days
+        assert b"9 Nov 2026, 09:00 GMT" in detail.data  # expires in 7 days, London time
         [message] = mailbox.messages
         assert message["To"].endswith("<sam@cafe.example>")
         path = link_in(message, "/invitation/")

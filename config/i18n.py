@@ -1,0 +1,64 @@
+"""The bakery's language for the pages and emails its buyers read (Flask-Babel).
+
+Catalogs live in the repo as gettext sources, `config/translations/<lang>/LC_MESSAGES/messages.po`.
+The app compiles them at start into the instance folder (only when a source is newer than its
+compiled file), so a fresh clone, a `pip install -e .` and CI all run with current catalogs and no
+compiled file is ever committed or forgotten.
+
+To add or change texts: wrap them in `_()` / `{% trans %}`, then
+    pybabel extract -F config/translations/babel.cfg -o config/translations/messages.pot .
+    pybabel update -i config/translations/messages.pot -d config/translations
+and translate the new entries in each messages.po.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import g
+from flask_babel import Babel
+
+SOURCES = Path(__file__).resolve().parent / "translations"
+
+babel = Babel()
+
+
+def compile_catalogs(target: Path, sources: Path = SOURCES) -> list[Path]:
+    """Compile every messages.po under `sources` into the same layout under `target`; returns
+    the compiled files that were (re)written."""
+    written = []
+    for po_path in sorted(sources.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = target / po_path.relative_to(sources).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as source:
+            catalog = read_po(source, locale=po_path.parts[-3])
+        partial = mo_path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as out:
+            write_mo(out, catalog)
+        partial.replace(mo_path)  # atomic: another process starting never reads half a file
+        written.append(mo_path)
+    return written
+
+
+def bakery_locale() -> str:
+    """The request's bakery's locale ('de_DE'), English outside a bakery."""
+    tenant = g.get("tenant")
+    return tenant.locale if tenant is not None else "en"
+
+
+def bakery_timezone() -> str:
+    tenant = g.get("tenant")
+    return tenant.timezone if tenant is not None else "UTC"
+
+
+def init_app(app) -> None:
+    """Compile the catalogs into the instance folder and install Flask-Babel on `app`."""
+    compiled = Path(app.instance_path) / "translations"
+    compile_catalogs(compiled)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    babel.init_app(app, locale_selector=bakery_locale, timezone_selector=bakery_timezone)
