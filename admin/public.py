@@ -1,23 +1,36 @@
 """Public pages outside any bakery: sign-up, and bakery logos for emails and portals."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from admin.forms import SignUpForm
+from config import throttle
 from config.extensions import db
-from config.forms import attach_error
+from config.forms import attach_error, client_address
 from config.signin import start_session
 from tenants.errors import ValidationFailed
-from tenants.signup import sign_up_bakery
+from tenants.signup import request_owner_verification, sign_up_bakery
 from tenants.web import tenant_by_slug
 
 bp = Blueprint("public", __name__, template_folder="templates")
+
+# Sign-ups per client address: enough for a family of bakeries, too few to farm them.
+SIGNUPS_PER_ADDRESS = 3
+SIGNUP_WINDOW = timedelta(hours=1)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     form = SignUpForm()
     if form.validate_on_submit():
+        address = throttle.address_key("signup", client_address(request))
+        if throttle.too_many(db.session, address, limit=SIGNUPS_PER_ADDRESS, window=SIGNUP_WINDOW):
+            form.form_errors.append(
+                "Too many bakeries were signed up from your network just now. Try again later."
+            )
+            return render_template("public/signup.html", form=form), 429
         try:
             tenant, owner = sign_up_bakery(
                 db.session,
@@ -30,6 +43,8 @@ def signup():
                 currency=form.currency.data,
                 locale=form.locale.data,
             )
+            request_owner_verification(db.session, tenant, owner)
+            throttle.count(db.session, address)
             db.session.commit()
         except ValidationFailed as exc:
             db.session.rollback()

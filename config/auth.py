@@ -4,6 +4,11 @@ One cookie holds one identity, "<realm>:<...>|<stamp>". A blueprint declares its
 user is loaded; an identity of another realm, or of staff/buyers of another bakery, loads as
 anonymous. The stamp fingerprints the user's password hash, so a new password ends every session
 signed in with the old one: the identity a user gives now must equal the one in the cookie.
+
+The cookie also carries the secret of a server-side session record (`tenants.sign_in_sessions`,
+installed by the composition root with `use_session_store`):
+an identity loads only while that record is live, so signing out (or "sign out everywhere", or
+the idle and absolute lifetimes) makes every copy of the cookie anonymous.
 """
 
 from __future__ import annotations
@@ -11,11 +16,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from hmac import compare_digest
 
-from flask import g
+from flask import g, session
 
-from config.extensions import login_manager
+from config.extensions import db, login_manager
 
+# The session key holding the secret of this sign-in's server-side record.
+SESSION_KEY = "sign_in_session"
 _LOADERS: dict[str, Callable[[str], object | None]] = {}
+_SESSION_STORE: list = []
+
+
+def use_session_store(store) -> None:
+    """Keep signed-in sessions in `store` (the composition root passes
+    `tenants.sign_in_sessions`; config, the bottom layer, names no package above it)."""
+    _SESSION_STORE[:] = [store]
+
+
+def session_store():
+    """The store of server-side session records (see `use_session_store`)."""
+    if not _SESSION_STORE:
+        raise RuntimeError("no session store: create_app installs tenants.sign_in_sessions")
+    return _SESSION_STORE[0]
 
 
 def register_realm(realm: str, loader: Callable[[str], object | None]) -> None:
@@ -37,7 +58,36 @@ def load_identity(user_id: str, realm: str | None):
     user = _LOADERS[realm](rest)
     if user is None or not compare_digest(user.get_id(), user_id):
         return None
+    store = session_store()
+    record = store.live_session(
+        db.session, realm=realm, user_id=user.id, secret=session.get(SESSION_KEY)
+    )
+    if record is None:
+        return None  # signed out, lapsed, or ended from another device
+    if store.needs_touch(record):
+        g.touch_sign_in_session = (realm, record.id)
     return user
+
+
+def signed_in_realm() -> str | None:
+    """The realm of the identity in this request's cookie, if it names one."""
+    body = (session.get("_user_id") or "").partition("|")[0]
+    realm = body.partition(":")[0]
+    return realm if realm in _LOADERS else None
+
+
+def touch_used_session(response):
+    """After a request: note when a session was last used (at most every few minutes), so the
+    idle lifetime counts from the last use. Its own commit: the view's work is already done."""
+    pending = g.pop("touch_sign_in_session", None)
+    if pending is not None:
+        realm, record_id = pending
+        try:
+            session_store().touch(db.session, realm=realm, record_id=record_id)
+            db.session.commit()
+        except Exception:  # a missed "last seen" must never fail the page
+            db.session.rollback()
+    return response
 
 
 @login_manager.user_loader

@@ -3,34 +3,28 @@ email, new password, confirm), checkboxes, and a service's error by its field.""
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from config.errors import DomainError
-
-# Line breaks and tabs are text in a text area; every other control character is not text.
-_TEXT_AREA_ALLOWED = {"\n", "\r", "\t"}
-
-
-def _has_control(value: str, allowed: set[str]) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+from config.text_rules import text_problem
 
 
 def single_line(form, field) -> None:
-    """A one-line field (a name, an email) holds no line breaks or other control characters:
-    they end up in email headers and CSV cells, and PostgreSQL refuses NUL outright."""
-    if field.data and _has_control(field.data, set()):
-        raise ValidationError("Use a single line of text, without line breaks.")
+    """A one-line field (a name, an email) holds no line breaks or other control characters
+    (the rule is `tenants.text_rules`, which the CSV imports apply too)."""
+    problem = text_problem(field.data) if isinstance(field.data, str) else None
+    if problem:
+        raise ValidationError(problem)
 
 
 def plain_text(form, field) -> None:
     """A text area may hold line breaks and tabs, but no other control characters."""
-    if field.data and _has_control(field.data, _TEXT_AREA_ALLOWED):
-        raise ValidationError("Remove the control characters from this text.")
+    problem = text_problem(field.data, multiline=True) if isinstance(field.data, str) else None
+    if problem:
+        raise ValidationError(problem)
 
 
 class Form(FlaskForm):

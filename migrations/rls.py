@@ -63,7 +63,7 @@ def create_usage_function(usage_sql: str) -> None:
         f"""
         CREATE OR REPLACE FUNCTION platform_tenant_usage()
         RETURNS TABLE (tenant_id uuid, name text, used bigint)
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $fn$
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
         {usage_sql}
         $fn$
         """
@@ -95,7 +95,7 @@ def create_definer_function(signature: str, returns: str, body: str) -> None:
         f"""
         CREATE OR REPLACE FUNCTION {signature}
         RETURNS {returns}
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $fn$
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
         {body}
         $fn$
         """

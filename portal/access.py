@@ -73,14 +73,25 @@ def _resolve_buyer():
     return None
 
 
-def buyer_required(permission: str | None = None):
-    """Require a signed-in contact of this bakery (holding `permission`, when given)."""
+def buyer_required(permission: str | None = None, *, staff_permission: str | None = None):
+    """Require a signed-in contact of this bakery (holding `permission`, when given).
+
+    Staff viewing the portal as a contact hold `customers_view`; a page that shows more than
+    customer data (the catalog and its prices: `catalog_view`) names the staff permission the
+    back office would ask for the same data, so view-as never shows what staff may not see.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if g.contact is None:
                 return redirect(url_for("portal.login", next=request.full_path))
+            if (
+                g.viewing_as is not None
+                and staff_permission
+                and not g.viewing_as.can(staff_permission)
+            ):
+                abort(403)
             if (
                 g.viewing_as is None
                 and g.contact.must_change_password

@@ -5,18 +5,21 @@ use the token only on POST, so mail scanners that pre-fetch links cannot burn th
 """
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_login import login_user
 
 from config import throttle
 from config.edge import commit_change, submit_form
 from config.extensions import db
 from config.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm, attach_error
 from config.signin import (
+    clear_sign_in_failures,
+    count_bad_token,
     end_session,
+    keep_only_this_session,
     password_sign_in,
     request_emailed_link,
     start_session,
     throttle_keys,
+    token_attempt_allowed,
     welcome,
 )
 from portal import bp
@@ -27,11 +30,6 @@ from tenants.customers.view_as import VIEW_AS_KEY
 from tenants.errors import ValidationFailed
 
 TOO_MANY = "Too many attempts. Wait 15 minutes, or use the link in your email."
-
-
-def _token_keys(token: str) -> tuple[str, str]:
-    # Per link and per address: a wrong guess never blocks another person's link.
-    return throttle_keys("buyer-token", str(g.tenant.id), token)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -78,13 +76,13 @@ def stop_viewing():
     return redirect(url_for("backoffice.home"))
 
 
-def _request_link(service, template: str, sent_message: str):
+def _request_link(kind: str, template: str, sent_message: str):
     form = EmailForm()
     response, status = request_emailed_link(
         form,
         realm="buyer-link",
         scope=str(g.tenant.id),
-        send=lambda email: service(db.session, g.tenant, email=email),
+        kind=kind,
         message=sent_message,
         target=url_for("portal.login"),
     )
@@ -97,7 +95,7 @@ def _request_link(service, template: str, sent_message: str):
 def forgot():
     """Ask for a password reset link."""
     return _request_link(
-        portal_auth.request_password_reset,
+        "buyer_reset",
         "portal/forgot.html",
         "If that address has an account here, we've emailed a link to reset the password.",
     )
@@ -107,21 +105,19 @@ def forgot():
 def magic_request():
     """Ask for a one-time sign-in link."""
     return _request_link(
-        portal_auth.request_magic_link,
+        "buyer_magic",
         "portal/magic_request.html",
         "If that address has an account here, we've emailed a sign-in link. It works once.",
     )
 
 
 def _token_post_allowed(token: str) -> bool:
-    account, address = _token_keys(token)
-    return not throttle.is_throttled(db.session, account=account, address=address)
+    # Per link and per address: a wrong guess never blocks another person's link.
+    return token_attempt_allowed("buyer-token", str(g.tenant.id), token)
 
 
 def _count_bad_token(token: str) -> None:
-    account, address = _token_keys(token)
-    throttle.record_failure(db.session, account=account, address=address)
-    db.session.commit()
+    count_bad_token("buyer-token", str(g.tenant.id), token)
 
 
 class _LinkUnusable(ValidationFailed):
@@ -164,12 +160,14 @@ def reset(token: str):
     if form.validate_on_submit():
         if not _token_post_allowed(token):
             abort(429)
-        _, refused = commit_change(
-            lambda: portal_auth.reset_password(
+
+        def reset_and_forgive():
+            contact = portal_auth.reset_password(
                 db.session, g.tenant, token=token, password=form.password.data
-            ),
-            catch=ValidationFailed,
-        )
+            )
+            clear_sign_in_failures("buyer", str(g.tenant.id), contact.email)
+
+        _, refused = commit_change(reset_and_forgive, catch=ValidationFailed)
         if refused is None:
             flash("Your password is changed. Sign in with it now.")
             return redirect(url_for("portal.login"))
@@ -240,6 +238,8 @@ def change_password():
             current_password=form.current_password.data,
         )
         throttle.clear_account(db.session, account=account)
+        # The new password ends every other session; this one goes on under the new stamp.
+        keep_only_this_session(g.contact)
 
     _, refused = commit_change(change, catch=ValidationFailed)
     if refused is not None:
@@ -248,8 +248,6 @@ def change_password():
             db.session.commit()
         attach_error(form, refused)
         return page(refused.status_code)
-    # The new password ends every other session; this one carries the new stamp.
-    login_user(g.contact)
     flash("Your password is changed.")
     return redirect(url_for("portal.home"))
 

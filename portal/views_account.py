@@ -1,11 +1,12 @@
 """The signed-in portal: home, own settings, company details, locations, the account's users."""
 
-from flask import abort, g, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
 from config.forms import ConfirmForm
 from config.money import format_money
+from config.signin import active_session_rows, end_sessions_everywhere
 from portal import bp
 from portal.access import buyer_required, may
 from portal.forms import ChangePasswordForm, ProfileForm, UserForm
@@ -36,7 +37,7 @@ def home():
 @bp.route("/account", methods=["GET", "POST"])
 @buyer_required()
 def account():
-    """The contact's own name and phone (and a password form)."""
+    """The contact's own name and phone, a password form, and where they're signed in."""
     form = ProfileForm(obj=g.contact)
     return save_form(
         form,
@@ -52,7 +53,19 @@ def account():
         "portal/account.html",
         message="Saved.",
         password_form=ChangePasswordForm(),
+        # Staff viewing as the contact don't see where the contact signs in from.
+        sessions=None if g.viewing_as else active_session_rows(g.contact, tenant=g.tenant),
     )
+
+
+@bp.post("/account/sessions/end-all")
+@buyer_required()
+def sessions_end_all():
+    """Sign out of the portal on every device, this one included."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    end_sessions_everywhere(g.contact)
+    flash("You're signed out everywhere.")
+    return redirect(url_for("portal.login"))
 
 
 @bp.route("/account/company", methods=["GET", "POST"])
@@ -139,14 +152,18 @@ def users():
         added = contacts.save_contact(
             db.session, g.tenant, actor=g.contact, customer=g.customer, **form.values()
         )
-        contacts.invite_contact(
-            db.session, g.tenant, actor=g.contact, customer=g.customer, contact=added
-        )
+        if added is not None:
+            contacts.invite_contact(
+                db.session, g.tenant, actor=g.contact, customer=g.customer, contact=added
+            )
+        return added
 
     response, status = submit_form(
         form,
         invite,
-        redirect_after(f"Invitation sent to {form.email.data}.", url_for("portal.users")),
+        redirect_after(
+            lambda added: _added_message(added, form.email.data), url_for("portal.users")
+        ),
     )
     if response is not None:
         return response
@@ -158,6 +175,13 @@ def users():
         access_levels=ACCESS_LEVELS,
         people=[(p, contacts.contact_state(p), granted(p)) for p in people],
     ), status
+
+
+def _added_message(added, email: str) -> str:
+    # None: the address is another customer's contact's, which the portal must not reveal.
+    if added is None:
+        return f"We've asked {g.tenant.name} to add {email}; they'll be in touch about it."
+    return f"Invitation sent to {email}."
 
 
 def _user_form(contact=None) -> UserForm:
@@ -189,7 +213,9 @@ def user(contact_id):
         ),
         url_for("portal.users"),
         "portal/user.html",
-        message="Saved.",
+        message=lambda saved: (
+            "Saved." if saved is not None else _added_message(None, form.email.data)
+        ),
         colleague=colleague,
     )
 

@@ -33,7 +33,7 @@ def _unavailable():
 
 
 @bp.get("/catalog")
-@buyer_required()
+@buyer_required(staff_permission="catalog_view")
 def catalog():
     """The products this customer may see, each at its price and with its next volume break."""
     lines = customer_catalog(db.session, g.tenant, customer=g.customer, on=bakery_today(g.tenant))
@@ -45,7 +45,7 @@ def catalog():
 
 
 @bp.get("/catalog.csv")
-@buyer_required()
+@buyer_required(staff_permission="catalog_view")
 def catalog_csv():
     """The customer's catalog as CSV (a BOM so spreadsheets read the UTF-8)."""
     if not has_feature(g.tenant, "catalog_export"):
@@ -55,7 +55,7 @@ def catalog_csv():
 
 
 @bp.get("/catalog.pdf")
-@buyer_required()
+@buyer_required(staff_permission="catalog_view")
 def catalog_pdf():
     """The customer's catalog as a PDF in the bakery's colours."""
     if not has_feature(g.tenant, "catalog_export"):

@@ -68,6 +68,8 @@ class Tenant(db.Model):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspended_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Until the owner who signed up confirms their address, the bakery mails nobody else.
+    owner_email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan] = relationship(foreign_keys=[plan_id], lazy="joined")
     override_plan: Mapped[Plan | None] = relationship(

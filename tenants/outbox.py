@@ -22,6 +22,7 @@ from config.queue import enqueue_after_commit, safe_job_id
 from tenants.base import TenantOwned, UTCDateTime
 from tenants.errors import PermissionDenied, ValidationFailed
 from tenants.lookup import get_by_id
+from tenants.mail_gates import check_may_mail
 from tenants.mail_preferences import OPT_OUT_CATEGORIES, opted_out
 
 # "suppressed": not sent because the recipient opted out of the email's category.
@@ -103,10 +104,13 @@ def queue_email(
     """Write an email to the outbox and have it sent once the transaction commits.
 
     `category` marks reminder or marketing mail: it gets a preferences link, and an address that
-    opted out gets a 'suppressed' row (visible to staff) instead of an email.
+    opted out gets a 'suppressed' row (visible to staff) instead of an email. A bakery whose owner
+    has not confirmed their address, or that used its trial's invitations, is refused
+    (`tenants.mail_gates`).
     """
     if category and category not in OPT_OUT_CATEGORIES:
         raise ValueError(f"unknown mail category {category!r}")
+    check_may_mail(session, tenant, template=template)
     row = OutboundEmail(
         tenant_id=tenant.id,
         to_email=to_email,

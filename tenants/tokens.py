@@ -79,6 +79,22 @@ def revoke_tokens(session, *, purpose: str, subject_id: uuid.UUID, now: datetime
     )
 
 
+def revoke_all_tokens(session, *, subject_id: uuid.UUID, now: datetime | None = None) -> None:
+    """Make every live token of this subject unusable, whatever its purpose: a disabled
+    account or a new password must leave no reset, invitation or sign-in link working."""
+    now = now or utcnow()
+    session.execute(
+        update(OneTimeToken)
+        .where(
+            OneTimeToken.subject_id == subject_id,
+            OneTimeToken.used_at.is_(None),
+            OneTimeToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def peek_token(session, raw: str, *, purpose: str, now: datetime | None = None):
     """The live token row for `raw`, without using it (for the GET 'Continue' page), or None."""
     now = now or utcnow()

@@ -1,4 +1,5 @@
-"""Contacts of a customer in the back office: add, edit, invite, temporary password, view as."""
+"""Contacts of a customer in the back office: add, edit, invite, temporary password (only for
+contacts who never chose one), reset link, view as."""
 
 from flask import abort, flash, g, redirect, session, url_for
 from flask_login import current_user
@@ -120,6 +121,18 @@ def contact_password(customer_id, contact_id):
         ),
         f"{contact.name} can sign in with the temporary password and must change it then.",
         _detail(customer),
+    )
+
+
+@bp.post("/customers/<customer_id>/contacts/<contact_id>/reset-link")
+@staff_required("customers")
+def contact_reset_link(customer_id, contact_id):
+    """Email an active contact a password reset link, to their own address."""
+    return _confirmed_change(
+        customer_id,
+        contact_id,
+        contacts.send_reset_link,
+        lambda contact: f"A password reset link went to {contact.email}.",
     )
 
 

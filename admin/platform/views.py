@@ -11,7 +11,12 @@ from admin.platform import bp, operator_required
 from config.edge import apply_change, found_or_404, redirect_after, submit_form
 from config.extensions import db
 from config.forms import ConfirmForm, SignInForm
-from config.signin import end_session, password_sign_in
+from config.signin import (
+    active_session_rows,
+    end_session,
+    end_sessions_everywhere,
+    password_sign_in,
+)
 from tenants import platform_admin as ops
 from tenants.errors import ValidationFailed
 from tenants.features import FEATURES, LIMITS
@@ -42,6 +47,23 @@ def login():
 def logout():
     ConfirmForm().validate_on_submit() or abort(400)
     end_session()
+    return redirect(url_for("platform.login"))
+
+
+@bp.get("/sessions")
+@operator_required
+def sessions():
+    """Where this operator is signed in, and a way to sign out everywhere."""
+    return render_template("platform/sessions.html", rows=active_session_rows(current_user))
+
+
+@bp.post("/sessions/end-all")
+@operator_required
+def sessions_end_all():
+    """Sign out on every device, this one included."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    end_sessions_everywhere(current_user._get_current_object())
+    flash("You're signed out everywhere.")
     return redirect(url_for("platform.login"))
 
 

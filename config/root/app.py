@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from admin.backoffice import bp as backoffice_bp
@@ -16,6 +16,7 @@ from admin.platform import bp as platform_bp
 from admin.preferences import bp as preferences_bp
 from admin.public import bp as signup_bp
 from config import money, web_errors
+from config.auth import touch_used_session, use_session_store
 from config.db_roles import check_app_role
 from config.extensions import csrf, db, login_manager, migrate
 from config.health import bp as health_bp
@@ -26,6 +27,7 @@ from jobs.backends import InlineBackend, RQBackend
 from jobs.mail import templates as mail_templates
 from jobs.transport import transport_for
 from portal import bp as portal_bp
+from tenants import sign_in_sessions
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,9 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
+    # Signed-in sessions are server-side records kept by the tenancy layer; config.auth checks
+    # every identity against them (config may not import tenants, so the root hands them over).
+    use_session_store(sign_in_sessions)
 
     import_models()
     _install_backends(app, settings)
@@ -75,6 +80,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     cli.register(app)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
+    app.after_request(touch_used_session)
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
     if settings.trusted_proxies:
         # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.
@@ -133,12 +139,19 @@ def _refuse_nul_characters():
     values += [v for _, vs in request.args.lists() for v in vs]
     if request.method in ("POST", "PUT", "PATCH"):
         values += [v for _, vs in request.form.lists() for v in vs]
+        # An upload's file name is text we keep (the import run's filename) too.
+        values += [f.filename or "" for _, fs in request.files.lists() for f in fs]
     if any("\x00" in value for value in values):
         abort(400, description="The request contained a NUL character, which no field accepts.")
 
 
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if "_user_id" in session and response.mimetype == "text/html":
+        # A signed-in page is one person's: no shared cache, nor the browser's back button
+        # after sign-out, may show it to someone else.
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if current_app.config["SESSION_COOKIE_SECURE"]:

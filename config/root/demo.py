@@ -57,6 +57,7 @@ def seed_demo(app) -> list[str]:
                     timezone=tz,
                     currency=currency,
                     locale=locale,
+                    email_verified=True,
                 )
                 plan = db.session.scalar(select(Plan).where(Plan.code == plan_code))
                 tenant.plan_id, tenant.plan = plan.id, plan

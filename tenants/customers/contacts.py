@@ -24,9 +24,11 @@ from tenants.lookup import get_by_id
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password
 from tenants.plans import require_feature
-from tenants.tokens import revoke_tokens
+from tenants.sign_in_sessions import end_all_sessions
+from tenants.tokens import revoke_all_tokens, revoke_tokens
 
 INVITE_TTL = timedelta(days=7)
+RESET_TTL = timedelta(hours=2)
 INVITE_PURPOSE = "contact_invite"
 RESET_PURPOSE = "contact_reset"
 MAGIC_PURPOSE = "contact_magic"
@@ -86,14 +88,30 @@ def contact_state(contact: Contact, *, now: datetime | None = None) -> ContactSt
 
 
 def _email_taken_message(actor, customer: Customer, clash_customer_id, tenant) -> str:
-    """Why an email can't be used, told without showing a buyer another customer's people."""
+    """Why an email can't be used (to staff, or to a buyer about their own account's people)."""
     if not isinstance(actor, Contact):
         return "Another contact at this bakery uses this email."
-    if clash_customer_id == customer.id:
-        return "Someone on your account already uses this email."
-    # Emails are unique per bakery, so the address belongs to another customer. Saying so would
-    # let one café learn who buys at a rival; the bakery's staff can sort it out.
-    return f"This email can't be added from the portal. Ask {tenant.name} to add this person."
+    return "Someone on your account already uses this email."
+
+
+def _hand_clash_to_staff(session, *, actor, customer, contact, first_name, last_name, email, now):
+    """An account owner asked for an address another customer's contact uses. Telling them so
+    would let one café learn who buys at a rival, so the portal answers as if it went through
+    ("we've asked the bakery") and the bakery's staff see the request in the activity log."""
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="contact.add_requested",
+        summary=(
+            f"Asked the bakery to add {first_name} {last_name} ({email}) as a "
+            + ("user" if contact is None else f"new email for {contact.name}")
+            + "; the address belongs to another customer's contact, so staff need to sort it out"
+        ).replace("  ", " "),
+        details={"email": email, "contact_id": str(contact.id) if contact else None},
+        now=now,
+    )
+    session.flush()
 
 
 def save_contact(
@@ -114,7 +132,11 @@ def save_contact(
     grants: set[str] | None = None,
     now=None,
 ) -> Contact:
-    """Add a contact (contact=None) or change one. `grants` are keys of permissions.GRANTABLE."""
+    """Add a contact (contact=None) or change one. `grants` are keys of permissions.GRANTABLE.
+
+    Returns the contact, or None when an account owner asked for an address that another
+    customer's contact uses: that request goes to the bakery's staff (see _hand_clash_to_staff).
+    """
     authorize(actor, customer, contact_permission="manage_users")
     grants = set(grants if grants is not None else permissions.role_defaults(is_billing))
     if contact is not None:
@@ -139,6 +161,18 @@ def save_contact(
     if contact is not None:
         clash = clash.where(Contact.id != contact.id)
     clash_customer_id = session.scalar(clash)
+    if isinstance(actor, Contact) and clash_customer_id not in (None, customer.id):
+        _hand_clash_to_staff(
+            session,
+            actor=actor,
+            customer=customer,
+            contact=contact,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            now=now,
+        )
+        return None
     if clash_customer_id is not None:
         raise ValidationFailed(
             _email_taken_message(actor, customer, clash_customer_id, tenant), field="email"
@@ -275,15 +309,25 @@ def revoke_invitation(session, tenant, *, actor, customer: Customer, contact: Co
 def set_temporary_password(
     session, tenant, *, actor, customer: Customer, contact: Contact, password: str, now=None
 ):
-    """Staff give a contact a password they must change at their first sign-in (seed 000)."""
+    """Staff give a contact a password they must change at their first sign-in (seed 000).
+
+    Only for a contact who never chose a password (not invited, invited, or still on an earlier
+    temporary one): setting one on an active buyer would let staff sign in as them, lock them
+    out and act in their name. For those, staff send a reset link to the contact's own address
+    (`send_reset_link`), and look at the portal through the read-only view-as.
+    """
     authorize_staff(actor)
     _require_own(customer, contact)
     _require_portal(tenant, customer)
     if contact.status == "disabled":
         raise ValidationFailed(f"{contact.name} is disabled; enable them first.")
+    if contact.password_hash and not contact.must_change_password:
+        raise ValidationFailed(
+            f"{contact.name} has chosen their own password. Send them a reset link instead."
+        )
     check_password_strength(password)
     now = now or utcnow()
-    _kill_invitation(session, contact, now=now)
+    revoke_all_tokens(session, subject_id=contact.id, now=now)
     contact.password_hash = hash_password(password)
     contact.must_change_password = True
     contact.status = "active"
@@ -310,7 +354,10 @@ def set_contact_disabled(
     _require_own(customer, contact)
     _check_may_manage(actor, contact)
     if disabled:
-        _kill_invitation(session, contact, now=now)
+        # Every link in their inbox and every signed-in browser dies with the access, so
+        # enabling them again later revives none of them.
+        revoke_all_tokens(session, subject_id=contact.id, now=now)
+        end_all_sessions(session, realm="buyer", user_id=contact.id, now=now)
         contact.status = "disabled"
     elif contact.status == "disabled":
         contact.status = "active" if contact.password_hash else "not_invited"
@@ -329,12 +376,51 @@ def set_contact_disabled(
     return contact
 
 
+def send_reset_link(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
+    """Staff email an active contact a password reset link, to the contact's own address.
+
+    This is how staff help a buyer who forgot their password: the buyer chooses the new one.
+    """
+    authorize_staff(actor)
+    _require_own(customer, contact)
+    _require_portal(tenant, customer)
+    if contact.status != "active":
+        raise ValidationFailed(f"{contact.name} has no portal sign-in to reset.")
+    queue_email(
+        session,
+        tenant,
+        to_email=contact.email,
+        to_name=contact.name,
+        template="contact_password_reset",
+        context={"name": contact.first_name},
+        token_link=token_link(
+            purpose=RESET_PURPOSE,
+            subject_id=contact.id,
+            ttl=RESET_TTL,
+            path=f"/wholesale/{tenant.slug}/reset/{{token}}",
+        ),
+        now=now,
+    )
+    log_activity(
+        session,
+        customer,
+        actor=actor,
+        action="contact.reset_link_sent",
+        summary=f"Sent {contact.name} a password reset link ({contact.email})",
+        details={"contact_id": str(contact.id)},
+        now=now,
+    )
+    session.flush()
+    return contact
+
+
 def remove_contact(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Delete a contact and any live link of theirs."""
     authorize(actor, customer, contact_permission="manage_users")
     _require_own(customer, contact)
     _check_may_manage(actor, contact)
-    _kill_invitation(session, contact, now=now)
+    revoke_all_tokens(session, subject_id=contact.id, now=now)
+    end_all_sessions(session, realm="buyer", user_id=contact.id, now=now)
     log_activity(
         session,
         customer,

@@ -28,6 +28,8 @@ from tenants.customers.services import FIELD_LABELS, clean_fields
 from tenants.errors import ValidationFailed
 from tenants.plans import check_limit
 from tenants.staff.models import StaffUser
+from tenants.text_keys import fold_key
+from tenants.text_rules import check_text
 
 CUSTOMER_COLUMNS = (
     "business_name",
@@ -69,6 +71,10 @@ class CustomerRowSchema(Schema):
 def _row_values(raw: dict, data: dict, price_lists: dict) -> dict:
     """The customer values a row sets (only columns the file has); raises ValidationFailed."""
     values = {name: data[name] for name in TEXT_FIELDS if name in raw}
+    # The business name is the row's key, but it passes the same field rules as the form's.
+    data["business_name"] = clean_fields({"business_name": data["business_name"]})["business_name"]
+    for name in ("location_name", "location_address"):
+        check_text(data[name], field=name, multiline=name == "location_address")
     if data["payment_terms"]:
         code = _TERMS.get(" ".join(data["payment_terms"].lower().split()))
         if code is None:
@@ -108,7 +114,7 @@ def _validate(session, tenant, run, rows, errors, checkpoint):
         if data["location_address"] and not data["location_name"]:
             row_error(errors, number, "location_name", "Name the location this address is for.")
             continue
-        key = data["business_name"].lower()
+        key = fold_key(data["business_name"])
         group = groups.get(key)
         if group is None:
             group = groups[key] = {
@@ -149,18 +155,17 @@ def _apply(session, tenant, run, groups, now):
         if run.created_by_id
         else None
     )
-    keys = [g["business_name"].lower() for g in groups]
+    # One case-folded key on every database (SQLite's lower() leaves "Ö" alone).
+    keys = [fold_key(g["business_name"]) for g in groups]
     existing = (
         {
-            c.business_name.lower(): c
-            for c in session.scalars(
-                select(Customer).where(func.lower(Customer.business_name).in_(keys))
-            )
+            c.name_key: c
+            for c in session.scalars(select(Customer).where(Customer.name_key.in_(keys)))
         }
         if keys
         else {}
     )
-    new = [g for g in groups if g["business_name"].lower() not in existing]
+    new = [g for g in groups if fold_key(g["business_name"]) not in existing]
     if new:
         check_limit(tenant, "customers", adding=len(new), now=now)
     locations: dict[tuple, DeliveryLocation] = {}
@@ -173,14 +178,14 @@ def _apply(session, tenant, run, groups, now):
     source = f" (CSV import {run.filename})" if run.filename else " (CSV import)"
     made = {}
     for group in new:
-        made[group["business_name"].lower()] = customer = Customer(
+        made[fold_key(group["business_name"])] = customer = Customer(
             tenant_id=tenant.id, business_name=group["business_name"], **group["values"]
         )
         session.add(customer)
     session.flush()  # the new customers exist before their locations and log entries
     updated = unchanged = 0
     for group in groups:
-        key = group["business_name"].lower()
+        key = fold_key(group["business_name"])
         if key in made:
             customer = made[key]
             _apply_locations(session, tenant, customer, group, locations)

@@ -21,11 +21,12 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from config.extensions import db
 from tenants.base import TenantOwned, UTCDateTime
 from tenants.passwords import session_stamp
+from tenants.text_keys import fold_key
 
 PAYMENT_TERMS = {
     "due_on_receipt": "Due on receipt",
@@ -48,7 +49,8 @@ class Customer(TenantOwned, db.Model):
 
     __tablename__ = "customers"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "business_name"),
+        # Names compare case-folded (tenants.text_keys): "Ökobäckerei" is "ökobäckerei".
+        UniqueConstraint("tenant_id", "name_key"),
         # Pricing (tenants.catalog): the customer's price list and assortment, if any.
         ForeignKeyConstraint(
             ["tenant_id", "price_list_id"], ["price_lists.tenant_id", "price_lists.id"]
@@ -59,6 +61,7 @@ class Customer(TenantOwned, db.Model):
     )
 
     business_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_key: Mapped[str] = mapped_column(String(200), nullable=False)
     trading_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     tax_number: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     billing_email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
@@ -95,6 +98,11 @@ class Customer(TenantOwned, db.Model):
         foreign_keys="[Customer.tenant_id, Customer.assortment_id]",
         viewonly=True,
     )
+
+    @validates("business_name")
+    def _keep_name_key(self, _key, value: str) -> str:
+        self.name_key = fold_key(value)
+        return value
 
     @property
     def display_name(self) -> str:

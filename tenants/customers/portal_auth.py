@@ -18,15 +18,16 @@ from tenants.customers.contacts import (
     INVITE_PURPOSE,
     MAGIC_PURPOSE,
     RESET_PURPOSE,
+    RESET_TTL,
     normalise_email,
 )
 from tenants.customers.models import Contact
-from tenants.errors import ValidationFailed
+from tenants.errors import PermissionDenied, ValidationFailed
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
-from tenants.tokens import consume_token, peek_token, revoke_tokens
+from tenants.sign_in_sessions import end_all_sessions
+from tenants.tokens import consume_token, peek_token, revoke_all_tokens
 
-RESET_TTL = timedelta(hours=2)
 MAGIC_TTL = timedelta(minutes=20)
 # Compared against when no contact matches, so a miss costs as much time as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password-at-all")
@@ -126,6 +127,9 @@ def reset_password(session, tenant, *, token: str, password: str, now=None) -> C
         raise ValidationFailed("This reset link has expired or was already used.")
     contact.password_hash = hash_password(password)
     contact.must_change_password = False
+    # A new password: no other link (a pending sign-in link) and no signed-in browser lives on.
+    revoke_all_tokens(session, subject_id=contact.id, now=now)
+    end_all_sessions(session, realm="buyer", user_id=contact.id, now=now)
     session.flush()
     return contact
 
@@ -186,7 +190,9 @@ def change_own_password(
         )
     contact.password_hash = hash_password(new_password)
     contact.must_change_password = False
-    revoke_tokens(session, purpose=RESET_PURPOSE, subject_id=contact.id, now=now)
+    # Links mailed before the change (reset, sign-in) must not outlive the old password. The
+    # caller ends the contact's other sessions (it knows which one is this).
+    revoke_all_tokens(session, subject_id=contact.id, now=now)
     session.flush()
     return contact
 
@@ -194,7 +200,14 @@ def change_own_password(
 def update_own_profile(
     session, tenant, *, contact: Contact, first_name: str, last_name: str, phone: str, now=None
 ) -> Contact:
-    """A contact edits their own name and phone (their email and rights are set for them)."""
+    """A contact edits their own name and phone (their email and rights are set for them).
+
+    A suspended account is read-only for its contacts (`permissions`), their own details too.
+    """
+    if contact.customer.is_suspended:
+        raise PermissionDenied(
+            f"Your account is suspended, so nothing can be changed. Contact {tenant.name}."
+        )
     first_name = first_name.strip()
     if not first_name:
         raise ValidationFailed("Enter your first name.", field="first_name")

@@ -18,6 +18,8 @@ from tenants.customers.models import PAYMENT_TERMS, Contact, Customer, DeliveryL
 from tenants.errors import ValidationFailed
 from tenants.lookup import get_by_id
 from tenants.plans import check_limit, require_feature
+from tenants.text_keys import fold_key
+from tenants.text_rules import check_text
 
 DETAIL_FIELDS = ("business_name", "trading_name", "tax_number", "billing_email", "phone", "notes")
 ORDERING_FIELDS = (
@@ -57,9 +59,7 @@ def get_customer(session, customer_id) -> Customer:
 def create_customer(session, tenant, *, actor, business_name: str, now=None, **fields) -> Customer:
     """Add a customer, within the tier's customer limit."""
     authorize_staff(actor)
-    business_name = business_name.strip()
-    if not business_name:
-        raise ValidationFailed("Enter the customer's business name.", field="business_name")
+    business_name = clean_fields({"business_name": business_name})["business_name"]
     check_limit(tenant, "customers")
     _check_unique_name(session, business_name)
     values = clean_fields(fields)
@@ -228,7 +228,7 @@ def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
 
 
 def _check_unique_name(session, business_name: str, *, other_than=None) -> None:
-    stmt = select(Customer.id).where(func.lower(Customer.business_name) == business_name.lower())
+    stmt = select(Customer.id).where(Customer.name_key == fold_key(business_name))
     if other_than is not None:
         stmt = stmt.where(Customer.id != other_than)
     if session.scalar(stmt):
@@ -242,6 +242,8 @@ def clean_fields(fields: dict) -> dict:
     for name in ("business_name", "trading_name", "tax_number", "billing_email", "phone", "notes"):
         if name in values and values[name] is not None:
             values[name] = values[name].strip()
+            # The forms' text rules, here too, so a CSV cell can't carry what a form refuses.
+            check_text(values[name], field=name, multiline=name == "notes")
     if "business_name" in values and not values["business_name"]:
         raise ValidationFailed("Enter the customer's business name.", field="business_name")
     email = values.get("billing_email")

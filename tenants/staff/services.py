@@ -15,9 +15,10 @@ from tenants.lookup import get_by_id
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.plans import check_limit
+from tenants.sign_in_sessions import end_all_sessions
 from tenants.staff.models import StaffUser
 from tenants.staff.permissions import ROLES
-from tenants.tokens import consume_token, peek_token, revoke_tokens
+from tenants.tokens import consume_token, peek_token, revoke_all_tokens
 
 INVITE_TTL = timedelta(days=7)
 RESET_TTL = timedelta(hours=2)
@@ -168,6 +169,9 @@ def reset_password(session, tenant, *, token: str, password: str, now=None) -> S
         raise ValidationFailed("This reset link has expired or was already used.")
     user = get_staff(session, subject)
     user.password_hash = hash_password(password)
+    # A new password: no other link and no signed-in browser of the old one lives on.
+    revoke_all_tokens(session, subject_id=user.id, now=now)
+    end_all_sessions(session, realm="staff", user_id=user.id, now=now)
     session.flush()
     return user
 
@@ -195,9 +199,10 @@ def set_disabled(session, tenant, *, actor: StaffUser, user: StaffUser, disabled
         if user.role == "owner":
             _keep_an_owner(session, user)
         user.status = "disabled"
-        # Links already in their inbox must die with the account.
-        for purpose in (INVITE_PURPOSE, RESET_PURPOSE):
-            revoke_tokens(session, purpose=purpose, subject_id=user.id)
+        # Links already in their inbox and signed-in browsers die with the account, so
+        # enabling it again later revives none of them.
+        revoke_all_tokens(session, subject_id=user.id)
+        end_all_sessions(session, realm="staff", user_id=user.id)
     else:
         check_limit(tenant, "staff_users")
         user.status = "active" if user.password_hash else "invited"

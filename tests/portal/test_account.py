@@ -253,17 +253,52 @@ def test_inviting_a_rival_customers_buyer_does_not_reveal_them(app, client, two_
         return client.post(
             f"/wholesale/{north.slug}/account/users",
             data={"first_name": "Sam", "email": email, "access_level": "organization"},
+            follow_redirects=True,
         )
 
     rival_answer = invite("buyer@rival.example")
-    assert rival_answer.status_code == 422
-    assert "can’t be added from the portal" in page_text(rival_answer).replace("'", "’")
-    assert b"Another contact" not in rival_answer.data
+    fresh_answer = invite("fresh@cafe.example")
+    # Both read as a success; nothing says the address is somebody else's.
+    assert rival_answer.status_code == fresh_answer.status_code == 200
+    assert "We've asked North Bakery to add buyer@rival.example" in page_text(rival_answer)
+    assert "Rival" not in page_text(rival_answer) and b"can\xe2\x80\x99t" not in rival_answer.data
+    assert "Invitation sent to fresh@cafe.example" in page_text(fresh_answer)
+    with tenant_session(app, north.id) as session:
+        rival_contact = session.scalar(
+            select(Contact).where(Contact.email == "buyer@rival.example")
+        )
+        assert rival_contact.customer_id == rival["id"]  # untouched, not moved or copied
+        requested = session.scalars(
+            select(CustomerActivity).where(CustomerActivity.action == "contact.add_requested")
+        ).all()
+        assert [(a.customer_id, a.details["email"]) for a in requested] == [
+            (mine["id"], "buyer@rival.example")
+        ]
     own_answer = invite("colleague@cafe.example")
     assert own_answer.status_code == 422 and b"already uses this email" in own_answer.data
     # The other bakery's buyer with the same email is another identity: no clash at all.
     add_contact(app, south, make_customer(app, south, "South Cafe")["id"], email="new@x.example")
-    assert invite("new@x.example").status_code == 302
+    assert "Invitation sent to new@x.example" in page_text(invite("new@x.example"))
+
+
+def test_an_owner_renaming_an_invited_colleague_to_a_rivals_address_learns_nothing(
+    app, client, two_bakeries
+):
+    north, _, mine, _ = _setup(app, two_bakeries)
+    rival = make_customer(app, north, "Rival Roasters")
+    add_contact(app, north, rival["id"], email="buyer@rival.example")
+    colleague = add_contact(
+        app, north, mine["id"], email="cleo@cafe.example", status="invited", password=None
+    )
+    sign_in_buyer(client, north, OWNER)
+    answer = client.post(
+        f"/wholesale/{north.slug}/account/users/{colleague}",
+        data={"first_name": "Cleo", "email": "buyer@rival.example", "access_level": "organization"},
+        follow_redirects=True,
+    )
+    assert answer.status_code == 200
+    assert "We've asked North Bakery to add buyer@rival.example" in page_text(answer)
+    assert _contact(app, north, colleague).email == "cleo@cafe.example"
 
 
 def test_an_owner_cannot_move_a_joined_colleagues_sign_in_to_another_inbox(

@@ -71,6 +71,7 @@ def make_bakery(
             timezone="Europe/London",
             currency="EUR",
             locale="en_GB",
+            email_verified=True,
         )
         chosen = db.session.scalar(select(Plan).where(Plan.code == plan))
         tenant.plan_id, tenant.plan = chosen.id, chosen

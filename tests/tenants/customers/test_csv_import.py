@@ -220,3 +220,36 @@ def test_the_export_round_trips_and_escapes_formulas(app, bakeries):
     assert again["summary"] == {"created": 0, "updated": 0, "unchanged": 3, "skipped": 0}
     assert customers_of(app, north) == before
     assert before['=HYPERLINK("http://x")'][0] == "+Plus"
+
+
+@pytest.mark.parametrize(
+    ("cell", "column"),
+    [
+        ("Bad\x07Bell", "business_name"),
+        ("Right\u202eto left", "business_name"),
+        ("Line\u2066isolate\u2069", "business_name"),
+        ("Shop\x1bEscape", "trading_name"),
+        ("Two\u202elines", "phone"),
+    ],
+)
+def test_csv_cells_go_through_the_same_text_rules_as_the_forms(app, bakeries, cell, column):
+    north, _ = bakeries
+    other = "business_name" if column != "business_name" else "trading_name"
+    data = f'{column},{other}\n"{cell}",Fine Name\n'.encode()
+    result = run_import(app, north, data)
+    assert result["status"] == "failed"
+    assert [(e["column"], e["reason"]) for e in result["errors"]] == [
+        (column, "Use a single line of text, without line breaks.")
+    ]
+    assert customers_of(app, north) == {}
+
+
+def test_a_line_break_in_a_business_name_is_refused_but_notes_may_have_one(app, bakeries):
+    north, _ = bakeries
+    refused = run_import(app, north, b'business_name\n"Two\nLines"\n')
+    assert refused["status"] == "failed"
+    assert refused["errors"][0]["column"] == "business_name"
+    allowed = run_import(app, north, b'business_name,notes\nOne Line,"two\nlines"\n')
+    assert allowed["status"] == "done"
+    bad_notes = run_import(app, north, b'business_name,notes\nOther,"bell\x07"\n')
+    assert bad_notes["errors"][0]["column"] == "notes"
