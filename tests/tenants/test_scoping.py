@@ -189,3 +189,23 @@ def test_a_request_shaped_session_sends_set_config_once_per_transaction(app):
             assert len(sent) == 2
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def test_a_new_transaction_reads_no_bakery_without_being_told(app):
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    setting = text("SELECT NULLIF(current_setting('app.tenant_id', true), '')")
+    with app.app_context():
+        engine = db.engine
+    # What skipping set_config for unbound sessions rests on: after a bakery's transaction
+    # ends, the same pooled connection's next transaction sees no bakery (RLS shows nothing).
+    for _ in range(2):
+        with Session(engine) as bound:
+            bind_tenant(bound, uuid.uuid4())
+            assert bound.execute(setting).scalar() is not None
+            bound.commit()
+        with Session(engine) as unbound:
+            assert unbound.execute(setting).scalar() is None
