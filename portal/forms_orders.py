@@ -48,3 +48,12 @@ class OrderActionForm(Form):
     """A button on an order (cancel, reorder) carrying the version the page showed."""
 
     version = HiddenField()
+
+
+class MessageForm(Form):
+    """ "Ask the bakery" about an order."""
+
+    message = TextAreaField(
+        "Ask the bakery",
+        validators=[DataRequired("Write what you'd like to ask."), Length(max=1000)],
+    )

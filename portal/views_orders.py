@@ -18,17 +18,17 @@ from config.formatting import format_date, format_money
 from config.forms import attach_error
 from portal import bp
 from portal.access import buyer_required, may
-from portal.forms_orders import CheckoutForm, OrderActionForm, QuantityForm
+from portal.forms_orders import CheckoutForm, MessageForm, OrderActionForm, QuantityForm
 from tenants.errors import ValidationFailed
 from tenants.orders import queries
 from tenants.orders.cart import set_quantity
-from tenants.orders.checkout import checkout, checkout_page
-from tenants.orders.editing import cancel_order
+from tenants.orders.checkout import add_cart_to_order, checkout, checkout_page
+from tenants.orders.editing import cancel_order, change_refusal, edit_order
 from tenants.orders.errors import OpenOrderExists, OrderConflict
+from tenants.orders.messages import ask_bakery
 from tenants.orders.models import STATUSES
 from tenants.orders.quantities import parse_quantity
 from tenants.orders.reorder import reorder
-from tenants.orders.states import TRANSITIONS
 from tenants.orders.timeline import KINDS, order_timeline
 
 
@@ -141,9 +141,10 @@ def place():
         )
         db.session.commit()
     except OpenOrderExists as exc:
+        duplicate = (exc.order.id, exc.order.number, exc.order.version)
         db.session.rollback()
         form.delivery_date.errors = [exc.message]
-        return _cart_page(form=form, duplicate=True), exc.status_code
+        return _cart_page(form=form, duplicate=duplicate), exc.status_code
     except ValidationFailed as exc:
         db.session.rollback()
         if exc.field == "location":
@@ -182,6 +183,11 @@ def orders():
 def order_detail(order_id):
     """One order: lines with frozen prices, totals, delivery, references and its timeline."""
     order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    return _order_page(order)
+
+
+def _order_page(order, *, message_form=None, status=200):
+    refusal = change_refusal(db.session, g.tenant, customer=g.customer, order=order, now=utcnow())
     return render_template(
         "portal/order.html",
         order=order,
@@ -190,11 +196,87 @@ def order_detail(order_id):
         timeline=order_timeline(db.session, order),
         kinds=KINDS,
         statuses=STATUSES,
-        may_cancel=may("edit_orders") and "cancelled" in TRANSITIONS[order.status],
+        refusal=refusal,
+        may_change=may("edit_orders") and refusal is None,
         form=OrderActionForm(formdata=None, version=order.version),
+        message_form=message_form or MessageForm(formdata=None),
         money=_money,
         when=lambda value: format_date(value, g.tenant, with_time=True),
-    )
+    ), status
+
+
+@bp.route("/orders/<order_id>/edit", methods=["GET", "POST"])
+@buyer_required("edit_orders")
+def order_edit(order_id):
+    """Change an open order's quantities before its cut-off (0 removes a line)."""
+    order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    lines = queries.order_lines(db.session, order)
+    errors, status = [], 200
+    form = OrderActionForm(version=order.version) if request.method == "GET" else OrderActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+            abort(400)
+        try:
+            wanted = [
+                (line.product_id, parse_quantity(request.form.get(f"qty-{line.product_id}")))
+                for line in lines
+            ]
+            edit_order(
+                db.session,
+                g.tenant,
+                actor=g.contact,
+                order=order,
+                expected_version=int(form.version.data),
+                lines=[(pid, qty) for pid, qty in wanted if qty],
+                po_number=request.form.get("po_number", order.po_number),
+                notes=request.form.get("notes", order.notes),
+                now=utcnow(),
+            )
+            number = order.number
+            db.session.commit()
+        except (ValidationFailed, OrderConflict) as exc:
+            db.session.rollback()
+            errors, status = [exc.message], exc.status_code
+            order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+            lines = queries.order_lines(db.session, order)
+        else:
+            flash(f"Order {number} is saved.")
+            return redirect(url_for("portal.order_detail", order_id=order_id))
+    return render_template(
+        "portal/order_edit.html",
+        order=order,
+        lines=lines,
+        form=form,
+        errors=errors,
+        posted=request.form if request.method == "POST" else {},
+        money=_money,
+    ), status
+
+
+@bp.post("/orders/<order_id>/message")
+@buyer_required("view_orders")
+def order_message(order_id):
+    """Ask the bakery about an order (say, a change after its cut-off)."""
+    order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _order_page(order, message_form=form, status=422)
+    try:
+        ask_bakery(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            order=order,
+            message=form.message.data,
+            now=utcnow(),
+        )
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _order_page(order, message_form=form, status=exc.status_code)
+    flash(f"Your message is with {g.tenant.name}; it is on the order's timeline too.")
+    return redirect(url_for("portal.order_detail", order_id=order_id))
 
 
 @bp.post("/orders/<order_id>/reorder")
@@ -217,6 +299,34 @@ def order_reorder(order_id):
     for change in result.changes:
         flash(change, "error")
     return redirect(url_for("portal.cart"))
+
+
+@bp.post("/orders/<order_id>/add-cart")
+@buyer_required("edit_orders")
+def order_add_cart(order_id):
+    """Add the cart to this open order (what checkout offers for a second order that day)."""
+    found_or_404(queries.get_order_for_contact, g.contact, order_id)
+    form = OrderActionForm()
+    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+        abort(400)
+    try:
+        order = add_cart_to_order(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            customer=g.customer,
+            order_id=order_id,
+            expected_version=int(form.version.data),
+            now=utcnow(),
+        )
+        number = order.number
+        db.session.commit()
+    except (ValidationFailed, OrderConflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("portal.cart"))
+    flash(f"Your cart is added to order {number}.")
+    return redirect(url_for("portal.order_detail", order_id=order_id))
 
 
 @bp.post("/orders/<order_id>/cancel")

@@ -9,7 +9,9 @@ from datetime import date, datetime
 from tenants.customers.locations import list_locations
 from tenants.orders.calendar import Calendar, countdown_text, delivery_calendar, next_cutoff
 from tenants.orders.cart import CartView, cart_lines, clear_cart, find_cart, view_cart
+from tenants.orders.editing import edit_order
 from tenants.orders.placement import Placement, place_order
+from tenants.orders.queries import get_order_for_contact, order_lines
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class CheckoutPage:
     calendar: Calendar
     locations: list
     countdown: str | None
+    next_cutoff: object | None  # the DayOption whose cut-off comes next (for the live refresh)
 
 
 def checkout_page(session, tenant, *, contact, customer, now: datetime) -> CheckoutPage:
@@ -36,6 +39,7 @@ def checkout_page(session, tenant, *, contact, customer, now: datetime) -> Check
         calendar,
         list_locations(session, customer, viewer=contact),
         countdown_text(upcoming, now) if upcoming else None,
+        upcoming,
     )
 
 
@@ -76,3 +80,25 @@ def checkout(
     if placement.created:
         clear_cart(session, contact)
     return placement
+
+
+def add_cart_to_order(
+    session, tenant, *, contact, customer, order_id, expected_version: int, now: datetime
+):
+    """Add the cart's quantities to an open order (instead of placing a second one for the same
+    day and place), through the edit rules: permission, cut-off, versions. Empties the cart."""
+    order = get_order_for_contact(session, contact, order_id)
+    wanted = {line.product_id: line.quantity for line in order_lines(session, order)}
+    for line in cart_lines(session, find_cart(session, contact)):
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    edit_order(
+        session,
+        tenant,
+        actor=contact,
+        order=order,
+        expected_version=expected_version,
+        lines=list(wanted.items()),
+        now=now,
+    )
+    clear_cart(session, contact)
+    return order

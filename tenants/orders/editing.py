@@ -204,3 +204,13 @@ def cancel_order(
         session.add(event(tenant, order, actor, "cutoff_override", now, note=reason_past))
     session.flush()
     return order
+
+
+def change_refusal(session, tenant, *, customer, order: Order, now: datetime) -> str | None:
+    """Why a buyer can no longer change or cancel `order` (its status, or its cut-off has
+    passed), or None while they still can. Pages show it instead of the buttons."""
+    if not order.is_open:
+        return f"This order is {order.status_label.lower()} and can no longer be changed."
+    option = day_option(session, tenant, customer=customer, day=order.delivery_date, now=now)
+    passed = [r.message for r in option.refusals if r.code in ("past_cutoff", "past")]
+    return " ".join(passed) or None

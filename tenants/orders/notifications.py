@@ -106,3 +106,19 @@ def order_decided(session, tenant, *, order, customer, lines, location, now) -> 
         context=context,
         now=now,
     )
+
+
+def order_message(session, tenant, *, order, customer, lines, location, contact, message, now):
+    """Email the bakery a buyer's question about `order` (it is on the timeline too)."""
+    context = _summary(tenant, order, customer, location, line_dicts(lines))
+    context.update(message=message, sender=contact.name, sender_email=contact.email)
+    for email, name in _staff_recipients(session, tenant):
+        queue_email(
+            session,
+            tenant,
+            to_email=email,
+            to_name=name,
+            template="order_message",
+            context=context,
+            now=now,
+        )

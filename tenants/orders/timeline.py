@@ -15,6 +15,7 @@ KINDS = {
     "edited": "Changed",
     "cutoff_override": "Taken past the cut-off",
     "note": "Note",
+    "message": "Message to the bakery",
 }
 
 

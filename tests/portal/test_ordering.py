@@ -267,3 +267,78 @@ def test_ordering_pages_follow_the_contacts_permissions(app, cafes):
         customer_row(session, cafe["id"]).may_order_online = False
         assert tenant_of(session, north).slug == north.slug
     assert _client(app, north).get(f"/wholesale/{north.slug}/cart").status_code == 403
+
+
+def test_checkout_offers_to_add_the_cart_to_the_open_order_for_that_day(app, cafes):
+    north, _, cafe, _ = cafes
+    client = _client(app, north)
+    _add(client, north, cafe["bread"], 10)
+    placed = _checkout(client, north, cafe)
+    _add(client, north, cafe["bread"], 2)
+    _add(client, north, cafe["roll"], 6)
+    again = _checkout(client, north, cafe, idempotency_key="key-2")
+    assert "Add these items to order 1" in page_text(again)
+    order_url = placed.headers["Location"]
+    added = client.post(order_url + "/add-cart", data={"version": "1"})
+    assert added.headers["Location"] == order_url
+    detail = page_text(client.get(order_url))
+    assert "Your cart is added to order 1." in detail
+    assert "12 each" in detail and "6 each" in detail and "Changed" in detail
+    assert "Your cart is empty" in page_text(client.get(f"/wholesale/{north.slug}/cart"))
+    assert _order_count(app, north) == 1
+    stale = client.post(order_url + "/add-cart", data={"version": "1"})
+    assert stale.headers["Location"].endswith("/cart")
+
+
+def test_a_buyer_changes_quantities_before_the_cutoff_through_the_same_rules(app, cafes):
+    north, _, cafe, _ = cafes
+    client = _client(app, north)
+    _add(client, north, cafe["bread"], 10)
+    _add(client, north, cafe["roll"], 6)
+    order_url = _checkout(client, north, cafe).headers["Location"]
+    assert b"Change quantities" in client.get(order_url).data
+    edit_url = order_url + "/edit"
+    bread, roll = f"qty-{cafe['bread']}", f"qty-{cafe['roll']}"
+    refused = client.post(edit_url, data={"version": "1", bread: "10", roll: "7"})
+    assert refused.status_code == 422
+    assert "Roll comes in steps of 6 from 6: try 6 or 12." in page_text(refused)
+    saved = client.post(edit_url, data={"version": "1", bread: "12", roll: "0"})
+    assert saved.headers["Location"] == order_url
+    text = page_text(client.get(order_url))
+    assert "Order 1 is saved." in text and "removed Roll" in text and "Baguette 10 → 12" in text
+    stale = client.post(edit_url, data={"version": "1", bread: "14"})
+    assert stale.status_code == 409
+    assert "This order was changed by Alex Buyer at" in page_text(stale)
+
+
+def test_after_the_cutoff_the_order_says_why_and_the_buyer_can_ask_the_bakery(
+    app, cafes, frozen, mailbox
+):
+    from tests.support.factories import platform_session
+
+    north, _, cafe, _ = cafes
+    with platform_session(app) as session:
+        from tenants.models import Tenant
+
+        session.get(Tenant, north.id).contact_email = "orders@north.example"
+    client = _client(app, north)
+    _add(client, north, cafe["bread"], 10)
+    order_url = _checkout(client, north, cafe).headers["Location"]
+    frozen.move_to("2026-12-07 14:30")
+    page = client.get(order_url)
+    text = page_text(page)
+    assert "Orders for Tuesday 8 Dec closed Monday 7 Dec at 14:00" in text
+    assert b"Change quantities" not in page.data and b"Cancel this order" not in page.data
+    assert client.get(order_url + "/edit").status_code == 200  # the page, but saving refuses
+    refused = client.post(order_url + "/edit", data={"version": "1", f"qty-{cafe['bread']}": "5"})
+    assert refused.status_code == 422
+    empty = client.post(order_url + "/message", data={"message": "  "})
+    assert empty.status_code == 422
+    mailbox.clear()
+    sent = client.post(order_url + "/message", data={"message": "Two more baguettes please?"})
+    assert sent.status_code == 302
+    timeline = page_text(client.get(order_url))
+    assert "Message to the bakery" in timeline and "Two more baguettes please?" in timeline
+    [notice] = mailbox.messages
+    assert notice["X-Envelope-To"] == "orders@north.example"
+    assert "Two more baguettes please?" in notice.get_body(("plain",)).get_content()

@@ -1,0 +1,92 @@
+"""On the embedded default (SQLite, no row-level security, inline mail) a buyer orders through the
+portal: the order number comes from SQLite's upsert, and the ORM filter alone keeps bakeries
+apart."""
+
+import re
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from config.app import create_app
+from config.demo import DEMO_PASSWORD
+from config.extensions import db
+from config.settings import Settings
+from tenants.scoping import bind_tenant
+from tenants.web import tenant_by_slug
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    settings = Settings.from_env(
+        {
+            "APP_ENV": "test",
+            "SECRET_KEY": "s",
+            "DEMO_MODE": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        }
+    )
+    app = create_app(settings)
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.extensions["mail_transport"].directory = tmp_path / "mail"
+    with app.app_context():
+        upgrade()
+    from config.demo import seed_demo
+
+    seed_demo(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _ids(app):
+    from tenants.catalog.models import Product
+    from tenants.customers.models import DeliveryLocation
+
+    with app.app_context():
+        tenant = tenant_by_slug("rosemary-rye")
+        bind_tenant(db.session, tenant.id)
+        product = db.session.scalar(select(Product.id).where(Product.sku == "BRD-SOUR"))
+        location = db.session.scalar(select(DeliveryLocation.id).order_by(DeliveryLocation.name))
+        return tenant.id, product, location
+
+
+def test_a_demo_buyer_places_two_orders_numbered_one_and_two_on_sqlite(sqlite_app):
+    from tenants.orders.models import Order
+
+    tenant_id, product, location = _ids(sqlite_app)
+    client = sqlite_app.test_client()
+    base = "/wholesale/rosemary-rye"
+    signed_in = client.post(
+        f"{base}/login", data={"email": "owner@cafe-aurora.example", "password": DEMO_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    numbers = []
+    for key in ("first", "second"):
+        client.post(f"{base}/cart/add", data={"product_id": str(product), "quantity": "10"})
+        page = client.get(f"{base}/cart").get_data(as_text=True)
+        earliest = re.search(r'<option value="(\d{4}-\d\d-\d\d)"', page).group(1)
+        placed = client.post(
+            f"{base}/checkout",
+            data={
+                "location_id": str(location),
+                "delivery_date": earliest,
+                "idempotency_key": key,
+                "allow_second_order": "y",
+            },
+        )
+        assert placed.status_code == 302, placed.get_data(as_text=True)[:2000]
+        numbers.append(
+            re.search(
+                r"Order (\d+) is placed",
+                client.get(placed.headers["Location"]).get_data(as_text=True),
+            ).group(1)
+        )
+    assert numbers == ["1", "2"]
+    with sqlite_app.app_context():
+        bind_tenant(db.session, tenant_id)
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 2
+    with sqlite_app.app_context():
+        other = tenant_by_slug("little-crumb")
+        bind_tenant(db.session, other.id)
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 0
