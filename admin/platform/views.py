@@ -6,18 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from admin.forms import (
-    ChangeTierForm,
-    ConfirmForm,
-    OverrideForm,
-    PlanForm,
-    SearchForm,
-    SignInForm,
-    SuspendForm,
-)
+from admin.forms import ChangeTierForm, OverrideForm, PlanForm, SearchForm, SuspendForm
 from admin.platform import bp, operator_required
 from config.edge import apply_change, found_or_404, redirect_after, submit_form
 from config.extensions import db
+from config.forms import ConfirmForm, SignInForm
 from config.signin import end_session, password_sign_in
 from tenants import platform_admin as ops
 from tenants.errors import ValidationFailed
