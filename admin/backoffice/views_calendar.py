@@ -9,11 +9,10 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_orders import ClosureForm, DeliveryDaysForm
-from admin.forms import ConfirmForm
-from config.clock import utcnow
+from config.clock import bakery_today, utcnow
 from config.edge import apply_change, found_or_404, redirect_after, submit_form
 from config.extensions import db
-from tenants.catalog.quotes import bakery_today
+from config.forms import ConfirmForm
 from tenants.errors import ValidationFailed
 from tenants.lookup import get_by_id
 from tenants.orders import calendar_settings

@@ -23,8 +23,8 @@ def home():
     if current_user.can("orders_view") and current_user.can("customers_view"):
         now = utcnow()
         since = record_visit(db.session, current_user, now=now)
+        db.session.commit()  # before reading: a commit would expire the rows the page shows
         orders = dashboard(db.session, g.tenant, since=since, now=now)
-        db.session.commit()
     return render_template(
         "backoffice/home.html",
         plan=plan,

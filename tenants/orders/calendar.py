@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from config.clock import bakery_today
 from tenants.catalog.models import Product, SoldOut
-from tenants.catalog.quotes import bakery_today
 from tenants.orders.errors import DateNotOrderable
 from tenants.orders.models import Closure, DeliveryDay
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
-from tenants.catalog.quotes import bakery_today
+from config.clock import bakery_today
 from tenants.errors import ValidationFailed
 from tenants.orders.access import authorize
 from tenants.orders.models import Cart, CartLine

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select, update
 
-from tenants.catalog.quotes import bakery_today
+from config.clock import bakery_today
 from tenants.customers.models import Customer
 from tenants.orders.calendar import cutoff_for, load_schedule
 from tenants.orders.desk import DEAD_STATUSES

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, select
 
-from tenants.catalog.quotes import bakery_today
+from config.clock import bakery_today
 from tenants.customers.models import Customer
 from tenants.errors import NotFound, ValidationFailed
 from tenants.orders import access

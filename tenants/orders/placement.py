@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tenants.catalog.quotes import bakery_today
+from config.clock import bakery_today
 from tenants.customers.models import DeliveryLocation
 from tenants.errors import ValidationFailed
 from tenants.orders import access, notifications

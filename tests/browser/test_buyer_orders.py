@@ -5,7 +5,7 @@ the confirmation, opens the order from the list and reorders it. Each page is sa
 
 import pytest
 
-from config.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser

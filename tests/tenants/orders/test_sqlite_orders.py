@@ -8,9 +8,9 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from config.app import create_app
-from config.demo import DEMO_PASSWORD
 from config.extensions import db
+from config.root.app import create_app
+from config.root.demo import DEMO_PASSWORD
 from config.settings import Settings
 from tenants.scoping import bind_tenant
 from tenants.web import tenant_by_slug
@@ -31,7 +31,7 @@ def sqlite_app(tmp_path):
     app.extensions["mail_transport"].directory = tmp_path / "mail"
     with app.app_context():
         upgrade()
-    from config.demo import seed_demo
+    from config.root.demo import seed_demo
 
     seed_demo(app)
     yield app
