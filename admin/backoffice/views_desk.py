@@ -14,7 +14,7 @@ from admin.backoffice.access import staff_required
 from admin.backoffice.forms_orders import DeskOrderForm
 from admin.backoffice.views_orders import money
 from config.clock import utcnow
-from config.edge import found_or_404
+from config.edge import commit_change, found_or_404
 from config.extensions import db
 from config.forms import attach_error
 from tenants.customers import services as customers
@@ -98,8 +98,8 @@ def order_desk_place():
     except ValueError:
         form.delivery_date.errors = ["Choose a delivery date."]
         return _desk_page(customer, form, status=422)
-    try:
-        placement = place_order(
+    placement, refused = commit_change(
+        lambda: place_order(
             db.session,
             g.tenant,
             customer=customer,
@@ -114,20 +114,21 @@ def order_desk_place():
             cutoff_override_reason=form.cutoff_override_reason.data or "",
             allow_second_order=bool(form.allow_second_order.data),
             source="staff",
-        )
-        db.session.commit()
-    except OpenOrderExists as exc:
-        db.session.rollback()
-        form.delivery_date.errors = [exc.message]
-        return _desk_page(customer, form, duplicate=exc.order, status=exc.status_code)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        if exc.field == "location":
-            exc.field = "location_id"
-        if isinstance(exc, DateNotOrderable) and all(r.code == "past_cutoff" for r in exc.refusals):
-            exc.message += " To take it anyway, give the reason for overriding the cut-off."
-        attach_error(form, exc)
-        return _desk_page(customer, form, status=exc.status_code)
+        ),
+        catch=(OpenOrderExists, ValidationFailed),
+    )
+    if isinstance(refused, OpenOrderExists):
+        form.delivery_date.errors = [refused.message]
+        return _desk_page(customer, form, duplicate=refused.order, status=refused.status_code)
+    if refused is not None:
+        if refused.field == "location":
+            refused.field = "location_id"
+        if isinstance(refused, DateNotOrderable) and all(
+            r.code == "past_cutoff" for r in refused.refusals
+        ):
+            refused.message += " To take it anyway, give the reason for overriding the cut-off."
+        attach_error(form, refused)
+        return _desk_page(customer, form, status=refused.status_code)
     order = placement.order
     if placement.created:
         flash(f"Order {order.number} for {customer.business_name} is placed.")

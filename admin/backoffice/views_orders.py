@@ -24,10 +24,10 @@ from admin.backoffice.forms_orders import (
 )
 from admin.backoffice.views_catalog_io import csv_response
 from config.clock import utcnow
-from config.edge import apply_change, found_or_404
+from config.edge import apply_change, commit_change, found_or_404
 from config.extensions import db
 from config.formatting import format_date, format_money, minor_to_decimal
-from tenants.errors import NotFound, ValidationFailed
+from tenants.errors import NotFound
 from tenants.orders import desk, queries
 from tenants.orders.models import SOURCES, STATUSES
 from tenants.orders.states import change_status, next_statuses
@@ -112,8 +112,8 @@ def orders_bulk_status():
     if not form.validate_on_submit():
         abort(400)
     back = url_for("backoffice.orders_list", **_list_args())
-    try:
-        result = desk.bulk_change_status(
+    result, refused = commit_change(
+        lambda: desk.bulk_change_status(
             db.session,
             g.tenant,
             actor=current_user,
@@ -121,13 +121,12 @@ def orders_bulk_status():
             to=form.to.data,
             now=utcnow(),
         )
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(back)
-    except NotFound:
+    )
+    if isinstance(refused, NotFound):
         abort(404)
+    if refused is not None:
+        flash(refused.message, "error")
+        return redirect(back)
     if result.changed:
         numbers = ", ".join(str(n) for n in result.changed)
         flash(f"{STATUSES[form.to.data]}: orders {numbers}.")

@@ -19,9 +19,9 @@ from admin.backoffice.forms_customers import to_minor
 from admin.backoffice.forms_orders import RejectForm, VersionForm
 from admin.backoffice.views_orders import READ, _order_page, money
 from config.clock import utcnow
-from config.edge import found_or_404
+from config.edge import commit_change, found_or_404
 from config.extensions import db
-from tenants.errors import DomainError, ValidationFailed
+from tenants.errors import ValidationFailed
 from tenants.orders import desk, queries
 from tenants.orders.quantities import parse_quantity
 
@@ -84,8 +84,8 @@ def order_approve(order_id):
     changes, errors = _line_changes(order)
     if errors:
         return _order_page(order, review_errors=errors, status=422)
-    try:
-        desk.approve_order(
+    _, refused = commit_change(
+        lambda: desk.approve_order(
             db.session,
             g.tenant,
             actor=current_user,
@@ -94,15 +94,16 @@ def order_approve(order_id):
             changes=changes,
             now=utcnow(),
         )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.field and exc.field.startswith("line-"):
+    )
+    if refused is not None:
+        if refused.field and refused.field.startswith("line-"):
             order = found_or_404(queries.get_order, order_id)
             return _order_page(
-                order, review_errors={exc.field[5:]: exc.message}, status=exc.status_code
+                order,
+                review_errors={refused.field[5:]: refused.message},
+                status=refused.status_code,
             )
-        flash(exc.message, "error")
+        flash(refused.message, "error")
         return redirect(url_for("backoffice.order_view", order_id=order_id))
     flash(f"Order {order.number} is confirmed; the buyer is told by email.")
     return redirect(_back())
@@ -118,8 +119,8 @@ def order_reject(order_id):
         if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
             abort(400)
         return _order_page(order, reject_form=form, status=422)
-    try:
-        desk.reject_order(
+    _, refused = commit_change(
+        lambda: desk.reject_order(
             db.session,
             g.tenant,
             actor=current_user,
@@ -128,10 +129,9 @@ def order_reject(order_id):
             reason=form.reason.data,
             now=utcnow(),
         )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    )
+    if refused is not None:
+        flash(refused.message, "error")
         return redirect(url_for("backoffice.order_view", order_id=order_id))
     flash(f"Order {order.number} is rejected; the buyer is told why by email.")
     return redirect(_back())

@@ -344,3 +344,27 @@ def test_the_delivery_calendar_page_saves_days_and_cutoffs_and_closures(app, sho
         assert session.scalar(select(Closure.id)) is None
     with tenant_session(app, south.bakery.id) as session:  # the other bakery keeps its days
         assert {d.weekday for d in session.scalars(select(DeliveryDay))} == {1, 3}
+
+
+def test_a_buyers_question_about_an_order_shows_on_the_staff_order_page(app, shops):
+    from config.clock import utcnow
+    from tenants.orders.messages import ask_bakery
+    from tenants.orders.queries import get_order
+    from tests.support.catalog import tenant_of
+    from tests.support.orders import contact_row
+
+    north, _ = shops
+    order = place(app, north).order
+    with tenant_session(app, north.bakery.id) as session:
+        ask_bakery(
+            session,
+            tenant_of(session, north.bakery),
+            contact=contact_row(session, north.ids["contact"]),
+            order=get_order(session, order.id),
+            message="Could you add 6 rolls? We have a party.",
+            now=utcnow(),
+        )
+    client = _staff(app, app.test_client(), north.bakery)
+    text = page_text(client.get(f"/admin/{north.bakery.slug}/orders/{order.id}"))
+    assert "Messages from the buyer Alex Buyer" in text
+    assert "Could you add 6 rolls? We have a party." in text
