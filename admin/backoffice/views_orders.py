@@ -81,7 +81,7 @@ def orders_list():
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     bulk = BulkStatusForm(formdata=None)
-    bulk.to.choices = [(s, STATUSES[s]) for s in STATUSES if s not in ("rejected",)]
+    bulk.to.choices = [(s, STATUSES[s]) for s in STATUSES if s not in ("pending_review", "rejected")]
     return render_template(
         "backoffice/orders/list.html",
         form=form,

@@ -83,7 +83,7 @@ def seed_demo_orders(session, tenant, *, customer, owner_contact, now: datetime 
         at=now - timedelta(minutes=30),
         day=upcoming.order.delivery_date,
         second=True,
-        notes="Extra for Saturday's brunch, please.",
+        notes="Extra pains au chocolat for our brunch menu, please.",
     )
     customer.order_approval_required = False
     session.flush()
