@@ -34,6 +34,7 @@ from tenants.orders.states import change_status, next_statuses
 from tenants.orders.timeline import KINDS, order_timeline
 
 READ = ("orders_view", "customers_view")
+NOT_IN_BULK = ("pending_review", "rejected")
 
 
 def money(minor):
@@ -81,7 +82,8 @@ def orders_list():
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     bulk = BulkStatusForm(formdata=None)
-    bulk.to.choices = [(s, STATUSES[s]) for s in STATUSES if s not in ("pending_review", "rejected")]
+    # An order never goes back to review, and a rejection needs its own reason.
+    bulk.to.choices = [(s, label) for s, label in STATUSES.items() if s not in NOT_IN_BULK]
     return render_template(
         "backoffice/orders/list.html",
         form=form,
