@@ -16,7 +16,8 @@ from sqlalchemy import select
 from config.auth import load_identity, register_realm
 from config.extensions import db
 from portal import bp
-from tenants.customers import permissions, view_as
+from tenants.actors import allowed
+from tenants.customers import view_as
 from tenants.customers.models import Contact
 from tenants.customers.portal_auth import load_buyer
 from tenants.customers.view_as import VIEW_AS_KEY
@@ -46,7 +47,7 @@ def _staff_viewer():
         return None, None
     # The staff loader checks the bakery, the account's state and the password stamp.
     staff = load_identity(session.get("_user_id") or "", "staff")
-    if staff is None or not staff.can("customers_view"):
+    if staff is None or not allowed(staff, "customers_view"):
         return None, None
     contact_uuid = view_as.contact_id(choice)
     if contact_uuid is None:
@@ -98,7 +99,7 @@ def buyer_required(permission: str | None = None):
 
 def may(permission: str) -> bool:
     """Whether the current contact holds `permission` now (templates use it to hide buttons)."""
-    return g.get("contact") is not None and permissions.can(g.contact, g.customer, permission)
+    return g.get("contact") is not None and allowed(g.contact, permission, on=g.customer)
 
 
 @bp.app_context_processor

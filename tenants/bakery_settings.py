@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tenants.errors import PermissionDenied, ValidationFailed
+from tenants.actors import require
+from tenants.errors import ValidationFailed
 from tenants.images import inspect_image
 from tenants.locales import validate_currency, validate_locale, validate_timezone
 
@@ -37,8 +38,7 @@ def update_settings(
     remove_logo: bool = False,
 ):
     """Apply the settings form; validates everything before changing anything."""
-    if not actor.can("settings"):
-        raise PermissionDenied("You don't have permission to change settings.")
+    require(actor, "settings", message="You don't have permission to change settings.")
     if not name.strip():
         raise ValidationFailed("Enter the bakery's name.", field="name")
     validate_timezone(timezone)

@@ -19,6 +19,9 @@ from tenants.passwords import (
     verify_password,
 )
 
+# What an operator may do: run the platform console (tiers, overrides, suspensions).
+OPERATOR_PERMISSIONS = frozenset({"platform"})
+
 
 class Operator(UserMixin, db.Model):
     """A person who runs the platform."""
@@ -33,6 +36,7 @@ class Operator(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     realm = "operator"
+    kind = "operator"
 
     def get_id(self) -> str:
         return f"operator:{self.id}|{session_stamp(self.password_hash)}"
@@ -40,6 +44,11 @@ class Operator(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def may(self, permission: str, on=None) -> bool:
+        """An actor's question (see tenants.actors): operators run the platform console and
+        hold no bakery's permissions."""
+        return self.active and permission in OPERATOR_PERMISSIONS
 
 
 def create_operator(session, *, email: str, name: str, password: str) -> Operator:

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from config.clock import utcnow
 from config.extensions import db
 from config.queue import enqueue_after_commit, safe_job_id
+from tenants.actors import require
 from tenants.base import TenantOwned, UTCDateTime
-from tenants.errors import PermissionDenied, ValidationFailed
+from tenants.errors import ValidationFailed
 from tenants.lookup import get_by_id
 from tenants.mail_preferences import OPT_OUT_CATEGORIES, opted_out
 
@@ -157,8 +158,7 @@ def get_email(session, email_id) -> OutboundEmail:
 
 def resend_email(session, tenant, *, actor, email: OutboundEmail, now: datetime | None = None):
     """Give a failed email a fresh round of attempts; it is sent once the caller commits."""
-    if not actor.can("mail"):
-        raise PermissionDenied("You don't have permission to do that.")
+    require(actor, "mail")
     if email.status != "failed":
         raise ValidationFailed("Only a failed email can be sent again.")
     email.status, email.attempts = "pending", 0

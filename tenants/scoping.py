@@ -26,6 +26,10 @@ class TenantNotSet(RuntimeError):
     """A tenant-owned model was queried on a session bound to no tenant."""
 
 
+class TenantMismatch(RuntimeError):
+    """A service was handed a tenant other than the one its session is bound to."""
+
+
 class TenantSwitch(RuntimeError):
     """A session bound to one tenant was asked to serve another."""
 
@@ -45,6 +49,17 @@ def bind_tenant(session, tenant_id: uuid.UUID) -> None:
 def bound_tenant_id(session) -> uuid.UUID | None:
     """The tenant the session is bound to, or None."""
     return _real(session).info.get(TENANT_KEY)
+
+
+def check_bound(session, tenant) -> None:
+    """A service given `tenant` acts on the session's bound bakery, the one source of truth:
+    being handed another bakery (or an unbound session) is a programming error, never a way
+    to reach that bakery's rows."""
+    if tenant is None or str(tenant.id) != str(bound_tenant_id(session)):
+        raise TenantMismatch(
+            f"service called for tenant {getattr(tenant, 'id', None)} on a session bound to "
+            f"{bound_tenant_id(session)}"
+        )
 
 
 def _real(session) -> Session:

@@ -5,6 +5,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from tenants.actors import allowed
 from tenants.staff.models import StaffUser
 
 
@@ -16,7 +17,7 @@ def staff_required(*permissions: str):
         def wrapped(*args, **kwargs):
             if not isinstance(current_user._get_current_object(), StaffUser):
                 return redirect(url_for("backoffice.login", next=request.full_path))
-            if not all(current_user.can(permission) for permission in permissions):
+            if not all(allowed(current_user, permission) for permission in permissions):
                 abort(403)
             return view(*args, **kwargs)
 

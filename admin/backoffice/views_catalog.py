@@ -37,6 +37,7 @@ from config.edge import (
 )
 from config.extensions import db
 from config.forms import attach_error
+from tenants.actors import allowed
 from tenants.catalog import photos, products
 from tenants.catalog.money import format_amount, parse_amount
 from tenants.errors import NotFound, ValidationFailed
@@ -48,7 +49,7 @@ FIELD_ALIASES = {"base_price_minor": "base_price"}
 def catalog_form(form, action, done):
     """`submit_form` for a catalog page: anyone with catalog_view may read it, posting needs the
     catalog permission, and a service's field names map to the form's (FIELD_ALIASES)."""
-    if request.method == "POST" and not current_user.can("catalog"):
+    if request.method == "POST" and not allowed(current_user, "catalog"):
         abort(403)
     return submit_form(form, action, done, aliases=FIELD_ALIASES)
 

@@ -1,7 +1,7 @@
 """Ordering: the delivery calendar, carts, orders with frozen prices, their timeline, numbering
 
 Revision ID: 0012_orders
-Revises: 0006_import_claims
+Revises: 0010_seams
 Create Date: 2026-12-01 21:07:59
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from migrations.rls import enable_tenant_rls, grant_app_access
 
 revision = "0012_orders"
-down_revision = "0006_import_claims"
+down_revision = "0010_seams"
 branch_labels = None
 depends_on = None
 

@@ -25,6 +25,7 @@ from tenants.catalog.products import require_catalog
 from tenants.catalog.quotes import load_snapshot
 from tenants.locales import validate_currency
 from tenants.lookup import get_by_id, name_taken
+from tenants.scoping import check_bound
 
 MAX_BREAKS = 20
 
@@ -265,6 +266,7 @@ def replace_entries(
 
 def remove_entry(session, tenant, *, actor, price_list: PriceList, product: Product) -> None:
     """Take `product` off `price_list` (its breaks go with it)."""
+    check_bound(session, tenant)
     require_catalog(actor)
     entry = session.scalar(
         select(PriceListEntry).where(

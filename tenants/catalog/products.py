@@ -10,12 +10,13 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select, update
 
 from config.clock import utcnow
-from tenants.catalog.errors import PermissionDenied, ValidationFailed
+from tenants.actors import require
+from tenants.catalog.errors import ValidationFailed
 from tenants.catalog.models import UNITS, Category, Product, SoldOut
 from tenants.catalog.money import check_percent, check_price
 from tenants.lookup import get_by_id, name_taken
 from tenants.plans import check_limit
-from tenants.scoping import bound_tenant_id
+from tenants.scoping import bound_tenant_id, check_bound
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PAGE_SIZE = 50
@@ -50,8 +51,7 @@ PRODUCT_FIELDS = (
 
 def require_catalog(actor) -> None:
     """Refuse an actor without the `catalog` permission (None = the system itself)."""
-    if actor is not None and not actor.can("catalog"):
-        raise PermissionDenied("You don't have permission to change the catalog.")
+    require(actor, "catalog", message="You don't have permission to change the catalog.")
 
 
 def _int(fields, name, low, high, label):
@@ -133,6 +133,7 @@ def update_product(
     session, tenant, *, actor, product: Product, now: datetime | None = None, **fields
 ) -> Product:
     """Change a product's fields (validated together; nothing changes on error)."""
+    check_bound(session, tenant)
     require_catalog(actor)
     clean = clean_product_fields(fields)
     _check_category(session, clean["category_id"])
@@ -203,6 +204,7 @@ def set_active(
     session, tenant, *, actor, product_ids: list, active: bool, now: datetime | None = None
 ) -> int:
     """Activate or deactivate many products at once; returns how many changed."""
+    check_bound(session, tenant)
     require_catalog(actor)
     ids = []
     for raw in product_ids:

@@ -28,6 +28,7 @@ from tenants.catalog.models import (
 )
 from tenants.catalog.pricing import ListSnapshot, ProductSnapshot, Quote, Tier, quote
 from tenants.errors import ValidationFailed
+from tenants.scoping import check_bound
 
 
 def catalog_settings(session) -> CatalogSettings | None:
@@ -144,6 +145,7 @@ def price_cart(
     Raises ValidationFailed for a product the customer cannot order (unknown, inactive, outside
     its assortment, or unpriced while the bakery hides unpriced products).
     """
+    check_bound(session, tenant)
     settings = catalog_settings(session)
     hide_unpriced = bool(settings and settings.hide_unpriced)
     lists = _choose_lists(
@@ -186,6 +188,7 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
     applied: they belong to a delivery date, and this list has none; pages that know the
     delivery date ask unavailable_on() and show "sold out on that day" as a note.
     """
+    check_bound(session, tenant)
     settings = catalog_settings(session)
     hide_unpriced = bool(settings and settings.hide_unpriced)
     lists = _choose_lists(

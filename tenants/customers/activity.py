@@ -5,16 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from config.clock import utcnow
-from tenants.customers.models import Contact, CustomerActivity
+from tenants.actors import as_actor
+from tenants.customers.models import CustomerActivity
 
 
 def actor_fields(actor) -> dict:
-    """(kind, id, name) of whoever acts: a StaffUser, a Contact, or None for the system."""
-    if actor is None:
-        return {"actor_kind": "system", "actor_id": None, "actor_name": "System"}
-    if isinstance(actor, Contact):
-        return {"actor_kind": "contact", "actor_id": actor.id, "actor_name": actor.name}
-    return {"actor_kind": "staff", "actor_id": actor.id, "actor_name": actor.name}
+    """(kind, id, name) of whoever acts (see tenants.actors; None is the system)."""
+    actor = as_actor(actor)
+    return {"actor_kind": actor.kind, "actor_id": actor.id, "actor_name": actor.name}
 
 
 def log_activity(session, customer, *, actor, action: str, summary: str, details=None, now=None):

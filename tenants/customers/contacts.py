@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from config.clock import utcnow
+from tenants.actors import kind_of, require
 from tenants.customers import permissions
-from tenants.customers.access import authorize, authorize_staff
 from tenants.customers.activity import log_activity
 from tenants.customers.locations import get_location
 from tenants.customers.models import ACCESS_LEVELS, Contact, Customer
@@ -24,6 +24,7 @@ from tenants.lookup import get_by_id
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password
 from tenants.plans import require_feature
+from tenants.scoping import check_bound
 from tenants.tokens import revoke_tokens
 
 INVITE_TTL = timedelta(days=7)
@@ -87,7 +88,7 @@ def contact_state(contact: Contact, *, now: datetime | None = None) -> ContactSt
 
 def _email_taken_message(actor, customer: Customer, clash_customer_id, tenant) -> str:
     """Why an email can't be used, told without showing a buyer another customer's people."""
-    if not isinstance(actor, Contact):
+    if kind_of(actor) != "contact":
         return "Another contact at this bakery uses this email."
     if clash_customer_id == customer.id:
         return "Someone on your account already uses this email."
@@ -114,19 +115,55 @@ def save_contact(
     grants: set[str] | None = None,
     now=None,
 ) -> Contact:
-    """Add a contact (contact=None) or change one. `grants` are keys of permissions.GRANTABLE."""
-    authorize(actor, customer, contact_permission="manage_users")
+    """Add a contact (contact=None) or change one. `grants` are keys of permissions.GRANTABLE.
+
+    The steps, each below: who may, the email, where they sit (access level and location),
+    then the write and its activity log entry.
+    """
+    require(actor, "manage_users", on=customer)
     grants = set(grants if grants is not None else permissions.role_defaults(is_billing))
     if contact is not None:
         _require_own(customer, contact)
-    if isinstance(actor, Contact):
+    if kind_of(actor) == "contact":
         _check_owner_may_set(actor, customer, contact, is_owner=is_owner, grants=grants)
     first_name, last_name, phone = first_name.strip(), last_name.strip(), phone.strip()
     if not first_name:
         raise ValidationFailed("Enter a first name.", field="first_name")
+    email = _checked_email(
+        session, tenant, actor=actor, customer=customer, contact=contact, email=email
+    )
+    location = _checked_location(
+        session, customer, access_level=access_level, location_id=location_id, is_owner=is_owner
+    )
+    unknown = grants - set(permissions.GRANTABLE)
+    if unknown:
+        raise ValueError(f"unknown grants {sorted(unknown)}")
+    before = _snapshot(contact) if contact is not None else None
+    contact = _write_contact(
+        session,
+        tenant,
+        customer,
+        contact,
+        names=(first_name, last_name),
+        email=email,
+        phone=phone,
+        is_owner=is_owner,
+        is_billing=is_billing,
+        access_level=access_level,
+        location=location,
+        grants=grants,
+        now=now,
+    )
+    _log_saved(session, customer, contact, actor=actor, before=before, now=now)
+    return contact
+
+
+def _checked_email(session, tenant, *, actor, customer: Customer, contact, email: str) -> str:
+    """The normalised email, or ValidationFailed: well-formed, not another contact's here, and
+    not moving a joined colleague's sign-in (only the bakery may)."""
     email = normalise_email(email)
     moves_a_sign_in = contact is not None and contact.status == "active" and email != contact.email
-    if isinstance(actor, Contact) and moves_a_sign_in:
+    if kind_of(actor) == "contact" and moves_a_sign_in:
         # Moving a colleague's sign-in to another inbox would let its new owner reset the
         # password and become them; only the bakery may do that.
         raise ValidationFailed(
@@ -143,6 +180,12 @@ def save_contact(
         raise ValidationFailed(
             _email_taken_message(actor, customer, clash_customer_id, tenant), field="email"
         )
+    return email
+
+
+def _checked_location(session, customer: Customer, *, access_level: str, location_id, is_owner):
+    """The contact's location (or None), or ValidationFailed: a known access level, one of this
+    customer's locations, and one at all for location-level access."""
     if access_level not in ACCESS_LEVELS:
         raise ValidationFailed("Choose an access level.", field="access_level")
     location = None
@@ -155,23 +198,37 @@ def save_contact(
             ) from exc
     if access_level == "location" and location is None and not is_owner:
         raise ValidationFailed("Location access needs an assigned location.", field="location_id")
-    unknown = grants - set(permissions.GRANTABLE)
-    if unknown:
-        raise ValueError(f"unknown grants {sorted(unknown)}")
+    return location
 
-    created = contact is None
-    if created:
+
+def _write_contact(
+    session,
+    tenant,
+    customer: Customer,
+    contact: Contact | None,
+    *,
+    names: tuple[str, str],
+    email: str,
+    phone: str,
+    is_owner: bool,
+    is_billing: bool,
+    access_level: str,
+    location,
+    grants: set[str],
+    now,
+) -> Contact:
+    """Create or change the contact with checked values; a changed email ends its live links."""
+    if contact is None:
         contact = Contact(tenant_id=tenant.id, customer_id=customer.id, status="not_invited")
         session.add(contact)
-    before = _snapshot(contact) if not created else {}
-    contact.first_name, contact.last_name, contact.phone = first_name, last_name, phone
-    if contact.email != email and not created:
+    elif contact.email != email:
         # Links already mailed to the old address must not keep working.
         for purpose in (RESET_PURPOSE, MAGIC_PURPOSE):
             revoke_tokens(session, purpose=purpose, subject_id=contact.id, now=now)
         if contact.status == "invited":
             _kill_invitation(session, contact, now=now)
             contact.status = "not_invited"
+    (contact.first_name, contact.last_name), contact.phone = names, phone
     contact.email = email
     contact.is_owner, contact.is_billing = bool(is_owner), bool(is_billing)
     contact.access_level = "organization" if is_owner else access_level
@@ -179,35 +236,40 @@ def save_contact(
     for name in permissions.GRANTABLE:
         setattr(contact, f"can_{name}", bool(is_owner) or name in grants)
     session.flush()
+    return contact
+
+
+def _log_saved(session, customer: Customer, contact: Contact, *, actor, before, now) -> None:
+    """The activity log entry of a save: the new contact's settings, or what changed (if
+    anything); `before` is the snapshot before the change, None for a new contact."""
     after = _snapshot(contact)
-    if created:
+    if before is None:
         log_activity(
             session,
             customer,
             actor=actor,
             action="contact.added",
-            summary=f"Added contact {contact.name} ({email})",
+            summary=f"Added contact {contact.name} ({contact.email})",
             details={"contact_id": str(contact.id), "settings": after},
             now=now,
         )
-    else:
-        changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
-        if changes:
-            log_activity(
-                session,
-                customer,
-                actor=actor,
-                action="contact.updated",
-                summary=f"Changed contact {contact.name}: " + ", ".join(changes),
-                details={"contact_id": str(contact.id), "changes": changes},
-                now=now,
-            )
-    return contact
+        return
+    changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+    if changes:
+        log_activity(
+            session,
+            customer,
+            actor=actor,
+            action="contact.updated",
+            summary=f"Changed contact {contact.name}: " + ", ".join(changes),
+            details={"contact_id": str(contact.id), "changes": changes},
+            now=now,
+        )
 
 
 def invite_contact(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Email a registration link (7 days, single use). Resending revokes the previous link."""
-    authorize(actor, customer, contact_permission="manage_users")
+    require(actor, "manage_users", on=customer)
     _require_own(customer, contact)
     _check_may_manage(actor, contact)
     _require_portal(tenant, customer)
@@ -252,7 +314,8 @@ def invite_contact(session, tenant, *, actor, customer: Customer, contact: Conta
 
 def revoke_invitation(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Make a pending invitation's link stop working."""
-    authorize(actor, customer, contact_permission="manage_users")
+    check_bound(session, tenant)
+    require(actor, "manage_users", on=customer)
     _require_own(customer, contact)
     _check_may_manage(actor, contact)
     if contact.status != "invited":
@@ -276,7 +339,7 @@ def set_temporary_password(
     session, tenant, *, actor, customer: Customer, contact: Contact, password: str, now=None
 ):
     """Staff give a contact a password they must change at their first sign-in (seed 000)."""
-    authorize_staff(actor)
+    require(actor, "customers")
     _require_own(customer, contact)
     _require_portal(tenant, customer)
     if contact.status == "disabled":
@@ -306,7 +369,8 @@ def set_contact_disabled(
     session, tenant, *, actor, customer: Customer, contact: Contact, disabled: bool, now=None
 ):
     """Disable a contact (signed out at their next request) or enable them again."""
-    authorize(actor, customer, contact_permission="manage_users")
+    check_bound(session, tenant)
+    require(actor, "manage_users", on=customer)
     _require_own(customer, contact)
     _check_may_manage(actor, contact)
     if disabled:
@@ -331,7 +395,8 @@ def set_contact_disabled(
 
 def remove_contact(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Delete a contact and any live link of theirs."""
-    authorize(actor, customer, contact_permission="manage_users")
+    check_bound(session, tenant)
+    require(actor, "manage_users", on=customer)
     _require_own(customer, contact)
     _check_may_manage(actor, contact)
     _kill_invitation(session, contact, now=now)
@@ -350,7 +415,8 @@ def remove_contact(session, tenant, *, actor, customer: Customer, contact: Conta
 
 def record_view_as(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
     """Audit a staff member opening the portal as `contact` (read-only)."""
-    authorize_staff(actor, "customers_view")
+    check_bound(session, tenant)
+    require(actor, "customers_view")
     _require_own(customer, contact)
     log_activity(
         session,
@@ -384,7 +450,7 @@ def _require_own(customer: Customer, contact: Contact) -> None:
 
 def _check_may_manage(actor, contact: Contact) -> None:
     """Owners manage other, non-owner users; staff and the system manage everyone."""
-    if not isinstance(actor, Contact):
+    if kind_of(actor) != "contact":
         return
     if contact.id == actor.id:
         raise PermissionDenied("Use your account settings to change your own details.")

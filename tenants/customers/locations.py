@@ -10,12 +10,13 @@ import uuid
 
 from sqlalchemy import func, select, update
 
-from tenants.customers.access import authorize
+from tenants.actors import kind_of, require
 from tenants.customers.activity import log_activity
 from tenants.customers.models import Contact, Customer, DeliveryLocation
 from tenants.customers.permissions import visible_location_filter
 from tenants.errors import NotFound, ValidationFailed
 from tenants.lookup import name_taken
+from tenants.scoping import check_bound
 
 
 def _visible(stmt, customer: Customer, viewer: Contact | None):
@@ -58,7 +59,7 @@ def save_location(
     now=None,
 ):
     """Add a location (location=None) or change one; staff or a contact with edit_account."""
-    authorize(actor, customer, contact_permission="edit_account")
+    require(actor, "edit_account", on=customer)
     if location is not None and location.customer_id != customer.id:
         raise NotFound("No such location.")
     name = name.strip()
@@ -99,10 +100,11 @@ def remove_location(session, tenant, *, actor, customer: Customer, location, now
     would have nowhere to deliver) and one assigned to contacts (a location-level colleague
     would silently stop seeing any orders). Staff may do both; they see and fix the fallout.
     """
-    authorize(actor, customer, contact_permission="edit_account")
+    check_bound(session, tenant)
+    require(actor, "edit_account", on=customer)
     if location.customer_id != customer.id:
         raise NotFound("No such location.")
-    if isinstance(actor, Contact):
+    if kind_of(actor) == "contact":
         others = session.scalar(
             select(func.count(DeliveryLocation.id)).where(
                 DeliveryLocation.customer_id == customer.id, DeliveryLocation.id != location.id

@@ -25,7 +25,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.extensions import db
 from tenants.base import TenantOwned, UTCDateTime
+from tenants.customers import permissions
 from tenants.passwords import session_stamp
+from tenants.staff.permissions import PERMISSIONS as STAFF_PERMISSIONS
 
 PAYMENT_TERMS = {
     "due_on_receipt": "Due on receipt",
@@ -181,6 +183,17 @@ class Contact(UserMixin, TenantOwned, db.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    kind = "contact"
+
+    def may(self, permission: str, on=None) -> bool:
+        """An actor's question (see tenants.actors): a portal permission on their own account
+        `on`, as it stands now; never a staff permission, never another account."""
+        if permission in STAFF_PERMISSIONS:
+            return False
+        if on is None or on.id != self.customer_id:
+            return False
+        return permissions.can(self, on, permission)
 
 
 class CustomerActivity(TenantOwned, db.Model):

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tenants.customers.models import Contact, Customer
+if TYPE_CHECKING:  # the models ask this module (Contact.may), so it must not import them
+    from tenants.customers.models import Contact, Customer
 
 ORDER_PERMISSIONS = {
     "view_orders": "View orders",

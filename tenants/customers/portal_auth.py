@@ -24,6 +24,7 @@ from tenants.customers.models import Contact
 from tenants.errors import ValidationFailed
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
+from tenants.scoping import check_bound
 from tenants.tokens import consume_token, peek_token, revoke_tokens
 
 RESET_TTL = timedelta(hours=2)
@@ -54,6 +55,7 @@ def load_buyer(session, contact_id: str) -> Contact | None:
 
 def authenticate_contact(session, tenant, *, email: str, password: str, now=None):
     """The contact with these credentials who may sign in at this bakery, or None."""
+    check_bound(session, tenant)
     contact = contact_by_email(session, email)
     if contact is None or not contact.password_hash:
         verify_password(_DUMMY_HASH, password)
@@ -175,6 +177,7 @@ def change_own_password(
 ) -> Contact:
     """A contact changes their password; `current_password` is required unless a temporary
     password is being replaced right after signing in with it."""
+    check_bound(session, tenant)
     if not contact.must_change_password and not verify_password(
         contact.password_hash, current_password or ""
     ):
@@ -195,6 +198,7 @@ def update_own_profile(
     session, tenant, *, contact: Contact, first_name: str, last_name: str, phone: str, now=None
 ) -> Contact:
     """A contact edits their own name and phone (their email and rights are set for them)."""
+    check_bound(session, tenant)
     first_name = first_name.strip()
     if not first_name:
         raise ValidationFailed("Enter your first name.", field="first_name")

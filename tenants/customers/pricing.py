@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from tenants.actors import allowed
 from tenants.catalog.models import Assortment, PriceList
 from tenants.catalog.price_lists import default_price_list, is_default, remove_price_list
 from tenants.catalog.products import require_catalog
 from tenants.customers.activity import log_activity
 from tenants.customers.models import Customer
 from tenants.errors import PermissionDenied
+from tenants.scoping import check_bound
 
 DEFAULT_LIST_LABEL = "the bakery's default list"
 FULL_CATALOG_LABEL = "the full active catalog"
@@ -25,7 +27,7 @@ LABELS = {"price_list": "Price list", "assortment": "Assortment"}
 def may_assign_pricing(actor) -> bool:
     """Staff who may change a customer's price list and assortment: it is catalog work and
     account management alike, so either permission will do."""
-    return actor.can("catalog") or actor.can("customers")
+    return allowed(actor, "catalog") or allowed(actor, "customers")
 
 
 def assign_pricing(
@@ -40,7 +42,8 @@ def assign_pricing(
 ):
     """Give `customer` a price list (None = the bakery's default) and an assortment
     (None = the full active catalog); a change goes to the customer's activity log."""
-    if actor is not None and not may_assign_pricing(actor):
+    check_bound(session, tenant)
+    if not may_assign_pricing(actor):
         raise PermissionDenied("You don't have permission to change customer pricing.")
     before = pricing_names(session, customer)
     customer.price_list_id = price_list.id if price_list else None
@@ -87,6 +90,7 @@ def delete_price_list(session, tenant, *, actor, price_list: PriceList, now=None
     Every customer whose prices change because of it gets an entry in its activity log: those
     on the list, and, when it was the default, those that followed the default.
     """
+    check_bound(session, tenant)
     require_catalog(actor)
     was_default = is_default(session, price_list)
     on_list = Customer.price_list_id == price_list.id

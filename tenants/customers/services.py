@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from config.clock import utcnow
+from tenants.actors import kind_of, require
 from tenants.catalog.models import Assortment, PriceList
-from tenants.customers.access import authorize, authorize_staff
 from tenants.customers.activity import log_activity
 from tenants.customers.models import PAYMENT_TERMS, Contact, Customer, DeliveryLocation
 from tenants.errors import ValidationFailed
 from tenants.lookup import get_by_id
 from tenants.plans import check_limit, require_feature
+from tenants.scoping import check_bound
 
 DETAIL_FIELDS = ("business_name", "trading_name", "tax_number", "billing_email", "phone", "notes")
 ORDERING_FIELDS = (
@@ -56,7 +57,7 @@ def get_customer(session, customer_id) -> Customer:
 
 def create_customer(session, tenant, *, actor, business_name: str, now=None, **fields) -> Customer:
     """Add a customer, within the tier's customer limit."""
-    authorize_staff(actor)
+    require(actor, "customers")
     business_name = business_name.strip()
     if not business_name:
         raise ValidationFailed("Enter the customer's business name.", field="business_name")
@@ -79,7 +80,8 @@ def create_customer(session, tenant, *, actor, business_name: str, now=None, **f
 
 def update_customer(session, tenant, *, actor, customer: Customer, now=None, **fields) -> Customer:
     """Change a customer's details and ordering settings (staff)."""
-    authorize_staff(actor)
+    check_bound(session, tenant)
+    require(actor, "customers")
     unknown = set(fields) - set(DETAIL_FIELDS) - set(ORDERING_FIELDS)
     if unknown:
         raise ValueError(f"unknown customer fields {sorted(unknown)}")
@@ -90,8 +92,9 @@ def update_company_details(
     session, tenant, *, actor: Contact, customer: Customer, now=None, **fields
 ) -> Customer:
     """An account owner changes the company details the portal offers them."""
-    authorize(actor, customer, contact_permission="edit_account")
-    if not isinstance(actor, Contact) or set(fields) - set(OWNER_EDITABLE):
+    check_bound(session, tenant)
+    require(actor, "edit_account", on=customer)
+    if kind_of(actor) != "contact" or set(fields) - set(OWNER_EDITABLE):
         raise ValueError("only company details are editable from the portal")
     return _apply(session, customer, actor, clean_fields(fields), now=now)
 
@@ -102,7 +105,7 @@ def set_portal_enabled(session, tenant, *, actor, customer: Customer, enabled: b
     Switching on needs the tier's `wholesale_portal`; switching off always works. Contacts who
     are signed in lose their session at their next request (the buyer loader checks this flag).
     """
-    authorize_staff(actor)
+    require(actor, "customers")
     if enabled:
         require_feature(tenant, "wholesale_portal")
     if customer.portal_enabled == enabled:
@@ -122,7 +125,8 @@ def set_portal_enabled(session, tenant, *, actor, customer: Customer, enabled: b
 
 def suspend_customer(session, tenant, *, actor, customer: Customer, reason: str, now=None):
     """Suspend: contacts can still sign in and read, and see why; nothing new can be ordered."""
-    authorize_staff(actor)
+    check_bound(session, tenant)
+    require(actor, "customers")
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(
@@ -144,7 +148,8 @@ def suspend_customer(session, tenant, *, actor, customer: Customer, reason: str,
 
 def reactivate_customer(session, tenant, *, actor, customer: Customer, now=None):
     """Lift a suspension."""
-    authorize_staff(actor)
+    check_bound(session, tenant)
+    require(actor, "customers")
     if not customer.is_suspended:
         raise ValidationFailed("This account is not suspended.")
     customer.status, customer.suspended_reason, customer.suspended_at = "active", "", None

@@ -1,13 +1,13 @@
 """Who may do what with orders, and which orders a contact may see.
 
-Actors are a portal `Contact`, a `StaffUser` (anything with `.can(permission)`), or None for the
-system (demo data, standing-order jobs). Buyers need the `wholesale_portal` feature, a portal-
+Actors are those of `tenants.actors`: a portal `Contact`, a `StaffUser`, or the system (None or
+SYSTEM: demo data, standing-order jobs). Buyers need the `wholesale_portal` feature, a portal-
 enabled active account, an active bakery and the contact's permission; staff need `orders`.
-The issue-11 refactor (one actor type and require()) will replace these checks in one place.
 """
 
 from __future__ import annotations
 
+from tenants.actors import kind_of, require
 from tenants.customers import permissions
 from tenants.customers.models import Contact
 from tenants.errors import PermissionDenied, TenantSuspended
@@ -24,14 +24,16 @@ def is_contact(actor) -> bool:
     return isinstance(actor, Contact)
 
 
+def is_system(actor) -> bool:
+    return kind_of(actor) == "system"
+
+
 def actor_kind(actor) -> str:
-    if actor is None:
-        return "system"
-    return "contact" if is_contact(actor) else "staff"
+    return kind_of(actor)
 
 
 def actor_name(actor) -> str:
-    return "the system" if actor is None else actor.name
+    return "the system" if is_system(actor) else actor.name
 
 
 def require_active_bakery(tenant) -> None:
@@ -45,11 +47,10 @@ def authorize(tenant, actor, customer, permission: str, *, now) -> None:
     writes = permission != "view_orders"
     if writes:
         require_active_bakery(tenant)
-    if actor is None:
+    if is_system(actor):
         return
     if not is_contact(actor):
-        if not actor.can("orders" if writes else "orders_view"):
-            raise PermissionDenied("You don't have permission to do that.")
+        require(actor, "orders" if writes else "orders_view")
         if writes and customer.is_suspended:
             raise PermissionDenied(f"{customer.display_name} is suspended and cannot order.")
         return

@@ -6,7 +6,7 @@ from datetime import date, time
 
 from sqlalchemy import delete, select
 
-from tenants.customers.access import authorize_staff
+from tenants.actors import require
 from tenants.errors import ValidationFailed
 from tenants.lookup import get_by_id
 from tenants.orders.models import Closure, DeliveryDay
@@ -16,7 +16,7 @@ MAX_CLOSURE_DAYS = 366
 
 def set_delivery_days(session, tenant, *, actor, days: dict[int, tuple[int, time]]) -> None:
     """Replace the delivery weekdays: {weekday (Mon=0): (cut-off days before, local time)}."""
-    authorize_staff(actor, "settings")
+    require(actor, "settings")
     if not days:
         raise ValidationFailed("Choose at least one delivery day.", field="weekdays")
     for weekday, (days_before, _at) in days.items():
@@ -41,7 +41,7 @@ def set_delivery_days(session, tenant, *, actor, days: dict[int, tuple[int, time
 
 def add_closure(session, tenant, *, actor, first_day: date, last_day: date, reason: str):
     """Close the bakery from `first_day` to `last_day` inclusive; buyers see `reason`."""
-    authorize_staff(actor, "settings")
+    require(actor, "settings")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("Say why, e.g. 'Christmas'.", field="reason")
@@ -58,7 +58,7 @@ def add_closure(session, tenant, *, actor, first_day: date, last_day: date, reas
 
 
 def remove_closure(session, tenant, *, actor, closure_id) -> None:
-    authorize_staff(actor, "settings")
+    require(actor, "settings")
     session.delete(get_by_id(session, Closure, closure_id, missing="No such closure."))
     session.flush()
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from config.formatting import format_date
+from tenants.actors import require
 from tenants.customers.models import Customer, DeliveryLocation
 from tenants.errors import PermissionDenied, ValidationFailed
 from tenants.orders import access, notifications
@@ -72,8 +73,7 @@ def change_status(
     if access.is_contact(actor):
         raise PermissionDenied("You don't have permission to do that.")
     customer = session.scalar(select(Customer).where(Customer.id == order.customer_id))
-    if actor is not None and not actor.can("orders"):
-        raise PermissionDenied("You don't have permission to do that.")
+    require(actor, "orders")
     access.require_active_bakery(tenant)
     if to not in TRANSITIONS.get(order.status, ()):
         raise ValidationFailed(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from config.extensions import db
 from tenants.base import TenantOwned, UTCDateTime
 from tenants.passwords import session_stamp
-from tenants.staff.permissions import role_permissions
+from tenants.staff.permissions import STAFF_FOR_ACCOUNT, role_permissions
 
 
 class StaffUser(UserMixin, TenantOwned, db.Model):
@@ -45,3 +45,10 @@ class StaffUser(UserMixin, TenantOwned, db.Model):
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
+
+    kind = "staff"
+
+    def may(self, permission: str, on=None) -> bool:
+        """An actor's question (see tenants.actors): the role's permission, or the staff
+        permission that covers an account-level one."""
+        return self.can(STAFF_FOR_ACCOUNT.get(permission, permission))

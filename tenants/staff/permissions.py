@@ -34,6 +34,10 @@ ROLES: dict[str, tuple[str, frozenset[str]]] = {
     ),
 }
 
+# The staff permission that covers an account-level permission of a customer's contacts: staff
+# who may edit customers may do to an account whatever its owner may.
+STAFF_FOR_ACCOUNT = {"edit_account": "customers", "manage_users": "customers"}
+
 # A permission that edits implies the one that views.
 _IMPLIES = {"catalog": "catalog_view", "customers": "customers_view", "orders": "orders_view"}
 

@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from config.clock import utcnow
+from tenants.actors import require
 from tenants.errors import PermissionDenied, ValidationFailed
 from tenants.lookup import get_by_id
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.plans import check_limit
+from tenants.scoping import check_bound
 from tenants.staff.models import StaffUser
 from tenants.staff.permissions import ROLES
 from tenants.tokens import consume_token, peek_token, revoke_tokens
@@ -40,6 +42,7 @@ def get_staff(session, staff_id) -> StaffUser:
 
 def authenticate_staff(session, tenant, *, email: str, password: str, now=None):
     """The active staff user with these credentials at this bakery, or None."""
+    check_bound(session, tenant)
     user = staff_by_email(session, email)
     # Verify even for unknown emails so response time doesn't reveal which accounts exist.
     valid = verify_password(user.password_hash if user else None, password)
@@ -85,7 +88,7 @@ def invite_staff(
     now: datetime | None = None,
 ) -> StaffUser:
     """Invite a person to the back office; they get an email to set their password."""
-    _require(actor, "staff")
+    require(actor, "staff")
     if role not in ROLES:
         raise ValidationFailed("Choose a role.", field="role")
     if role == "owner" and actor.role != "owner":
@@ -123,6 +126,7 @@ def invitation_for(session, token: str, *, now=None) -> StaffUser | None:
 
 def accept_invitation(session, tenant, *, token: str, password: str, now=None) -> StaffUser:
     """Use an invitation: set the password and activate the account."""
+    check_bound(session, tenant)
     check_password_strength(password)
     subject = consume_token(session, token, purpose=INVITE_PURPOSE, now=now)
     if subject is None:
@@ -162,6 +166,7 @@ def reset_link_works(session, token: str, *, now=None) -> bool:
 
 def reset_password(session, tenant, *, token: str, password: str, now=None) -> StaffUser:
     """Use a reset link to set a new password."""
+    check_bound(session, tenant)
     check_password_strength(password)
     subject = consume_token(session, token, purpose=RESET_PURPOSE, now=now)
     if subject is None:
@@ -174,7 +179,8 @@ def reset_password(session, tenant, *, token: str, password: str, now=None) -> S
 
 def change_role(session, tenant, *, actor: StaffUser, user: StaffUser, role: str) -> StaffUser:
     """Give a staff member another role; a bakery always keeps at least one active owner."""
-    _require(actor, "staff")
+    check_bound(session, tenant)
+    require(actor, "staff")
     if role not in ROLES:
         raise ValidationFailed("Choose a role.", field="role")
     if role == "owner" and actor.role != "owner":
@@ -188,7 +194,7 @@ def change_role(session, tenant, *, actor: StaffUser, user: StaffUser, role: str
 
 def set_disabled(session, tenant, *, actor: StaffUser, user: StaffUser, disabled: bool):
     """Disable (sign out for good) or re-enable a staff member."""
-    _require(actor, "staff")
+    require(actor, "staff")
     if user.id == actor.id:
         raise ValidationFailed("You can't disable your own account.")
     if disabled:
@@ -217,11 +223,6 @@ def _keep_an_owner(session, leaving: StaffUser) -> None:
     )
     if not owners:
         raise ValidationFailed("A bakery needs at least one active owner.", field="role")
-
-
-def _require(actor: StaffUser, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionDenied("You don't have permission to do that.")
 
 
 def _send_token_mail(session, tenant, user, *, template, purpose, ttl, path, context, now):
