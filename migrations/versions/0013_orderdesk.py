@@ -1,7 +1,7 @@
 """The back office remembers each staff member's last look at the orders (home page)
 
 Revision ID: 0013_orderdesk
-Revises: 0012_orders, 0010_seams
+Revises: 0012_orders
 Create Date: 2026-12-01 21:50:00
 """
 
@@ -9,9 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_orderdesk"
-# Also the merge point of the orders and seams branches' migrations, so this branch has one
-# head; the integrator re-chains the numbers (0012_orders -> 0013_orderdesk).
-down_revision = ("0012_orders", "0010_seams")
+down_revision = "0012_orders"
 branch_labels = None
 depends_on = None
 
