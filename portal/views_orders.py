@@ -14,8 +14,9 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from config.clock import utcnow
 from config.edge import found_or_404
 from config.extensions import db
-from config.formatting import format_date, format_money
+from config.formatting import format_date
 from config.forms import attach_error
+from config.money import format_money
 from portal import bp
 from portal.access import buyer_required, may
 from portal.forms_orders import CheckoutForm, MessageForm, OrderActionForm, QuantityForm

@@ -82,13 +82,8 @@ def catalog_products():
         result=result,
         bulk=BulkForm(),
         categories=products.list_categories(db.session),
-        money=_money,
         args=request.args,
     )
-
-
-def _money(minor):
-    return format_amount(minor, g.tenant.currency)
 
 
 @bp.post("/catalog/bulk")

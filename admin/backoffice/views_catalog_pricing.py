@@ -21,8 +21,9 @@ from config.clock import bakery_today
 from config.edge import chosen_or_404, commit_change, found_or_404, redirect_after
 from config.extensions import db
 from config.forms import attach_error
+from config.money import format_money
 from tenants.catalog import assortments, price_lists, products
-from tenants.catalog.money import check_percent, format_amount, parse_amount
+from tenants.catalog.money import check_percent, parse_amount
 from tenants.catalog.price_lists import BreakInput
 from tenants.catalog.quotes import customer_catalog
 from tenants.customers import pricing, services
@@ -34,7 +35,7 @@ BREAK_LINE = re.compile(r"^\s*(\d+)\s*[:@x]?\s+([0-9.,]+)\s*(%?)\s*$")
 
 def _tier_text(tier) -> str:
     if tier.unit_price_minor is not None:
-        return format_amount(tier.unit_price_minor, g.tenant.currency)
+        return format_money(tier.unit_price_minor, g.tenant)
     return f"{tier.discount_percent.normalize():f}%"
 
 
@@ -164,7 +165,6 @@ def _render_list(price_list, form, entry_form, status):
         entry_form=entry_form,
         entries=price_lists.list_entries(db.session, price_list),
         tier_text=_tier_text,
-        money=lambda m: format_amount(m, g.tenant.currency),
     ), status
 
 
@@ -319,5 +319,4 @@ def customer_pricing(customer_id):
         preview=preview,
         can_export=has_feature(g.tenant, "catalog_export"),
         can_assign=pricing.may_assign_pricing(current_user),
-        money=lambda m: format_amount(m, g.tenant.currency),
     ), status

@@ -12,7 +12,6 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_orders import DeskOrderForm
-from admin.backoffice.views_orders import money
 from config.clock import utcnow
 from config.edge import commit_change, found_or_404
 from config.extensions import db
@@ -50,7 +49,6 @@ def _desk_page(customer, form, *, errors=None, duplicate=None, status=200):
         quantities={k[4:]: v for k, v in request.form.items() if k.startswith("qty-")},
         errors=errors or {},
         duplicate=duplicate,
-        money=money,
     ), status
 
 

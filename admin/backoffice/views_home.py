@@ -8,7 +8,7 @@ from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from config.clock import utcnow
 from config.extensions import db
-from config.formatting import format_date, format_money
+from config.formatting import format_date
 from tenants.features import FEATURES, LIMITS
 from tenants.orders.dashboard import dashboard, record_visit
 from tenants.plans import effective_plan
@@ -32,6 +32,5 @@ def home():
         limits=LIMITS,
         usage=tenant_usage(db.session, g.tenant.id),
         orders=orders,
-        money=lambda minor: format_money(minor, g.tenant),
         when=lambda value: format_date(value, g.tenant, with_time=True),
     )

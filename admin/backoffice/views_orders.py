@@ -26,7 +26,7 @@ from admin.backoffice.views_catalog_io import csv_response
 from config.clock import utcnow
 from config.edge import apply_change, commit_change, found_or_404
 from config.extensions import db
-from config.formatting import format_date, format_money, minor_to_decimal
+from config.formatting import format_date, minor_to_decimal
 from tenants.errors import NotFound
 from tenants.orders import desk, queries
 from tenants.orders.models import SOURCES, STATUSES
@@ -35,11 +35,6 @@ from tenants.orders.timeline import KINDS, order_timeline
 
 READ = ("orders_view", "customers_view")
 NOT_IN_BULK = ("pending_review", "rejected")
-
-
-def money(minor):
-    # The shared `money` filter (issue 12) replaces this when it lands.
-    return format_money(minor, g.tenant)
 
 
 def when(value):
@@ -92,7 +87,6 @@ def orders_list():
         bulk=bulk,
         statuses=STATUSES,
         sources=SOURCES,
-        money=money,
     )
 
 
@@ -176,7 +170,6 @@ def _order_page(order, *, review_errors=None, reject_form=None, status=200):
         review_errors=review_errors or {},
         posted=request.form if review_errors else {},
         decimal=lambda minor: minor_to_decimal(minor, order.currency),
-        money=money,
         when=when,
     ), status
 

@@ -17,7 +17,7 @@ from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_customers import to_minor
 from admin.backoffice.forms_orders import RejectForm, VersionForm
-from admin.backoffice.views_orders import READ, _order_page, money
+from admin.backoffice.views_orders import READ, _order_page
 from config.clock import utcnow
 from config.edge import commit_change, found_or_404
 from config.extensions import db
@@ -34,7 +34,6 @@ def review_queue():
         "backoffice/orders/review.html",
         rows=desk.review_queue(db.session),
         form=VersionForm(formdata=None),
-        money=money,
     )
 
 

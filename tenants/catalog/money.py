@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
@@ -56,6 +57,12 @@ def check_percent(value: Decimal | str, *, field: str, what: str = "A discount")
 
 
 def format_amount(minor: int, currency: str) -> str:
-    """250 -> '2.50' (plain, for forms and CSV files)."""
-    places = get_currency_precision(currency)
+    """250 -> '2.50' (plain, for forms and CSV files; pages show `config.money`'s format)."""
+    places = _places(currency)
     return f"{Decimal(minor).scaleb(-places):.{places}f}"
+
+
+@lru_cache(maxsize=64)
+def _places(currency: str) -> int:
+    # Babel looks this up in its global data on every call; a CSV asks 400 times.
+    return get_currency_precision(currency)

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
-from config.formatting import format_money
+from config.money import format_money
 from tenants.catalog.models import Product
 from tenants.customers.models import Customer, DeliveryLocation
 from tenants.errors import NotFound, PermissionDenied, ValidationFailed

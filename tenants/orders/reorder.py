@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from config.clock import bakery_today
-from config.formatting import format_money
+from config.money import format_money
 from tenants.orders.access import authorize
 from tenants.orders.cart import set_quantity
 from tenants.orders.pricing import orderable_products, price_lines
