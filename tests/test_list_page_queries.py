@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from config.extensions import db
+from tests.support import orders
 from tests.support.factories import make_buyer, sign_in_buyer, sign_in_staff
 from tests.support.queries import count_queries
 from tests.test_route_isolation import ID_FACTORIES
@@ -24,7 +25,17 @@ STAFF_PAGES = [
     ("/admin/{slug}/catalog/price-lists", "price_list_id"),
     ("/admin/{slug}/catalog/assortments", "assortment_id"),
     ("/admin/{slug}/catalog/import", "run_id"),
+    ("/admin/{slug}/orders", "order_id"),
+    ("/admin/{slug}/orders?sort=customer&source=staff&status=confirmed", "staff_order"),
+    ("/admin/{slug}/orders/review", "pending_order"),
+    ("/admin/{slug}/", "order_id"),
 ]
+
+# Rows for pages no route argument names: an order entered by staff, one waiting for review.
+PAGE_FACTORIES = {
+    "staff_order": lambda app, bakery: orders.add_order(app, bakery, source="staff"),
+    "pending_order": lambda app, bakery: orders.add_order(app, bakery, pending=True),
+}
 
 
 def _statements(app, client, url) -> int:
@@ -41,7 +52,7 @@ def test_a_staff_list_page_sends_as_many_statements_for_2_rows_as_for_12(
     app, two_bakeries, page, factory
 ):
     north, south = two_bakeries
-    make = ID_FACTORIES[factory]
+    make = ID_FACTORIES.get(factory) or PAGE_FACTORIES[factory]
     client = app.test_client()
     sign_in_staff(client, north)
     url = page.format(slug=north.slug)

@@ -42,12 +42,16 @@ register_realm("staff", _load_staff)
 
 from admin.backoffice import (  # noqa: E402,F401
     views_auth,
+    views_calendar,
     views_catalog,
     views_catalog_io,
     views_catalog_pricing,
     views_customers,
+    views_desk,
     views_home,
     views_mail,
+    views_orders,
+    views_review,
     views_settings,
     views_staff,
 )

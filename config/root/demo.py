@@ -151,4 +151,15 @@ def _seed_cafe_aurora(tenant, base: str) -> list[str]:
         )
         contacts.invite_contact(db.session, tenant, actor=None, customer=customer, contact=buyer)
         db.session.commit()
+    _seed_orders(tenant, customer)
     return [f"    portal buyer: {base}/wholesale/{tenant.slug}/login  as owner@cafe-aurora.example"]
+
+
+def _seed_orders(tenant, customer) -> None:
+    """Café Aurora's orders in every status, and the bakery's delivery calendar."""
+    from config.root.demo_orders import seed_demo_orders
+    from tenants.customers.models import Contact
+
+    owner = db.session.scalar(select(Contact).where(Contact.email == "owner@cafe-aurora.example"))
+    seed_demo_orders(db.session, tenant, customer=customer, owner_contact=owner)
+    db.session.commit()

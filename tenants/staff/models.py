@@ -27,6 +27,8 @@ class StaffUser(UserMixin, TenantOwned, db.Model):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="invited")
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When they last looked at the home page's orders: "placed since your last visit".
+    orders_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     realm = "staff"
 

@@ -84,9 +84,19 @@ def make_cafe(app, bakery, *, name="Café Aurora", email="buyer@example.com", **
     return {**customer, "contact": contact, "bread": bread, "roll": roll}
 
 
-def add_order(app, bakery, *, customer_id=None, location_id=None, quantity: int = 3):
+def add_order(
+    app,
+    bakery,
+    *,
+    customer_id=None,
+    location_id=None,
+    quantity: int = 3,
+    source: str | None = None,
+    pending: bool = False,
+):
     """An order (placed by the system) for the earliest date the calendar allows now, for a
-    fresh customer unless one is given; returns its id."""
+    fresh customer unless one is given; returns its id. `pending`: the customer's orders need
+    review, so this one waits in the review queue."""
     import uuid
 
     from config.clock import utcnow
@@ -99,6 +109,7 @@ def add_order(app, bakery, *, customer_id=None, location_id=None, quantity: int 
     product = add_product(app, bakery, sku=f"O-{uuid.uuid4().hex[:8]}", name="Order loaf")
     with tenant_session(app, bakery.id) as session:
         tenant, customer = tenant_of(session, bakery), customer_row(session, customer_id)
+        customer.order_approval_required = customer.order_approval_required or pending
         now = utcnow()
         day = delivery_calendar(session, tenant, customer=customer, now=now).earliest
         return place_order(
@@ -111,4 +122,24 @@ def add_order(app, bakery, *, customer_id=None, location_id=None, quantity: int 
             delivery_date=day,
             allow_second_order=True,
             now=now,
+            source=source,
         ).order.id
+
+
+def add_closure(app, bakery, *, days_ahead: int = 30, reason: str = "Stocktake"):
+    """A one-day closure `days_ahead` days from now; returns its id."""
+    from datetime import timedelta
+
+    from config.clock import utcnow
+    from tenants.orders.calendar_settings import add_closure as add
+
+    day = utcnow().date() + timedelta(days=days_ahead)
+    with tenant_session(app, bakery.id) as session:
+        return add(
+            session,
+            tenant_of(session, bakery),
+            actor=None,
+            first_day=day,
+            last_day=day,
+            reason=reason,
+        ).id

@@ -51,7 +51,7 @@ def _ids(app):
         return tenant.id, product, location
 
 
-def test_a_demo_buyer_places_two_orders_numbered_one_and_two_on_sqlite(sqlite_app):
+def test_a_demo_buyer_places_two_orders_numbered_next_after_the_demos_on_sqlite(sqlite_app):
     from tenants.orders.models import Order
 
     tenant_id, product, location = _ids(sqlite_app)
@@ -61,6 +61,9 @@ def test_a_demo_buyer_places_two_orders_numbered_one_and_two_on_sqlite(sqlite_ap
         f"{base}/login", data={"email": "owner@cafe-aurora.example", "password": DEMO_PASSWORD}
     )
     assert signed_in.status_code == 302
+    with sqlite_app.app_context():  # the demo's own orders come first
+        bind_tenant(db.session, tenant_id)
+        before = db.session.scalar(select(func.count()).select_from(Order))
     numbers = []
     for key in ("first", "second"):
         client.post(f"{base}/cart/add", data={"product_id": str(product), "quantity": "10"})
@@ -82,10 +85,10 @@ def test_a_demo_buyer_places_two_orders_numbered_one_and_two_on_sqlite(sqlite_ap
                 client.get(placed.headers["Location"]).get_data(as_text=True),
             ).group(1)
         )
-    assert numbers == ["1", "2"]
+    assert numbers == [str(before + 1), str(before + 2)]
     with sqlite_app.app_context():
         bind_tenant(db.session, tenant_id)
-        assert db.session.scalar(select(func.count()).select_from(Order)) == 2
+        assert db.session.scalar(select(func.count()).select_from(Order)) == before + 2
     with sqlite_app.app_context():
         other = tenant_by_slug("little-crumb")
         bind_tenant(db.session, other.id)
