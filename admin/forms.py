@@ -6,9 +6,7 @@ CSRF and text checks come with config.forms.Form.
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DecimalField,
     EmailField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -27,6 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from config.forms import Form
+from config.number_fields import NumberField, WholeNumberField
 from tenants.features import FEATURES
 from tenants.locales import LOCALE_CHOICES, currency_choices, timezone_choices
 from tenants.platform_admin import MAX_LIMIT, MAX_MONTHLY_PRICE_MINOR
@@ -118,20 +117,20 @@ class CheckboxesField(SelectMultipleField):
 class PlanForm(Form):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)])
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
-    monthly_price = DecimalField(
+    monthly_price = NumberField(
         "Monthly price",
         places=2,
         validators=[InputRequired(), NumberRange(min=0, max=MAX_MONTHLY_PRICE_MINOR // 100)],
     )
     features = CheckboxesField("Features", choices=list(FEATURES.items()))
-    max_customers = IntegerField(
+    max_customers = WholeNumberField(
         "Customers (blank = unlimited)", validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)]
     )
-    max_staff_users = IntegerField(
+    max_staff_users = WholeNumberField(
         "Staff users (blank = unlimited)",
         validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)],
     )
-    max_products = IntegerField(
+    max_products = WholeNumberField(
         "Products (blank = unlimited)", validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)]
     )
 

@@ -3,20 +3,22 @@
 CSRF and text checks come with config.forms.Form.
 """
 
+from decimal import Decimal
+
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from admin.forms import CheckboxesField
 from config.forms import Form
+from config.number_fields import NumberField, WholeNumberField
 from tenants.catalog.models import UNITS, WEEKDAYS
 from tenants.catalog.products import MAX_CATEGORY_POSITION, PRODUCT_INT_MAX
 
@@ -27,23 +29,23 @@ class ProductForm(Form):
     description = TextAreaField("Description", validators=[Length(max=4000)])
     category_id = SelectField("Category", choices=[])
     unit = SelectField("Unit", choices=[(u, u) for u in UNITS])
-    pack_size = IntegerField(
+    pack_size = WholeNumberField(
         "Pack size", default=1, validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["pack_size"])]
     )
-    base_price = StringField("Base wholesale price", validators=[DataRequired(), Length(max=20)])
-    tax_rate = StringField("Tax rate (%)", default="0", validators=[Length(max=8)])
+    base_price = NumberField("Base wholesale price", places=2, validators=[InputRequired()])
+    tax_rate = NumberField("Tax rate (%)", percent=True, default=Decimal(0))
     active = BooleanField("Active (customers can see and order it)", default=True)
-    min_order_qty = IntegerField(
+    min_order_qty = WholeNumberField(
         "Minimum order quantity",
         default=1,
         validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["min_order_qty"])],
     )
-    qty_increment = IntegerField(
+    qty_increment = WholeNumberField(
         "Order in steps of",
         default=1,
         validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["qty_increment"])],
     )
-    lead_time_days = IntegerField(
+    lead_time_days = WholeNumberField(
         "Lead time (days)",
         default=0,
         validators=[NumberRange(min=0, max=PRODUCT_INT_MAX["lead_time_days"])],
@@ -73,7 +75,7 @@ class BulkForm(Form):
 
 class CategoryForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    position = IntegerField(
+    position = WholeNumberField(
         "Position",
         default=0,
         validators=[Optional(), NumberRange(min=0, max=MAX_CATEGORY_POSITION)],

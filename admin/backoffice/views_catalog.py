@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from babel.numbers import get_currency_precision
 from flask import (
     abort,
     current_app,
@@ -29,6 +30,7 @@ from admin.backoffice.forms_catalog import (
 from config.clock import utcnow
 from config.edge import apply_change, found_or_404, read_upload, redirect_after, submit_form
 from config.extensions import db
+from config.formatting import minor_to_decimal
 from config.forms import attach_error
 from tenants.catalog import photos, products
 from tenants.catalog.money import format_amount, parse_amount
@@ -108,22 +110,21 @@ def _product_form(product=None, fresh: bool = False) -> ProductForm:
         form = ProductForm(formdata=None, obj=product)
     else:
         form = ProductForm(obj=product) if product else ProductForm()
+    form.base_price.places = get_currency_precision(g.tenant.currency)
     form.category_id.choices = [("", "No category")] + [
         (str(c.id), c.name) for c in products.list_categories(db.session)
     ]
     if product is not None and (request.method == "GET" or fresh):
         form.category_id.data = str(product.category_id or "")
-        form.base_price.data = format_amount(product.base_price_minor, g.tenant.currency)
-        form.tax_rate.data = f"{product.tax_rate.normalize():f}"
+        form.base_price.data = minor_to_decimal(product.base_price_minor, g.tenant.currency)
+        form.tax_rate.data = product.tax_rate
         form.bake_days.data = [str(i) for i, f in enumerate(product.bake_days) if f == "1"]
     return form
 
 
 def _fields(form) -> dict:
-    try:
-        tax = Decimal((form.tax_rate.data or "0").strip().rstrip("%"))
-    except InvalidOperation as exc:
-        raise ValidationFailed("Enter a tax rate like 20 or 5.5.", field="tax_rate") from exc
+    # The form's number fields already read the boxes in the bakery's locale.
+    tax = form.tax_rate.data if form.tax_rate.data is not None else Decimal(0)
     days = set(form.bake_days.data or [])
     return {
         "sku": form.sku.data,
@@ -135,7 +136,7 @@ def _fields(form) -> dict:
         "tax_rate": tax,
         "active": form.active.data,
         "base_price_minor": parse_amount(
-            form.base_price.data, g.tenant.currency, field="base_price"
+            form.base_price.data, g.tenant.currency, field="base_price", locale=g.tenant.locale
         ),
         "min_order_qty": form.min_order_qty.data,
         "qty_increment": form.qty_increment.data,

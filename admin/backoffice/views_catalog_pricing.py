@@ -20,14 +20,19 @@ from admin.backoffice.views_catalog import catalog_form
 from config.edge import chosen_or_404, found_or_404, redirect_after
 from config.extensions import db
 from config.forms import attach_error
+from config.numbers import NumberInputError, parse_whole_number
 from tenants.catalog import assortments, price_lists, products
-from tenants.catalog.money import check_percent, format_amount, parse_amount
+from tenants.catalog.money import format_amount, parse_amount, parse_percent
 from tenants.catalog.price_lists import BreakInput
 from tenants.catalog.quotes import bakery_today, customer_catalog
 from tenants.errors import DomainError, ValidationFailed
 from tenants.plans import has_feature
 
-BREAK_LINE = re.compile(r"^\s*(\d+)\s*[:@x]?\s+([0-9.,]+)\s*(%?)\s*$")
+# The quantity, then a price or percentage in the bakery's locale (its digits and separators;
+# config.numbers decides whether they make a number).
+BREAK_LINE = re.compile(
+    r"^\s*([0-9][0-9.,'\u00a0\u202f]*)\s*[:@x]?\s+([0-9][0-9.,'\u00a0\u202f]*|[.,][0-9]+)\s*(%?)\s*$"
+)
 
 
 def _tier_text(tier) -> str:
@@ -48,11 +53,22 @@ def parse_breaks(text: str) -> list[BreakInput]:
                 f"Line {number}: write a quantity and a price, like '12 2.10' or '48 15%'.",
                 field="breaks",
             )
-        qty, value, pct = int(match.group(1)), match.group(2), match.group(3)
-        if pct:
-            breaks.append(BreakInput(qty, None, check_percent(value, field="breaks")))
-        else:
-            breaks.append(BreakInput(qty, parse_amount(value, g.tenant.currency, field="breaks")))
+        locale = g.tenant.locale
+        try:
+            qty = parse_whole_number(match.group(1), locale)
+        except NumberInputError as exc:
+            raise ValidationFailed(f"Line {number}: {exc.message}", field="breaks") from exc
+        value, pct = match.group(2), match.group(3)
+        try:
+            if pct:
+                tier = BreakInput(qty, None, parse_percent(value, field="breaks", locale=locale))
+            else:
+                tier = BreakInput(
+                    qty, parse_amount(value, g.tenant.currency, field="breaks", locale=locale)
+                )
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"Line {number}: {exc.message}", field="breaks") from exc
+        breaks.append(tier)
     return breaks
 
 
@@ -176,8 +192,13 @@ def catalog_price_list_entry(price_list_id):
     product = found_or_404(products.get_product, form.product_id.data)
     try:
         fixed = form.kind.data == "fixed"
-        price = parse_amount(form.value.data, g.tenant.currency, field="value") if fixed else None
-        pct = None if fixed else check_percent(form.value.data, field="value")
+        locale = g.tenant.locale
+        price = (
+            parse_amount(form.value.data, g.tenant.currency, field="value", locale=locale)
+            if fixed
+            else None
+        )
+        pct = None if fixed else parse_percent(form.value.data, field="value", locale=locale)
         price_lists.set_entry(
             db.session,
             g.tenant,
