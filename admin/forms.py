@@ -77,7 +77,14 @@ class NewPasswordForm(Form):
 class InviteStaffForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField("Role", choices=role_choices())
+    # No role is preselected: opening on "Owner" made one careless click a new owner.
+    role = SelectField(
+        "Role",
+        choices=[("", "Choose a role…"), *role_choices()],
+        default="",
+        validators=[InputRequired(message="Choose the role this person needs.")],
+        description="Give the least access the job needs; you can change it later.",
+    )
 
 
 class RoleForm(Form):

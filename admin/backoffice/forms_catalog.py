@@ -101,6 +101,11 @@ class EntryForm(Form):
         "'12 2.10' or '48 15%'.",
         validators=[Length(max=2000)],
     )
+    # Shown only after the service asked (a price far from the base price): ticking it is the
+    # confirmation, so a slipped decimal sign is never saved on the first click.
+    confirm_far = BooleanField("Yes, this price is right: save it")
+    # Where to go back after saving: the price list (default) or the product's page.
+    return_to = StringField(validators=[Optional(), Length(max=20)])
 
 
 class CatalogSettingsForm(Form):

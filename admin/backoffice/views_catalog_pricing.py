@@ -17,13 +17,17 @@ from admin.backoffice.forms_catalog import (
     PriceListForm,
 )
 from admin.backoffice.views_catalog import catalog_form
+from admin.backoffice.views_customers import BASE
+from admin.forms import ConfirmForm
+from config.confirm import confirm_page
 from config.edge import chosen_or_404, found_or_404, redirect_after
 from config.extensions import db
+from config.formatting import format_money
 from config.forms import attach_error
-from config.numbers import NumberInputError, parse_whole_number
+from config.numbers import NumberInputError, format_number_input, parse_whole_number
 from tenants.catalog import assortments, price_lists, products
 from tenants.catalog.money import format_amount, parse_amount, parse_percent
-from tenants.catalog.price_lists import BreakInput
+from tenants.catalog.price_lists import BreakInput, PriceNeedsConfirmation
 from tenants.catalog.quotes import bakery_today, customer_catalog
 from tenants.errors import DomainError, ValidationFailed
 from tenants.plans import has_feature
@@ -35,10 +39,28 @@ BREAK_LINE = re.compile(
 )
 
 
-def _tier_text(tier) -> str:
+def tier_text(tier, tenant) -> str:
+    """How a price-list row reads: '£1.70', '10% off' or 'Base price' (not '1.70', '10%', '0%')."""
     if tier.unit_price_minor is not None:
-        return format_amount(tier.unit_price_minor, g.tenant.currency)
-    return f"{tier.discount_percent.normalize():f}%"
+        return format_money(tier.unit_price_minor, tenant)
+    if not tier.discount_percent:
+        return "Base price"
+    return f"{format_number_input(tier.discount_percent, tenant.locale)}% off"
+
+
+def tier_input(tier, tenant) -> str:
+    """A tier's price as its box holds it, in the bakery's locale: '1.70' or '10'."""
+    if tier.unit_price_minor is not None:
+        return format_amount(tier.unit_price_minor, tenant.currency, tenant.locale)
+    return format_number_input(tier.discount_percent, tenant.locale)
+
+
+def breaks_input(tiers, tenant) -> str:
+    """An entry's volume breaks as the breaks box takes them: '12 2.10' / '48 15%' lines."""
+    return "\n".join(
+        f"{t.min_qty} {tier_input(t, tenant)}{'' if t.unit_price_minor is not None else '%'}"
+        for t in tiers[1:]
+    )
 
 
 def parse_breaks(text: str) -> list[BreakInput]:
@@ -170,15 +192,18 @@ def catalog_price_list(price_list_id):
     return _render_list(price_list, form, _entry_form(), status)
 
 
-def _render_list(price_list, form, entry_form, status):
+def _render_list(price_list, form, entry_form, status, needs_confirm=False):
     return render_template(
         "backoffice/catalog/price_list.html",
         price_list=price_list,
         form=form,
         entry_form=entry_form,
         entries=price_lists.list_entries(db.session, price_list),
-        tier_text=_tier_text,
-        money=lambda m: format_amount(m, g.tenant.currency),
+        tier_text=lambda tier: tier_text(tier, g.tenant),
+        tier_input=lambda tier: tier_input(tier, g.tenant),
+        breaks_input=lambda tiers: breaks_input(tiers, g.tenant),
+        money=lambda m: format_money(m, g.tenant),
+        needs_confirm=needs_confirm,
     ), status
 
 
@@ -208,6 +233,7 @@ def catalog_price_list_entry(price_list_id):
             unit_price_minor=price,
             discount_percent=pct,
             breaks=parse_breaks(form.breaks.data),
+            far_needs_confirmation=not form.confirm_far.data,
         )
         db.session.commit()
     except DomainError as exc:
@@ -216,17 +242,41 @@ def catalog_price_list_entry(price_list_id):
             exc.field = "value"
         attach_error(form, exc)
         return _render_list(
-            price_list, PriceListForm(formdata=None, obj=price_list), form, exc.status_code
+            price_list,
+            PriceListForm(formdata=None, obj=price_list),
+            form,
+            exc.status_code,
+            needs_confirm=isinstance(exc, PriceNeedsConfirmation),
         )
     flash(f"{product.name} priced on {price_list.name}.")
+    if form.return_to.data == "product":
+        return redirect(url_for("backoffice.catalog_product", product_id=product.id))
     return redirect(url_for("backoffice.catalog_price_list", price_list_id=price_list.id))
 
 
-@bp.post("/catalog/price-lists/<price_list_id>/entries/<product_id>/remove")
+@bp.route(
+    "/catalog/price-lists/<price_list_id>/entries/<product_id>/remove", methods=["GET", "POST"]
+)
 @staff_required("catalog")
 def catalog_price_list_entry_remove(price_list_id, product_id):
+    """Take a product off a list, from the confirm step."""
     price_list = found_or_404(price_lists.get_price_list, price_list_id)
     product = found_or_404(products.get_product, product_id)
+    back = url_for("backoffice.catalog_price_list", price_list_id=price_list.id)
+    if request.method == "GET":
+        return confirm_page(
+            BASE,
+            question=f"Remove {product.name} from {price_list.name}?",
+            details=[
+                f"Customers on {price_list.name} pay {product.name}'s base price of "
+                f"{format_money(product.base_price_minor, g.tenant)} from now on, and its "
+                "volume breaks on this list are deleted."
+            ],
+            button="Remove from the list",
+            cancel_url=back,
+            danger=True,
+        )
+    ConfirmForm().validate_on_submit() or abort(400)
     price_lists.remove_entry(
         db.session, g.tenant, actor=current_user, price_list=price_list, product=product
     )
@@ -235,10 +285,21 @@ def catalog_price_list_entry_remove(price_list_id, product_id):
     return redirect(url_for("backoffice.catalog_price_list", price_list_id=price_list.id))
 
 
-@bp.post("/catalog/price-lists/<price_list_id>/delete")
+@bp.route("/catalog/price-lists/<price_list_id>/delete", methods=["GET", "POST"])
 @staff_required("catalog")
 def catalog_price_list_delete(price_list_id):
+    """Delete a whole list, from the confirm step that says who it affects."""
     price_list = found_or_404(price_lists.get_price_list, price_list_id)
+    if request.method == "GET":
+        return confirm_page(
+            BASE,
+            question=f"Delete the price list {price_list.name}?",
+            details=price_lists.deletion_consequences(db.session, price_list),
+            button="Delete price list",
+            cancel_url=url_for("backoffice.catalog_price_list", price_list_id=price_list.id),
+            danger=True,
+        )
+    ConfirmForm().validate_on_submit() or abort(400)
     name = price_list.name
     price_lists.delete_price_list(db.session, g.tenant, actor=current_user, price_list=price_list)
     db.session.commit()

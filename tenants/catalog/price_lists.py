@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import delete, insert, select, update
 
 from config.clock import utcnow
+from config.formatting import format_money
 from tenants.catalog.errors import ValidationFailed
 from tenants.catalog.models import (
     CatalogSettings,
@@ -28,6 +29,30 @@ from tenants.locales import validate_currency
 from tenants.lookup import get_by_id, name_taken
 
 MAX_BREAKS = 20
+# A price this many times the base price, or under this fraction of it, is more likely a typo
+# (a slipped decimal sign) than a deal: it is saved only once someone confirms it.
+FAR_FACTOR = 5
+
+
+class PriceNeedsConfirmation(ValidationFailed):
+    """A price far from the product's base price, typed and not confirmed yet."""
+
+    def __init__(self, message: str, *, tiers: list[Tier]):
+        super().__init__(message, field="price")
+        self.tiers = tiers
+
+
+def far_from_base(base_price_minor: int, tiers: list[Tier]) -> list[Tier]:
+    """The tiers whose unit price is over FAR_FACTOR times the base price or under a
+    FAR_FACTOR-th of it (none when the base price is 0: there is nothing to compare with)."""
+    if base_price_minor <= 0:
+        return []
+    return [
+        t
+        for t in tiers
+        if t.unit_price(base_price_minor) > base_price_minor * FAR_FACTOR
+        or t.unit_price(base_price_minor) * FAR_FACTOR < base_price_minor
+    ]
 
 
 def get_price_list(session, price_list_id) -> PriceList:
@@ -74,6 +99,36 @@ def save_price_list(
     price_list.updated_at = now or utcnow()
     session.flush()
     return price_list
+
+
+def deletion_consequences(session, price_list: PriceList) -> list[str]:
+    """What deleting `price_list` will do, in words for the confirm step."""
+    from sqlalchemy import func
+
+    entries = session.scalar(
+        select(func.count(PriceListEntry.id)).where(PriceListEntry.price_list_id == price_list.id)
+    )
+    names = list(
+        session.scalars(
+            select(Customer.business_name)
+            .where(Customer.price_list_id == price_list.id)
+            .order_by(Customer.business_name)
+            .limit(4)
+        )
+    )
+    count = session.scalar(
+        select(func.count(Customer.id)).where(Customer.price_list_id == price_list.id)
+    )
+    was_default = session.scalar(select(CatalogSettings.default_price_list_id)) == price_list.id
+    lines = [f"Its {entries} price(s) are deleted; this cannot be undone."]
+    if count:
+        shown = ", ".join(names) + (f" and {count - len(names)} more" if count > len(names) else "")
+        lines.append(f"{count} customer(s) on it ({shown}) move to the bakery's default prices.")
+    else:
+        lines.append("No customer is on this list.")
+    if was_default:
+        lines.append("It is the default list: customers without a list get base prices after.")
+    return lines
 
 
 def delete_price_list(session, tenant, *, actor, price_list: PriceList, now=None) -> None:
@@ -195,13 +250,30 @@ def set_entry(
     unit_price_minor: int | None = None,
     discount_percent: Decimal | None = None,
     breaks: list[BreakInput] = (),
+    far_needs_confirmation: bool = False,
     now: datetime | None = None,
 ) -> PriceListEntry:
-    """Put `product` on `price_list` with these tiers, replacing what it had."""
+    """Put `product` on `price_list` with these tiers, replacing what it had.
+
+    With `far_needs_confirmation` (a person typing a price who has not confirmed it yet) a
+    price far from the product's base price (see far_from_base) raises PriceNeedsConfirmation:
+    the person checks it and posts again with the confirmation.
+    """
     require_catalog(actor)
     tiers = validate_tiers(
         product.base_price_minor, unit_price_minor, discount_percent, list(breaks)
     )
+    far = far_from_base(product.base_price_minor, tiers)
+    if far and far_needs_confirmation:
+        base = product.base_price_minor
+        price = far[0].unit_price(base)
+        how = f"more than {FAR_FACTOR} times" if price > base else "under a fifth of"
+        where = "" if far[0].min_qty == 1 else f" (from {far[0].min_qty})"
+        raise PriceNeedsConfirmation(
+            f"{format_money(price, tenant)}{where} is {how} {product.name}'s base price of "
+            f"{format_money(base, tenant)}. Check it, then confirm to save it.",
+            tiers=far,
+        )
     entry = session.scalar(
         select(PriceListEntry).where(
             PriceListEntry.price_list_id == price_list.id, PriceListEntry.product_id == product.id

@@ -182,7 +182,7 @@ def test_a_price_list_entry_with_breaks_out_of_order_is_refused(client, bakeries
     page = client.get(f"/admin/{north.slug}/catalog/price-lists/{price_list}").get_data(
         as_text=True
     )
-    assert "12+: 2.10" in page and "48+: 20%" in page
+    assert "12+: €2.10" in page and "48+: 20% off" in page
 
 
 def test_customer_pricing_page_assigns_a_list_and_previews_prices(client, two_bakeries):
