@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields import DateTimeLocalField
+from wtforms.fields import DateField, DateTimeLocalField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from config.forms import Form
 from config.number_fields import NumberField, WholeNumberField
+from tenants.audit_log import ACTIONS as AUDIT_ACTIONS
 from tenants.features import FEATURES
 from tenants.locales import LOCALE_CHOICES, currency_choices, timezone_choices
 from tenants.platform_admin import MAX_LIMIT, MAX_MONTHLY_PRICE_MINOR
@@ -162,3 +163,15 @@ class SearchForm(Form):
         csrf = False
 
     q = StringField("Search")
+
+
+class AuditFilterForm(Form):
+    """The audit log's filters (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    tenant_id = SelectField("Bakery", choices=[])
+    action = SelectField("Action", choices=[("", "All actions"), *AUDIT_ACTIONS.items()])
+    on_or_after = DateField("From", validators=[Optional()])
+    on_or_before = DateField("To", validators=[Optional()])
