@@ -49,3 +49,43 @@ def tell_owners(session, tenant: Tenant, *, headline: str, body: str, now: datet
         )
         for owner in owners(session, tenant)
     ]
+
+
+def request_upgrade(session, tenant: Tenant, *, actor, plan, now: datetime | None = None):
+    """A bakery asks the operators to move it to `plan`: recorded in the audit log and mailed
+    to every active operator through the outbox (the Stripe issue later makes it a checkout).
+    Returns the audit entry."""
+    from tenants import audit
+    from tenants.errors import ValidationFailed
+    from tenants.operators import Operator
+    from tenants.plans import effective_plan
+
+    current = effective_plan(tenant, now=now)
+    if plan.id == current.id:
+        raise ValidationFailed(f"{tenant.name} is already on {plan.name}.")
+    entry = audit.record(
+        session,
+        actor=actor.email,
+        action="tenant.upgrade_request",
+        tenant_id=tenant.id,
+        target=tenant.slug,
+        details={"from": current.code, "to": plan.code, "by": actor.name},
+        now=now,
+    )
+    for operator in session.scalars(select(Operator).where(Operator.active.is_(True))):
+        queue_email(
+            session,
+            tenant,
+            to_email=operator.email,
+            to_name=operator.name,
+            template="notice",
+            context={
+                "headline": f"{tenant.name} asks to move to {plan.name}",
+                "body": f"{actor.name} ({actor.email}) of {tenant.name} asked to move from "
+                f"{current.name} to {plan.name}. Change the tier in the platform console.",
+                "recipient_name": operator.name,
+            },
+            now=now,
+        )
+    session.flush()
+    return entry

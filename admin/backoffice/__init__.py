@@ -48,6 +48,7 @@ from admin.backoffice import (  # noqa: E402,F401
     views_customers,
     views_home,
     views_mail,
+    views_plan,
     views_settings,
     views_staff,
 )

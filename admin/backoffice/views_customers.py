@@ -24,7 +24,7 @@ from tenants.customers.activity import list_activity
 from tenants.customers.contacts import contact_state, list_contacts
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import GRANTABLE, granted
-from tenants.plans import has_feature
+from tenants.plans import effective_plan, has_feature
 
 # The layout the shared confirm step (config.confirm) is shown in on back-office pages.
 BASE = "backoffice/base.html"
@@ -79,6 +79,7 @@ def customer_detail(customer_id):
         activity=list_activity(db.session, customer),
         default_list=default_price_list(db.session),
         portal_available=has_feature(g.tenant, "wholesale_portal"),
+        plan_name=effective_plan(g.tenant).name,
         payment_terms=PAYMENT_TERMS,
         weekdays=WEEKDAYS,
         access_levels=ACCESS_LEVELS,
