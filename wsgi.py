@@ -1,5 +1,5 @@
 """WSGI entry point: `gunicorn wsgi:app`."""
 
-from config import create_app
+from config.root import create_app
 
 app = create_app()

@@ -1,15 +1,14 @@
 """WTForms of the back office, the console and sign-up.
 
-CSRF and text checks come with config.forms.Form.
+CSRF and text checks come with config.forms.Form; the forms the portal uses too (sign-in,
+email, new password, confirm, checkboxes) live in config.forms.
 """
 
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
-    PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -22,24 +21,14 @@ from wtforms.validators import (
     NumberRange,
     Optional,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from config.forms import Form
+from config.forms import CheckboxesField, Form, new_password_field
 from config.number_fields import NumberField, WholeNumberField
 from tenants.audit_log import ACTIONS as AUDIT_ACTIONS
 from tenants.features import FEATURES
 from tenants.locales import LOCALE_CHOICES, currency_choices, timezone_choices
 from tenants.platform_admin import MAX_LIMIT, MAX_MONTHLY_PRICE_MINOR
 from tenants.staff.permissions import role_choices
-
-
-def new_password_field(label: str) -> PasswordField:
-    """A password someone chooses: required, with the strength rule the service enforces."""
-    return PasswordField(
-        label,
-        validators=[DataRequired(), Length(max=200)],
-        description="At least 10 characters.",
-    )
 
 
 class SignUpForm(Form):
@@ -62,19 +51,6 @@ class SignUpForm(Form):
         self.currency.choices = currency_choices()
 
 
-class SignInForm(Form):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-
-
-class EmailForm(Form):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-
-
-class NewPasswordForm(Form):
-    password = new_password_field("New password")
-
-
 class InviteStaffForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
@@ -90,10 +66,6 @@ class InviteStaffForm(Form):
 
 class RoleForm(Form):
     role = SelectField("Role", choices=role_choices())
-
-
-class ConfirmForm(Form):
-    """A form with only its CSRF token: for buttons that post."""
 
 
 class SettingsForm(Form):
@@ -115,11 +87,6 @@ class SettingsForm(Form):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices()
         self.currency.choices = currency_choices()
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PlanForm(Form):

@@ -9,8 +9,8 @@ one-click POST ("List-Unsubscribe=One-Click") unsubscribes from every optional c
 from flask import Blueprint, abort, current_app, g, render_template, request
 from wtforms import BooleanField
 
-from admin.forms import ConfirmForm
 from config.extensions import csrf, db
+from config.forms import ConfirmForm
 from tenants.mail_preferences import (
     OPT_OUT_CATEGORIES,
     opted_out_categories,

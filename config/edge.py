@@ -1,5 +1,6 @@
 """View helpers every blueprint uses the same way, so the edges stay thin and alike.
 
+- `commit_change`: run one service and commit once, or roll back and hand back its refusal.
 - `found_or_404`: look an object up by id; a missing one (or another bakery's) answers 404.
 - `chosen_or_404`: the object a select field chose, or None when it chose nothing.
 - `submit_form`: validate a form, run one service, commit once; or put the error by its field.
@@ -17,9 +18,26 @@ from typing import Any
 from flask import abort, flash, redirect, render_template
 from werkzeug.wrappers import Response
 
+from config.errors import DomainError, NotFound
 from config.extensions import db
 from config.forms import attach_error
-from tenants.errors import DomainError, NotFound
+
+
+def commit_change(
+    action: Callable[[], Any], *, catch: type[DomainError] = DomainError
+) -> tuple[Any, DomainError | None]:
+    """Run `action()` and commit once: `(result, None)`; or, when it raises a `catch` error,
+    roll back everything it wrote and return `(None, error)` for the view to show.
+
+    The one place a view's transaction ends; errors of other classes go on to the error pages.
+    """
+    try:
+        result = action()
+        db.session.commit()
+    except catch as exc:
+        db.session.rollback()
+        return None, exc
+    return result, None
 
 
 def found_or_404(getter: Callable[..., Any], *args, **kwargs):
@@ -52,15 +70,12 @@ def submit_form(
     shown on the form; others go on to the app's error pages.
     """
     if form.validate_on_submit():
-        try:
-            result = action()
-            db.session.commit()
-        except catch as exc:
-            db.session.rollback()
-            if aliases and exc.field in aliases:
-                exc.field = aliases[exc.field]
-            attach_error(form, exc)
-            return None, exc.status_code
+        result, refused = commit_change(action, catch=catch)
+        if refused is not None:
+            if aliases and refused.field in aliases:
+                refused.field = aliases[refused.field]
+            attach_error(form, refused)
+            return None, refused.status_code
         return done(result), 200
     return None, (422 if form.errors else 200)
 
@@ -116,12 +131,9 @@ def apply_change(
     change (a `catch` error) is rolled back, its message flashed as an error, and the redirect
     goes to `refused_target` when given (the page the change was asked from), else `target`.
     """
-    try:
-        result = action()
-        db.session.commit()
-    except catch as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    result, refused = commit_change(action, catch=catch)
+    if refused is not None:
+        flash(refused.message, "error")
         return redirect(refused_target or target)
     flash(success(result) if callable(success) else success)
     return redirect(target)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
 from babel.numbers import format_currency, get_currency_precision
+
+from config.clock import at_bakery
 
 
 def minor_to_decimal(minor: int, currency: str) -> Decimal:
@@ -29,7 +30,7 @@ def format_date(value: date | datetime | None, tenant, *, with_time: bool = Fals
     if value is None:
         return ""
     if isinstance(value, datetime):
-        local = value.astimezone(ZoneInfo(tenant.timezone))
+        local = at_bakery(value, tenant)
         if with_time:
             return babel_datetime(local, "medium", locale=tenant.locale)
         value = local.date()

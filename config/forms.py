@@ -1,14 +1,16 @@
-"""Form helpers shared by every blueprint: the base form, and a service's error by its field."""
+"""Form helpers shared by every blueprint: the base form, the forms both edges use (sign-in,
+email, new password, confirm), checkboxes, and a service's error by its field."""
 
 from __future__ import annotations
 
 import unicodedata
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from tenants.errors import DomainError
+from config.errors import DomainError
 
 # Line breaks and tabs are text in a text area; every other control character is not text.
 _TEXT_AREA_ALLOWED = {"\n", "\r", "\t"}
@@ -43,6 +45,45 @@ class Form(FlaskForm):
                 validators = unbound_field.kwargs.get("validators") or []
                 options = {**options, "validators": [*validators, check]}
             return super().bind_field(form, unbound_field, options)
+
+
+def new_password_field(label: str) -> PasswordField:
+    """A password someone chooses: required, with the strength rule the service enforces."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Length(max=200)],
+        description="At least 10 characters.",
+    )
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SignInForm(Form):
+    """Email and password, in every realm (staff, buyers, operators)."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class EmailForm(Form):
+    """An email address to send a link to (password reset, sign-in link)."""
+
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(Form):
+    """A password someone chooses (reset, invitation)."""
+
+    password = new_password_field("New password")
+
+
+class ConfirmForm(Form):
+    """A form with only its CSRF token: for buttons that post."""
 
 
 def attach_error(form, exc: DomainError) -> None:

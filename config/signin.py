@@ -16,9 +16,9 @@ from flask import abort, flash, redirect, request, session
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
+from config import throttle
 from config.extensions import db
 from config.forms import client_address
-from tenants import throttle
 
 NO_MATCH = "That email and password don't match an account here."
 

@@ -1,10 +1,17 @@
-"""Translate errors to HTTP answers in one place: domain errors, 404s, CSRF, oversized uploads."""
+"""Translate errors to HTTP answers in one place: domain errors (by their stable `code`), 404s,
+CSRF, oversized uploads."""
 
 from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from tenants.errors import DomainError, FeatureNotAvailable, TenantSuspended
+from config.errors import DomainError
+
+# Domain errors with a page of their own, by their stable code; the rest share errors/http.html.
+PAGES = {
+    "feature_not_available": "errors/feature_unavailable.html",
+    "tenant_suspended": "errors/suspended.html",
+}
 
 
 def _wants_json() -> bool:
@@ -12,17 +19,11 @@ def _wants_json() -> bool:
 
 
 def register(app) -> None:
-    @app.errorhandler(FeatureNotAvailable)
-    def feature_not_available(exc):
-        tenant = g.get("tenant")
-        return render_template("errors/feature_unavailable.html", tenant=tenant, error=exc), 403
-
-    @app.errorhandler(TenantSuspended)
-    def suspended(exc):
-        return render_template("errors/suspended.html", tenant=g.get("tenant")), 403
-
     @app.errorhandler(DomainError)
     def domain_error(exc):
+        page = PAGES.get(exc.code)
+        if page is not None:
+            return render_template(page, tenant=g.get("tenant"), error=exc), exc.status_code
         if _wants_json():
             return jsonify(error=exc.message, field=exc.field), exc.status_code
         return (

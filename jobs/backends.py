@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from jobs.runtime import execute
+
 log = logging.getLogger(__name__)
 
 
@@ -11,8 +13,6 @@ class InlineBackend:
     """Runs each job straight after the commit that queued it, in its own app context."""
 
     def enqueue(self, app, path, args, *, queue, job_id) -> bool:
-        from jobs.runtime import execute
-
         try:
             execute(app, path, *args)
         except Exception:

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
-
 from config.clock import utcnow
 from config.extensions import db
-from config.queue import enqueue_now
+from jobs.fanout import Job, fan_out
 from tenants.catalog.imports import JOB as IMPORT_JOB
 from tenants.catalog.imports import import_job_id, stalled_runs
 from tenants.outbox import delivery_job_id, due_emails
@@ -29,18 +27,18 @@ def relay_outbox(*, now: datetime | None = None) -> int:
     now = now or utcnow()
     rows = due_emails(db.session, now=now)
     imports = stalled_runs(db.session, now=now)
-    # End the read transaction before handing out work (inline jobs open their own sessions).
-    db.session.commit()
-    app = current_app._get_current_object()
-    for tenant_id, email_id, attempts in rows:
-        enqueue_now(
-            app,
-            "jobs.mail.deliver_email",
-            str(tenant_id),
-            str(email_id),
-            queue="mail",
-            job_id=delivery_job_id(email_id, attempts),
-        )
-    for tenant_id, run_id in imports:
-        enqueue_now(app, IMPORT_JOB, str(tenant_id), str(run_id), job_id=import_job_id(run_id))
-    return len(rows) + len(imports)
+    return fan_out(
+        [
+            Job(
+                "jobs.mail.deliver_email",
+                (str(tenant_id), str(email_id)),
+                queue="mail",
+                job_id=delivery_job_id(email_id, attempts),
+            )
+            for tenant_id, email_id, attempts in rows
+        ]
+        + [
+            Job(IMPORT_JOB, (str(tenant_id), str(run_id)), job_id=import_job_id(run_id))
+            for tenant_id, run_id in imports
+        ]
+    )

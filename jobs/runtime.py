@@ -26,12 +26,16 @@ def handles_suspension(fn):
 
 
 def worker_app():
-    """The app a worker process runs jobs in, built once per process from the environment."""
-    global _worker_app
-    if _worker_app is None:
-        from config.app import create_app
+    """The app this process runs RQ jobs in, as the worker that started it handed it over.
 
-        _worker_app = create_app()
+    `jobs/` sits below the composition root, so it never builds an app itself: the worker
+    (`flask --app wsgi worker`, or `config.root.worker.AppWorker`) passes one to `use_app`.
+    """
+    if _worker_app is None:
+        raise RuntimeError(
+            "No app to run jobs in: start workers with `flask --app wsgi worker` or "
+            "`rq worker -w config.root.worker.AppWorker`."
+        )
     return _worker_app
 
 

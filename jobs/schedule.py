@@ -3,26 +3,30 @@
 Two kinds of periodic task:
 - platform tasks run every few seconds or minutes for the whole platform (the outbox relay, the
   dispatcher itself); `flask --app wsgi scheduler` (RQ's cron scheduler) enqueues them;
-- tenant tasks run at a local hour of each bakery (daily, or on a weekday). The dispatcher runs
-  every few minutes, works out each bakery's local time in code (servers and RQ run in UTC),
-  and enqueues one `run_periodic` job per bakery whose occurrence is due. That job claims
-  (tenant, task, occurrence) in `scheduled_runs` before working, so a second dispatch, a
-  duplicate RQ job or a retried one does no work twice.
+- tenant tasks run for each bakery on its schedule in bakery time: `Daily` (at a local time,
+  every day or on a weekday), `Hourly`, or `Each` (at times the bakery's rows set: each delivery
+  day's cut-off, each customer's own reminder day and time). The dispatcher runs every few
+  minutes, works out each bakery's local time in code (servers and RQ run in UTC), and enqueues
+  one `run_periodic` job per bakery whose occurrence is due. That job claims (tenant, task,
+  occurrence) in `scheduled_runs` before working (an `Each` task also claims each row's
+  "<time>/<row id>"), so a second dispatch, a duplicate RQ job or a retried one does no work
+  twice.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
-from config.clock import utcnow
+from config.clock import at_bakery, utcnow
 from config.extensions import db
-from config.queue import enqueue_now, resolve, safe_job_id
+from config.queue import resolve, safe_job_id
+from jobs.fanout import Job, fan_out
 from tenants.models import Tenant
 from tenants.plans import has_feature
 from tenants.scheduled_runs import claim_run
@@ -40,35 +44,89 @@ class PlatformTask:
 
 
 @dataclass(frozen=True)
-class TenantTask:
-    """A job `path(tenant, period=...)` due at `hour`:00 bakery time, daily or on `weekday`.
+class Daily:
+    """At `hour`:`minute` bakery time, every day or on `weekday` (0 for Monday)."""
 
-    `weekday` is 0 for Monday (None: every day). The occurrence stays due for `window` after
-    its time, so a dispatcher that was down for a while still catches up within the window.
-    `feature` gates the task by the bakery's tier (checked by the dispatcher and the job).
+    hour: int
+    minute: int = 0
+    weekday: int | None = None
+
+    def times(self, local_now: datetime) -> Iterator[datetime]:
+        """The schedule's latest times up to a day before `local_now`, newest first."""
+        today = local_now.date()
+        # Yesterday's occurrence may still be inside its window just after local midnight.
+        for day in (today, today - timedelta(days=1)):
+            if self.weekday is None or day.weekday() == self.weekday:
+                yield datetime.combine(day, time(self.hour, self.minute), tzinfo=local_now.tzinfo)
+
+
+@dataclass(frozen=True)
+class Hourly:
+    """Every hour, at `minute` past the hour bakery time."""
+
+    minute: int = 0
+
+    def times(self, local_now: datetime) -> Iterator[datetime]:
+        """The schedule's latest times up to `local_now`, newest first."""
+        latest = local_now.replace(minute=self.minute, second=0, microsecond=0)
+        if latest > local_now:
+            latest -= timedelta(hours=1)
+        # Step back in UTC: an hour of wall clock is not an hour of time across a DST change.
+        start = latest.astimezone(UTC)
+        for hours in range(3):
+            yield (start - timedelta(hours=hours)).astimezone(local_now.tzinfo)
+
+
+@dataclass(frozen=True)
+class Each:
+    """At times each of a bakery's rows sets: each delivery day's cut-off, each customer's own
+    day and time for a reminder.
+
+    `source` is the dotted path of `source(session, tenant, *, since, until)`, which yields
+    `(subject_id, at)` for each row whose time `at` (aware) falls in `since < at <= until`. The
+    bakery's rows are looked at on every `tick`; each (row, time) runs once, claimed in
+    `scheduled_runs` as "<local time>/<subject id>".
+    """
+
+    source: str
+    tick: Hourly = field(default_factory=Hourly)
+
+    def times(self, local_now: datetime) -> Iterator[datetime]:
+        return self.tick.times(local_now)
+
+
+Schedule = Daily | Hourly | Each
+
+
+@dataclass(frozen=True)
+class TenantTask:
+    """A job `path(tenant, period=...)` run for each bakery `when` its schedule says.
+
+    The occurrence stays due for `window` after its time, so a dispatcher that was down for a
+    while still catches up within the window. `feature` gates the task by the bakery's tier
+    (checked by the dispatcher and the job). A task on an `Each` schedule is called once per
+    row and time, as `path(tenant, period=..., subject=...)`.
     """
 
     path: str
-    hour: int
-    weekday: int | None = None
+    when: Schedule
     window: timedelta = timedelta(hours=2)
     feature: str | None = None
     queue: str = "default"
 
     def due_occurrence(self, now: datetime, timezone: str) -> str | None:
         """The local occurrence ("2026-11-23T03:00") due at UTC `now`, or None."""
-        zone = ZoneInfo(timezone)
-        local_today = now.astimezone(zone).date()
-        # Yesterday's occurrence may still be inside its window just after local midnight.
-        for day in (local_today, local_today - timedelta(days=1)):
-            if self.weekday is not None and day.weekday() != self.weekday:
-                continue
-            scheduled = datetime.combine(day, time(self.hour), tzinfo=zone)
+        for scheduled in self.when.times(now.astimezone(ZoneInfo(timezone))):
             # Compare in UTC: arithmetic between two datetimes of one zone ignores DST changes.
-            late = now - scheduled.astimezone(ZoneInfo("UTC"))
+            late = now - scheduled.astimezone(UTC)
             if timedelta(0) <= late < self.window:
-                return scheduled.strftime("%Y-%m-%dT%H:%M")
+                return occurrence_label(scheduled)
         return None
+
+
+def occurrence_label(local: datetime) -> str:
+    """How `scheduled_runs` names an occurrence: its local wall-clock time."""
+    return local.strftime("%Y-%m-%dT%H:%M")
 
 
 PLATFORM_TASKS: dict[str, PlatformTask] = {
@@ -76,11 +134,13 @@ PLATFORM_TASKS: dict[str, PlatformTask] = {
     "dispatch": PlatformTask("jobs.schedule.dispatch", every_seconds=600),
 }
 
-# Later features add theirs here, e.g. the weekly order reminder:
-#   "weekly_reminders": TenantTask("jobs.reminders.send_weekly", hour=9, weekday=0,
-#                                  feature="weekly_reminders"),
+# Later features add theirs here, e.g.
+#   "weekly_reminders": TenantTask("jobs.reminders.send", Each("tenants.customers.reminders.due"),
+#                                  feature="weekly_reminders"),  # each customer's day and time
+#   "cut_off": TenantTask("jobs.orders.close_day", Each("tenants.orders.calendar.cut_offs")),
+#   "hourly": TenantTask("jobs.something.tick", Hourly()),
 TENANT_TASKS: dict[str, TenantTask] = {
-    "housekeeping": TenantTask("jobs.housekeeping.prune", hour=3),
+    "housekeeping": TenantTask("jobs.housekeeping.prune", Daily(hour=3)),
 }
 
 
@@ -92,26 +152,20 @@ def dispatch(*, now: datetime | None = None) -> int:
     """Enqueue every tenant task whose local occurrence is due at `now`; returns how many."""
     now = now or utcnow()
     tenants = list(db.session.scalars(select(Tenant).where(Tenant.suspended_at.is_(None))))
-    due = [
-        (tenant.id, name, period)
-        for tenant in tenants
-        for name, task in TENANT_TASKS.items()
-        if (period := task.due_occurrence(now, tenant.timezone))
-        and (task.feature is None or has_feature(tenant, task.feature, now=now))
-    ]
-    db.session.commit()
-    app = current_app._get_current_object()
-    for tenant_id, name, period in due:
-        enqueue_now(
-            app,
-            "jobs.schedule.run_periodic",
-            str(tenant_id),
-            name,
-            period,
-            queue=TENANT_TASKS[name].queue,
-            job_id=periodic_job_id(name, tenant_id, period),
-        )
-    return len(due)
+    return fan_out(
+        [
+            Job(
+                "jobs.schedule.run_periodic",
+                (str(tenant.id), name, period),
+                queue=task.queue,
+                job_id=periodic_job_id(name, tenant.id, period),
+            )
+            for tenant in tenants
+            for name, task in TENANT_TASKS.items()
+            if (period := task.due_occurrence(now, tenant.timezone))
+            and (task.feature is None or has_feature(tenant, task.feature, now=now))
+        ]
+    )
 
 
 def run_periodic(tenant, name: str, period: str, *, now: datetime | None = None) -> str:
@@ -127,5 +181,18 @@ def run_periodic(tenant, name: str, period: str, *, now: datetime | None = None)
     if not claim_run(db.session, tenant, task=name, period=period, now=now):
         return "already-ran"
     # The claim and the task's work commit together (the runtime commits once).
-    resolve(task.path)(tenant, period=period)
+    if isinstance(task.when, Each):
+        _run_each(tenant, name, task, now=now or utcnow())
+    else:
+        resolve(task.path)(tenant, period=period)
     return "ran"
+
+
+def _run_each(tenant, name: str, task: TenantTask, *, now: datetime) -> None:
+    """Run `task` for each row whose time came within the window, each (row, time) once."""
+    rows = resolve(task.when.source)(db.session, tenant, since=now - task.window, until=now)
+    for subject, at in rows:
+        period = occurrence_label(at_bakery(at, tenant))
+        key = f"{period}/{subject}"
+        if claim_run(db.session, tenant, task=name, period=key, now=now):
+            resolve(task.path)(tenant, period=period, subject=str(subject))

@@ -17,12 +17,17 @@ QUEUES = ("mail", "default")
 
 
 class AppWorker(Worker):
-    """`rq worker -w jobs.worker.AppWorker` or `flask --app wsgi worker` run this class."""
+    """`flask --app wsgi worker` runs this class with its app; `rq worker -w
+    config.root.worker.AppWorker` runs the subclass that builds one with the app factory."""
 
     def __init__(self, *args, app=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.app = app or worker_app()
+        self.app = app or self.make_app()
         use_app(self.app)
+
+    def make_app(self):
+        """The app to run jobs in when none was given: the one this process already has."""
+        return worker_app()
 
     def main_work_horse(self, job, queue):
         dispose_pool(self.app)

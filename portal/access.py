@@ -7,8 +7,6 @@ account whose portal was switched off all load as anonymous, so access ends at t
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from functools import wraps
 
 from flask import abort, g, redirect, render_template, request, session, url_for
@@ -16,17 +14,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from config.auth import load_identity, register_realm
-from config.clock import utcnow
 from config.extensions import db
 from portal import bp
-from tenants.customers import permissions
+from tenants.customers import permissions, view_as
 from tenants.customers.models import Contact
 from tenants.customers.portal_auth import load_buyer
+from tenants.customers.view_as import VIEW_AS_KEY
 
-# Set by the back office's "view portal as" button (see view_as_choice).
-VIEW_AS_KEY = "portal_view_as"
-# A look over a customer's shoulder, not a second login: it lapses on its own.
-VIEW_AS_LIFETIME = timedelta(hours=1)
 # Pages a contact with a temporary password may open before choosing their own.
 _BEFORE_PASSWORD_CHANGE = {"portal.change_password", "portal.logout"}
 
@@ -42,31 +36,20 @@ def _load_buyer(rest: str):
 register_realm("buyer", _load_buyer)
 
 
-def view_as_choice(tenant, customer, contact) -> dict:
-    """What the back office stores in the session to view the portal as `contact`."""
-    return {
-        "tenant_id": str(tenant.id),
-        "contact_id": str(contact.id),
-        "customer_id": str(customer.id),
-        "until": (utcnow() + VIEW_AS_LIFETIME).timestamp(),
-    }
-
-
 def _staff_viewer():
     """(staff user, contact) when a staff member of this bakery is viewing as a contact."""
     choice = session.get(VIEW_AS_KEY)
-    if not choice or choice.get("tenant_id") != str(g.tenant.id):
+    if not view_as.is_for(choice, g.tenant):
         return None, None
-    if choice.get("until", 0) < utcnow().timestamp():
+    if view_as.has_lapsed(choice):
         session.pop(VIEW_AS_KEY, None)
         return None, None
     # The staff loader checks the bakery, the account's state and the password stamp.
     staff = load_identity(session.get("_user_id") or "", "staff")
     if staff is None or not staff.can("customers_view"):
         return None, None
-    try:
-        contact_uuid = uuid.UUID(choice["contact_id"])
-    except (ValueError, KeyError):
+    contact_uuid = view_as.contact_id(choice)
+    if contact_uuid is None:
         return None, None
     contact = db.session.scalar(select(Contact).where(Contact.id == contact_uuid))
     return (staff, contact) if contact is not None else (None, None)

@@ -3,9 +3,8 @@
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from admin.forms import new_password_field
-from admin.forms_accounts import PersonForm, access_level_field, grants_field, location_field
-from config.forms import Form
+from config.forms import Form, new_password_field
+from tenants.customers.forms import PersonForm, access_level_field, grants_field, location_field
 
 
 class ProfileForm(Form):

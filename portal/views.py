@@ -7,10 +7,10 @@ use the token only on POST, so mail scanners that pre-fetch links cannot burn th
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
-from config.edge import submit_form
+from config import throttle
+from config.edge import commit_change, submit_form
 from config.extensions import db
-from config.forms import attach_error
+from config.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm, attach_error
 from config.signin import (
     end_session,
     password_sign_in,
@@ -20,10 +20,10 @@ from config.signin import (
     welcome,
 )
 from portal import bp
-from portal.access import VIEW_AS_KEY, buyer_required
+from portal.access import buyer_required
 from portal.forms import ChangePasswordForm
-from tenants import throttle
 from tenants.customers import portal_auth
+from tenants.customers.view_as import VIEW_AS_KEY
 from tenants.errors import ValidationFailed
 
 TOO_MANY = "Too many attempts. Wait 15 minutes, or use the link in your email."
@@ -124,6 +124,19 @@ def _count_bad_token(token: str) -> None:
     db.session.commit()
 
 
+class _LinkUnusable(ValidationFailed):
+    """A sign-in link that is unknown, used, expired, or whose contact may no longer sign in:
+    raised so the edge rolls back whatever using it wrote (a contact who can't sign in keeps
+    their link unused)."""
+
+
+def _use_magic_link(token: str):
+    contact = portal_auth.consume_magic_link(db.session, g.tenant, token=token)
+    if contact is None:
+        raise _LinkUnusable("This sign-in link has expired or was already used.")
+    return contact
+
+
 @bp.route("/magic/<token>", methods=["GET", "POST"])
 def magic_link(token: str):
     """GET shows a Continue button; POST uses the link once and signs in."""
@@ -132,12 +145,10 @@ def magic_link(token: str):
     if request.method == "POST" and form.validate_on_submit():
         if not _token_post_allowed(token):
             abort(429)
-        contact = portal_auth.consume_magic_link(db.session, g.tenant, token=token)
-        if contact is None:
-            db.session.rollback()
+        contact, refused = commit_change(lambda: _use_magic_link(token), catch=_LinkUnusable)
+        if refused is not None:
             _count_bad_token(token)
             return render_template("portal/link_invalid.html", what="sign-in link"), 410
-        db.session.commit()
         start_session(contact)
         return redirect(url_for("portal.home"))
     contact = portal_auth.magic_link_for(db.session, token)
@@ -153,19 +164,18 @@ def reset(token: str):
     if form.validate_on_submit():
         if not _token_post_allowed(token):
             abort(429)
-        try:
-            portal_auth.reset_password(
+        _, refused = commit_change(
+            lambda: portal_auth.reset_password(
                 db.session, g.tenant, token=token, password=form.password.data
-            )
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            if not exc.field:
-                _count_bad_token(token)
-            attach_error(form, exc if exc.field else ValidationFailed(exc.message))
-        else:
+            ),
+            catch=ValidationFailed,
+        )
+        if refused is None:
             flash("Your password is changed. Sign in with it now.")
             return redirect(url_for("portal.login"))
+        if not refused.field:
+            _count_bad_token(token)
+        attach_error(form, refused if refused.field else ValidationFailed(refused.message))
     elif request.method == "GET" and not portal_auth.reset_for(db.session, token):
         return render_template("portal/link_invalid.html", what="reset link"), 410
     return render_template("portal/reset.html", form=form), (422 if form.errors else 200)
@@ -220,7 +230,8 @@ def change_password():
             'password".'
         )
         return page(429)
-    try:
+
+    def change():
         portal_auth.change_own_password(
             db.session,
             g.tenant,
@@ -229,14 +240,14 @@ def change_password():
             current_password=form.current_password.data,
         )
         throttle.clear_account(db.session, account=account)
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        if exc.field == "current_password":
+
+    _, refused = commit_change(change, catch=ValidationFailed)
+    if refused is not None:
+        if refused.field == "current_password":
             throttle.record_failure(db.session, account=account, address=address)
             db.session.commit()
-        attach_error(form, exc)
-        return page(exc.status_code)
+        attach_error(form, refused)
+        return page(refused.status_code)
     # The new password ends every other session; this one carries the new stamp.
     login_user(g.contact)
     flash("Your password is changed.")

@@ -2,17 +2,17 @@
 
 from flask import abort, g, render_template, request, url_for
 
-from admin.forms import ConfirmForm
-from admin.forms_accounts import CompanyForm, LocationForm
 from config.confirm import confirm_page
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
 from config.formatting import format_money
+from config.forms import ConfirmForm
 from portal import bp
 from portal.access import buyer_required, may
 from portal.forms import ChangePasswordForm, ProfileForm, UserForm
 from tenants.customers import contacts, locations, portal_auth
 from tenants.customers import services as customers
+from tenants.customers.forms import CompanyForm, LocationForm
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import GRANTABLE, OWNER_ONLY, effective_permissions, granted
 

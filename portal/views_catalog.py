@@ -6,12 +6,13 @@ checked here (an explanatory page, not an error) and again in the export service
 
 from flask import Response, g, render_template
 
+from config.clock import bakery_today
 from config.extensions import db
 from portal import bp
 from portal.access import buyer_required
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
 from tenants.catalog.money import format_amount
-from tenants.catalog.quotes import bakery_today, customer_catalog
+from tenants.catalog.quotes import customer_catalog
 from tenants.plans import has_feature
 
 

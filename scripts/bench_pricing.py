@@ -38,7 +38,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker  # noqa: E402
 
 def build_app():
     """The app on DATABASE_URL, or on a fresh migrated SQLite file."""
-    from config.app import create_app
+    from config.root.app import create_app
     from config.settings import Settings
 
     url = os.environ.get("DATABASE_URL")

@@ -1,4 +1,5 @@
-"""The mixin every tenant-owned model uses, and the column types shared by all models.
+"""The mixin every tenant-owned model uses (the column types all models share are in
+`config.types`).
 
 Tenant-owned tables key on (tenant_id, id): primary key, unique constraints and foreign keys to
 other tenant-owned tables all carry tenant_id. In PostgreSQL that makes a cross-tenant reference
@@ -10,25 +11,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, TypeDecorator, Uuid
+from sqlalchemy import ForeignKey, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from config.clock import as_utc, utcnow
-
-
-class UTCDateTime(TypeDecorator):
-    """A timezone-aware UTC datetime on every dialect (SQLite hands back naive values)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime given where an aware UTC datetime is required")
-        return as_utc(value)
-
-    def process_result_value(self, value, dialect):
-        return as_utc(value)
+from config.clock import utcnow
+from config.types import UTCDateTime
 
 
 def new_id() -> uuid.UUID:

@@ -1,33 +1,34 @@
-"""Domain errors of the tenancy kernel; `config.errors` turns them into HTTP answers."""
+"""Domain errors of the tenancy kernel; `config.web_errors` turns them into HTTP answers.
 
+The base (`DomainError`) and `NotFound` live in the bottom layer (`config.errors`), which the
+shared edge helpers translate; they are importable from here like the rest.
+"""
 
-class DomainError(Exception):
-    """Base of every error a service raises for a person to read."""
+from config.errors import DomainError, NotFound
 
-    status_code = 400
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotFound(DomainError):
-    """The object does not exist for this tenant (another tenant's id looks the same)."""
-
-    status_code = 404
+__all__ = [
+    "DomainError",
+    "FeatureNotAvailable",
+    "LimitReached",
+    "NotFound",
+    "PermissionDenied",
+    "TenantSuspended",
+    "ValidationFailed",
+]
 
 
 class PermissionDenied(DomainError):
     """The actor may not do this."""
 
     status_code = 403
+    code = "permission_denied"
 
 
 class FeatureNotAvailable(DomainError):
     """The bakery's effective tier does not include a feature."""
 
     status_code = 403
+    code = "feature_not_available"
 
     def __init__(self, feature: str, message: str | None = None):
         super().__init__(message or f"Your plan does not include {feature.replace('_', ' ')}.")
@@ -38,6 +39,7 @@ class LimitReached(DomainError):
     """Creating one more would pass a tier limit."""
 
     status_code = 409
+    code = "limit_reached"
 
     def __init__(self, limit: str, allowed: int, message: str):
         super().__init__(message)
@@ -49,9 +51,11 @@ class ValidationFailed(DomainError):
     """Input a service refuses; `field` names the form field when there is one."""
 
     status_code = 422
+    code = "validation_failed"
 
 
 class TenantSuspended(DomainError):
     """The bakery is suspended by the platform."""
 
     status_code = 403
+    code = "tenant_suspended"

@@ -71,6 +71,23 @@ class OutboundEmail(TenantOwned, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+def token_link(*, purpose: str, subject_id, ttl: timedelta, path: str) -> dict:
+    """The `token_link=` of `queue_email` for an email that carries a single-use link.
+
+    The sending job issues a token for `purpose` and `subject_id` valid for `ttl` and puts it
+    where `path` (a site path such as "/wholesale/<slug>/invitation/{token}") says `{token}`.
+    Invitations, resets, sign-in links, reminders and "pay online" links are all built here.
+    """
+    if "{token}" not in path:
+        raise ValueError(f"token link path {path!r} has no {{token}} placeholder")
+    return {
+        "purpose": purpose,
+        "subject_id": str(subject_id),
+        "ttl_seconds": int(ttl.total_seconds()),
+        "path": path,
+    }
+
+
 def queue_email(
     session,
     tenant,

@@ -25,8 +25,9 @@ class ScheduledRun(TenantOwned, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "task", "period"),)
 
     task: Mapped[str] = mapped_column(String(60), nullable=False)
-    # The occurrence in the bakery's local time, e.g. "2026-11-23T03:00".
-    period: Mapped[str] = mapped_column(String(40), nullable=False)
+    # The occurrence in the bakery's local time, e.g. "2026-11-23T03:00", and for a task that
+    # runs per row the row it ran for: "2026-11-23T09:00/<customer id>".
+    period: Mapped[str] = mapped_column(String(80), nullable=False)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 

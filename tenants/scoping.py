@@ -16,6 +16,7 @@ import uuid
 from sqlalchemy import Alias, Table, event, text
 from sqlalchemy.orm import Session, with_loader_criteria
 
+from config.extensions import db
 from tenants.base import TenantOwned, is_tenant_owned
 
 TENANT_KEY = "tenant_id"
@@ -117,8 +118,6 @@ def _tenant_table_name(from_) -> str | None:
 
 
 def _tenant_table_names() -> frozenset[str]:
-    from config.extensions import db
-
     return frozenset(
         m.local_table.name for m in db.Model.registry.mappers if is_tenant_owned(m.class_)
     )

@@ -64,7 +64,7 @@ def make_settings(database_url: str, smtp_port: int | None = None, **extra):
 
 @pytest.fixture(scope="session")
 def base_app(pg_database, smtp_server):
-    from config.app import create_app
+    from config.root.app import create_app
 
     app = create_app(
         make_settings(databases.url(databases.APP_ROLE, pg_database), smtp_server.port)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from config.demo import DEMO_PASSWORD, seed_demo
+from config.root.demo import DEMO_PASSWORD, seed_demo
 from tenants.customers.models import Contact
 from tenants.models import Tenant
 from tests.support.factories import tenant_session

@@ -4,9 +4,9 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from config.app import create_app
-from config.demo import DEMO_PASSWORD
 from config.extensions import db
+from config.root.app import create_app
+from config.root.demo import DEMO_PASSWORD
 from config.settings import Settings
 from tenants.customers.models import Customer
 from tenants.scoping import TenantNotSet, bind_tenant
@@ -29,7 +29,7 @@ def sqlite_app(tmp_path):
     app.extensions["mail_transport"].directory = tmp_path / "mail"
     with app.app_context():
         upgrade()
-    from config.demo import seed_demo
+    from config.root.demo import seed_demo
 
     seed_demo(app)
     return app
@@ -53,7 +53,7 @@ def test_the_demo_bakeries_operator_and_customers_exist(sqlite_app):
 
 
 def test_seeding_the_demo_twice_changes_nothing(sqlite_app):
-    from config.demo import seed_demo
+    from config.root.demo import seed_demo
 
     seed_demo(sqlite_app)
     with sqlite_app.app_context():

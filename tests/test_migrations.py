@@ -4,14 +4,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from config.app import _import_models
 from config.extensions import db
+from config.root.models import import_models
 from migrations.compare import include_object
 from tests.support import databases
 
 
 def test_the_migrated_postgres_schema_matches_the_models(pg_database):
-    _import_models()
+    import_models()
     engine = create_engine(databases.url(databases.OWNER_ROLE, pg_database))
     try:
         with engine.connect() as connection:

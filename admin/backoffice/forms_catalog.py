@@ -16,8 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from admin.forms import CheckboxesField
-from config.forms import Form
+from config.forms import CheckboxesField, Form
 from config.number_fields import NumberField, WholeNumberField
 from tenants.catalog.models import UNITS, WEEKDAYS
 from tenants.catalog.products import MAX_CATEGORY_POSITION, PRODUCT_INT_MAX

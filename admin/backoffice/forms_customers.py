@@ -12,10 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from admin.forms import CheckboxesField, new_password_field
-from admin.forms_accounts import CompanyForm, PersonForm
-from config.forms import Form
+from config.forms import CheckboxesField, Form, new_password_field
 from config.number_fields import NumberField
+from tenants.customers.forms import CompanyForm, PersonForm
 from tenants.customers.models import PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import is_a_role_default
 

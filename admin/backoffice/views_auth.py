@@ -3,9 +3,9 @@
 from flask import abort, g, redirect, render_template, request, url_for
 
 from admin.backoffice import bp
-from admin.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
 from config.edge import redirect_after, submit_form
 from config.extensions import db
+from config.forms import ConfirmForm, EmailForm, NewPasswordForm, SignInForm
 from config.signin import end_session, password_sign_in, request_emailed_link, welcome
 from tenants.errors import ValidationFailed
 from tenants.staff import services as staff

@@ -27,14 +27,21 @@ from admin.backoffice.forms_catalog import (
     ProductForm,
     SoldOutForm,
 )
-from config.clock import utcnow
-from config.edge import apply_change, found_or_404, read_upload, redirect_after, submit_form
+from config.clock import bakery_today
+from config.edge import (
+    apply_change,
+    commit_change,
+    found_or_404,
+    read_upload,
+    redirect_after,
+    submit_form,
+)
 from config.extensions import db
 from config.formatting import minor_to_decimal
 from config.forms import attach_error
 from tenants.catalog import photos, products
 from tenants.catalog.money import format_amount, parse_amount
-from tenants.errors import DomainError, NotFound, ValidationFailed
+from tenants.errors import NotFound, ValidationFailed
 
 # Service field names -> form field names, so errors land next to the right input.
 FIELD_ALIASES = {"base_price_minor": "base_price"}
@@ -202,7 +209,7 @@ def _product_page(product, form, photo_form, status: int):
         product=product,
         photo_form=photo_form,
         sold_out_form=SoldOutForm(),
-        sold_out=products.sold_out_days(db.session, product, from_day=utcnow().date()),
+        sold_out=products.sold_out_days(db.session, product, from_day=bakery_today(g.tenant)),
     ), status
 
 
@@ -214,8 +221,8 @@ def catalog_product_photo_upload(product_id):
     if not form.validate_on_submit():
         abort(400)
     upload = form.photo.data
-    try:
-        photos.set_photo(
+    _, refused = commit_change(
+        lambda: photos.set_photo(
             db.session,
             g.tenant,
             actor=current_user,
@@ -223,11 +230,10 @@ def catalog_product_photo_upload(product_id):
             data=read_upload(upload),
             upload_dir=upload_dir(),
         )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _product_page(product, _product_form(product, fresh=True), form, exc.status_code)
+    )
+    if refused is not None:
+        attach_error(form, refused)
+        return _product_page(product, _product_form(product, fresh=True), form, refused.status_code)
     flash("Photo saved.")
     return redirect(url_for("backoffice.catalog_product", product_id=product.id))
 
@@ -301,8 +307,8 @@ def catalog_category_update(category_id):
     category = found_or_404(products.get_category, category_id)
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
-            products.save_category(
+        _, refused = commit_change(
+            lambda: products.save_category(
                 db.session,
                 g.tenant,
                 actor=current_user,
@@ -310,13 +316,11 @@ def catalog_category_update(category_id):
                 position=form.position.data or 0,
                 category=category,
             )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            problem, status = exc.message, exc.status_code
-        else:
+        )
+        if refused is None:
             flash("Category saved.")
             return redirect(url_for("backoffice.catalog_categories"))
+        problem, status = refused.message, refused.status_code
     else:
         problem = next(iter(form.errors.values()))[0]
         status = 422

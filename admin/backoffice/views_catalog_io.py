@@ -8,13 +8,14 @@ from flask_login import current_user
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_catalog import ImportForm
+from config.clock import bakery_today
 from config.edge import chosen_or_404, found_or_404, read_upload, redirect_after, submit_form
 from config.extensions import db
 from config.numbers import example
-from tenants.catalog import assortments, exports, imports, price_lists
+from tenants.catalog import exports, imports, price_lists
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
 from tenants.catalog.csv_templates import template_csv
-from tenants.catalog.quotes import bakery_today
+from tenants.customers import services
 from tenants.plans import has_feature
 
 
@@ -169,7 +170,7 @@ def customer_catalog_pdf(customer_id):
 
 def _buyer_export(customer_id, fmt):
     """A customer's catalog at its prices; staff on a plan without the feature see why not."""
-    customer = found_or_404(assortments.get_customer, customer_id)
+    customer = found_or_404(services.get_customer, customer_id)
     if not has_feature(g.tenant, "catalog_export"):
         flash("Catalog exports for buyers come with the Professional plan.", "error")
         return redirect(url_for("backoffice.customer_pricing", customer_id=customer.id))

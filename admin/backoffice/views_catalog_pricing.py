@@ -18,18 +18,19 @@ from admin.backoffice.forms_catalog import (
 )
 from admin.backoffice.views_catalog import catalog_form
 from admin.backoffice.views_customers import BASE
-from admin.forms import ConfirmForm
+from config.clock import bakery_today
 from config.confirm import confirm_page
-from config.edge import chosen_or_404, found_or_404, redirect_after
+from config.edge import chosen_or_404, commit_change, found_or_404, redirect_after
 from config.extensions import db
 from config.formatting import format_money
-from config.forms import attach_error
+from config.forms import ConfirmForm, attach_error
 from config.numbers import NumberInputError, format_number_input, parse_whole_number
 from tenants.catalog import assortments, price_lists, products
 from tenants.catalog.money import format_amount, parse_amount, parse_percent
 from tenants.catalog.price_lists import BreakInput, PriceNeedsConfirmation
-from tenants.catalog.quotes import bakery_today, customer_catalog
-from tenants.errors import DomainError, ValidationFailed
+from tenants.catalog.quotes import customer_catalog
+from tenants.customers import pricing, services
+from tenants.errors import ValidationFailed
 from tenants.plans import has_feature
 
 # The quantity, then a price or percentage in the bakery's locale (its digits and separators;
@@ -215,7 +216,8 @@ def catalog_price_list_entry(price_list_id):
     if not form.validate_on_submit():
         return _render_list(price_list, PriceListForm(formdata=None, obj=price_list), form, 422)
     product = found_or_404(products.get_product, form.product_id.data)
-    try:
+
+    def price_entry():
         fixed = form.kind.data == "fixed"
         locale = g.tenant.locale
         price = (
@@ -235,18 +237,18 @@ def catalog_price_list_entry(price_list_id):
             breaks=parse_breaks(form.breaks.data),
             far_needs_confirmation=not form.confirm_far.data,
         )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.field == "price":
-            exc.field = "value"
-        attach_error(form, exc)
+
+    _, refused = commit_change(price_entry)
+    if refused is not None:
+        if refused.field == "price":
+            refused.field = "value"
+        attach_error(form, refused)
         return _render_list(
             price_list,
             PriceListForm(formdata=None, obj=price_list),
             form,
-            exc.status_code,
-            needs_confirm=isinstance(exc, PriceNeedsConfirmation),
+            refused.status_code,
+            needs_confirm=isinstance(refused, PriceNeedsConfirmation),
         )
     flash(f"{product.name} priced on {price_list.name}.")
     if form.return_to.data == "product":
@@ -294,14 +296,14 @@ def catalog_price_list_delete(price_list_id):
         return confirm_page(
             BASE,
             question=f"Delete the price list {price_list.name}?",
-            details=price_lists.deletion_consequences(db.session, price_list),
+            details=pricing.deletion_consequences(db.session, price_list),
             button="Delete price list",
             cancel_url=url_for("backoffice.catalog_price_list", price_list_id=price_list.id),
             danger=True,
         )
     ConfirmForm().validate_on_submit() or abort(400)
     name = price_list.name
-    price_lists.delete_price_list(db.session, g.tenant, actor=current_user, price_list=price_list)
+    pricing.delete_price_list(db.session, g.tenant, actor=current_user, price_list=price_list)
     db.session.commit()
     flash(f"Price list {name} deleted; its customers now get the default list.")
     return redirect(url_for("backoffice.catalog_price_lists"))
@@ -356,7 +358,7 @@ def _assortment_page(assortment):
 # A customer's negotiated prices are customer data too, not only catalog data.
 @staff_required("catalog_view", "customers_view")
 def customer_pricing(customer_id):
-    customer = found_or_404(assortments.get_customer, customer_id)
+    customer = found_or_404(services.get_customer, customer_id)
     form = CustomerPricingForm(
         data={
             "price_list_id": str(customer.price_list_id or ""),
@@ -373,12 +375,12 @@ def customer_pricing(customer_id):
     ]
     status = 200
     if request.method == "POST":
-        if not assortments.may_assign_pricing(current_user):
+        if not pricing.may_assign_pricing(current_user):
             abort(403)
         if form.validate_on_submit():
             price_list = chosen_or_404(price_lists.get_price_list, form.price_list_id.data)
             assortment = chosen_or_404(assortments.get_assortment, form.assortment_id.data)
-            assortments.assign_pricing(
+            pricing.assign_pricing(
                 db.session,
                 g.tenant,
                 actor=current_user,
@@ -397,6 +399,6 @@ def customer_pricing(customer_id):
         customer=customer,
         preview=preview,
         can_export=has_feature(g.tenant, "catalog_export"),
-        can_assign=assortments.may_assign_pricing(current_user),
+        can_assign=pricing.may_assign_pricing(current_user),
         money=lambda m: format_amount(m, g.tenant.currency),
     ), status

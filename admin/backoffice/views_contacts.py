@@ -7,14 +7,14 @@ from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_customers import TemporaryPasswordForm
 from admin.backoffice.views_customers import BASE, contact_form_for
-from admin.forms import ConfirmForm
 from config.confirm import confirm_page, flash_with_undo
 from config.edge import apply_change, found_or_404, save_form
 from config.extensions import db
-from portal.access import VIEW_AS_KEY, view_as_choice
+from config.forms import ConfirmForm
 from tenants.customers import contacts
 from tenants.customers import services as customers
 from tenants.customers.permissions import role_defaults
+from tenants.customers.view_as import VIEW_AS_KEY, view_as_choice
 from tenants.errors import DomainError
 from tenants.plans import has_feature
 

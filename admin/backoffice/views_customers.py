@@ -11,17 +11,18 @@ from admin.backoffice.forms_customers import (
     SuspendCustomerForm,
     TemporaryPasswordForm,
 )
-from admin.forms import ConfirmForm, SearchForm
-from admin.forms_accounts import LocationForm
+from admin.forms import SearchForm
 from config.confirm import confirm_page
 from config.edge import apply_change, found_or_404, save_form
 from config.extensions import db
 from config.formatting import minor_to_decimal
+from config.forms import ConfirmForm
 from tenants.catalog.price_lists import default_price_list
 from tenants.customers import locations as locs
 from tenants.customers import services as customers
 from tenants.customers.activity import list_activity
 from tenants.customers.contacts import contact_state, list_contacts
+from tenants.customers.forms import LocationForm
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import GRANTABLE, granted
 from tenants.plans import effective_plan, has_feature

@@ -9,8 +9,7 @@ from admin.backoffice.views_catalog_io import csv_response, run_page, run_progre
 from config.edge import found_or_404
 from config.extensions import db
 from tenants.catalog import imports
-from tenants.catalog.csv_templates import template_csv
-from tenants.customers.csv_import import CUSTOMER_COLUMNS, customers_csv
+from tenants.customers.csv_import import CUSTOMER_COLUMNS, customers_csv, template_csv
 
 KINDS = ("customers",)
 NAV = "backoffice/customers/_import_nav.html"
@@ -50,7 +49,7 @@ def customer_import_run(run_id):
 @staff_required("customers")
 def customer_import_template():
     """A template CSV to start a customers import from."""
-    return csv_response(template_csv("customers", g.tenant), "customers-template.csv")
+    return csv_response(template_csv(g.tenant), "customers-template.csv")
 
 
 @bp.get("/customers/import/<run_id>/progress")

@@ -5,10 +5,10 @@ from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
-from admin.forms import ConfirmForm
 from config.edge import apply_change, found_or_404
 from config.extensions import db
 from config.formatting import format_date
+from config.forms import ConfirmForm
 from tenants import outbox
 
 # status -> what staff read; "pending" rows are waiting for their (next) attempt.

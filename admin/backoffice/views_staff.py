@@ -5,10 +5,11 @@ from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
-from admin.forms import ConfirmForm, InviteStaffForm, RoleForm
+from admin.forms import InviteStaffForm, RoleForm
 from config.confirm import confirm_page, flash_with_undo
 from config.edge import apply_change, found_or_404, redirect_after, submit_form
 from config.extensions import db
+from config.forms import ConfirmForm
 from tenants.errors import DomainError
 from tenants.staff import services as staff
 from tenants.staff.permissions import ROLES, role_explanations

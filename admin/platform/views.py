@@ -10,17 +10,16 @@ from flask_login import current_user
 from admin.forms import (
     AuditFilterForm,
     ChangeTierForm,
-    ConfirmForm,
     OverrideForm,
     PlanForm,
     SearchForm,
-    SignInForm,
     SuspendForm,
 )
 from admin.platform import bp, operator_required
 from config.confirm import confirm_page, was_confirmed
 from config.edge import apply_change, found_or_404, redirect_after, submit_form
 from config.extensions import db
+from config.forms import ConfirmForm, SignInForm
 from config.signin import end_session, password_sign_in
 from tenants import platform_admin as ops
 from tenants.audit_log import audit_lines

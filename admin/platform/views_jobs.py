@@ -4,9 +4,9 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from redis.exceptions import RedisError
 
-from admin.forms import ConfirmForm
 from admin.platform import bp, operator_required
 from config.extensions import db
+from config.forms import ConfirmForm
 from jobs.failures import failed_jobs, retry_failed_job
 from tenants import platform_admin as ops
 from tenants.errors import NotFound

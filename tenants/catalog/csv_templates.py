@@ -12,7 +12,8 @@ from tenants.catalog.money import format_amount
 
 
 def template_csv(kind: str, tenant) -> str:
-    """The template of import `kind` ('products', 'price_list' or 'customers')."""
+    """The template of catalog import `kind` ('products' or 'price_list'); the customers
+    template is tenants.customers.csv_import.template_csv."""
     loc = tenant.locale
     if kind == "products":
         example = {
@@ -36,15 +37,4 @@ def template_csv(kind: str, tenant) -> str:
             ["BAG-01", "12", "", format_number_input(Decimal("12.5"), loc)],
         ]
         return write_csv(list(PRICE_COLUMNS), rows)
-    if kind == "customers":
-        from tenants.customers.csv_import import CUSTOMER_COLUMNS
-
-        example = {
-            "business_name": "Café Aurora",
-            "billing_email": "accounts@cafe-aurora.example",
-            "payment_terms": "net_14",
-            "location_name": "Main Street",
-            "location_address": "1 Main Street",
-        }
-        return write_csv(list(CUSTOMER_COLUMNS), [[example.get(c, "") for c in CUSTOMER_COLUMNS]])
     raise ValueError(f"no template for {kind!r}")

@@ -7,3 +7,5 @@ __all__ = ["BadCsv", "NotFound", "PermissionDenied", "ValidationFailed"]
 
 class BadCsv(ValidationFailed):
     """An uploaded CSV file that cannot be read at all (encoding, header, size)."""
+
+    code = "bad_csv"

@@ -9,6 +9,7 @@ from tenants.catalog.csv_io import write_csv
 from tenants.catalog.csv_schemas import PRICE_COLUMNS, PRODUCT_COLUMNS, bake_days_text
 from tenants.catalog.models import Category, PriceList, Product
 from tenants.catalog.money import format_amount
+from tenants.catalog.price_lists import list_entries
 
 
 def _pct(value, locale: str) -> str:
@@ -51,7 +52,6 @@ def products_csv(session, tenant) -> str:
 
 def price_list_csv(session, tenant, price_list: PriceList) -> str:
     """A price list as rows of (sku, min_qty, unit_price, discount_percent)."""
-    from tenants.catalog.price_lists import list_entries
 
     def rows():
         for entry in sorted(list_entries(session, price_list), key=lambda e: e.product.sku):

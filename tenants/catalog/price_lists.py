@@ -23,8 +23,7 @@ from tenants.catalog.models import (
 from tenants.catalog.money import check_percent, check_price
 from tenants.catalog.pricing import Tier
 from tenants.catalog.products import require_catalog
-from tenants.customers.activity import log_activity
-from tenants.customers.models import Customer
+from tenants.catalog.quotes import load_snapshot
 from tenants.locales import validate_currency
 from tenants.lookup import get_by_id, name_taken
 
@@ -101,75 +100,18 @@ def save_price_list(
     return price_list
 
 
-def deletion_consequences(session, price_list: PriceList) -> list[str]:
-    """What deleting `price_list` will do, in words for the confirm step."""
-    from sqlalchemy import func
-
-    entries = session.scalar(
-        select(func.count(PriceListEntry.id)).where(PriceListEntry.price_list_id == price_list.id)
-    )
-    names = list(
-        session.scalars(
-            select(Customer.business_name)
-            .where(Customer.price_list_id == price_list.id)
-            .order_by(Customer.business_name)
-            .limit(4)
-        )
-    )
-    count = session.scalar(
-        select(func.count(Customer.id)).where(Customer.price_list_id == price_list.id)
-    )
-    was_default = session.scalar(select(CatalogSettings.default_price_list_id)) == price_list.id
-    lines = [f"Its {entries} price(s) are deleted; this cannot be undone."]
-    if count:
-        shown = ", ".join(names) + (f" and {count - len(names)} more" if count > len(names) else "")
-        lines.append(f"{count} customer(s) on it ({shown}) move to the bakery's default prices.")
-    else:
-        lines.append("No customer is on this list.")
-    if was_default:
-        lines.append("It is the default list: customers without a list get base prices after.")
-    return lines
+def is_default(session, price_list: PriceList) -> bool:
+    """Whether `price_list` is the bakery's default list."""
+    return session.scalar(select(CatalogSettings.default_price_list_id)) == price_list.id
 
 
-def delete_price_list(session, tenant, *, actor, price_list: PriceList, now=None) -> None:
-    """Delete a list; its customers (and the default, if it was) fall back to the default.
+def remove_price_list(session, *, actor, price_list: PriceList) -> None:
+    """Delete a list, and stop it being the bakery's default.
 
-    Every customer whose prices change because of it gets an entry in its activity log: those
-    on the list, and, when it was the default, those that followed the default.
+    Customers on the list must be moved off it first: `tenants.customers.pricing.
+    delete_price_list` does both, with the activity log entries, and is what the edges call.
     """
     require_catalog(actor)
-    was_default = session.scalar(select(CatalogSettings.default_price_list_id)) == price_list.id
-    on_list = Customer.price_list_id == price_list.id
-    affected = list(
-        session.scalars(
-            select(Customer).where(on_list | Customer.price_list_id.is_(None))
-            if was_default
-            else select(Customer).where(on_list)
-        )
-    )
-    fallback = None if was_default else default_price_list(session)
-    after = f"the bakery's default list ({fallback.name})" if fallback else "base prices"
-    for customer in affected:
-        before = (
-            price_list.name
-            if customer.price_list_id == price_list.id
-            else f"the bakery's default list ({price_list.name})"
-        )
-        log_activity(
-            session,
-            customer,
-            actor=actor,
-            action="customer.pricing_changed",
-            summary=f"Price list: {before} \u2192 {after} (price list {price_list.name} deleted)",
-            details={"changes": {"price_list": [before, after]}, "deleted": price_list.name},
-            now=now,
-        )
-    session.execute(
-        update(Customer)
-        .where(on_list)
-        .values(price_list_id=None)
-        .execution_options(synchronize_session="fetch")
-    )
     session.execute(
         update(CatalogSettings)
         .where(CatalogSettings.default_price_list_id == price_list.id)
@@ -387,8 +329,6 @@ class EntryRow:
 
 def list_entries(session, price_list: PriceList) -> list[EntryRow]:
     """The list's entries with their products and breaks, in two queries."""
-    from tenants.catalog.quotes import load_snapshot
-
     snapshot = load_snapshot(session, price_list)
     products = (
         session.scalars(

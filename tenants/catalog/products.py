@@ -15,6 +15,7 @@ from tenants.catalog.models import UNITS, Category, Product, SoldOut
 from tenants.catalog.money import check_percent, check_price
 from tenants.lookup import get_by_id, name_taken
 from tenants.plans import check_limit
+from tenants.scoping import bound_tenant_id
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PAGE_SIZE = 50
@@ -104,8 +105,6 @@ def _check_category(session, category_id):
 
 
 def _key(session, object_id):
-    from tenants.scoping import bound_tenant_id
-
     return (bound_tenant_id(session), object_id)
 
 
@@ -170,8 +169,6 @@ def search_products(
     session, *, q: str = "", category_id=None, status: str = "", page: int = 1
 ) -> ProductPage:
     """Products matching a search, a category and a status, a page at a time (two queries)."""
-    from tenants.catalog.models import Category as Cat
-
     conditions = []
     if q.strip():
         like = f"%{q.strip().lower()}%"
@@ -188,8 +185,11 @@ def search_products(
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     stmt = (
-        select(Product, Cat.name)
-        .outerjoin(Cat, (Cat.tenant_id == Product.tenant_id) & (Cat.id == Product.category_id))
+        select(Product, Category.name)
+        .outerjoin(
+            Category,
+            (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
+        )
         .where(*conditions)
         .order_by(Product.name, Product.sku)
         .limit(PAGE_SIZE)

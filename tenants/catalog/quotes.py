@@ -30,15 +30,6 @@ from tenants.catalog.pricing import ListSnapshot, ProductSnapshot, Quote, Tier, 
 from tenants.errors import ValidationFailed
 
 
-def bakery_today(tenant, now=None) -> date:
-    """Today's date in the bakery's own timezone (prices change at its midnight)."""
-    from zoneinfo import ZoneInfo
-
-    from config.clock import utcnow
-
-    return (now or utcnow()).astimezone(ZoneInfo(tenant.timezone)).date()
-
-
 def catalog_settings(session) -> CatalogSettings | None:
     """The bound bakery's catalog settings row, if it has one."""
     return session.scalar(select(CatalogSettings))

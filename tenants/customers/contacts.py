@@ -21,7 +21,7 @@ from tenants.customers.locations import get_location
 from tenants.customers.models import ACCESS_LEVELS, Contact, Customer
 from tenants.errors import NotFound, PermissionDenied, ValidationFailed
 from tenants.lookup import get_by_id
-from tenants.outbox import queue_email
+from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password
 from tenants.plans import require_feature
 from tenants.tokens import revoke_tokens
@@ -228,12 +228,12 @@ def invite_contact(session, tenant, *, actor, customer: Customer, contact: Conta
         to_name=contact.name,
         template="contact_invite",
         context={"name": contact.first_name, "inviter": inviter, "customer": customer.display_name},
-        token_link={
-            "purpose": INVITE_PURPOSE,
-            "subject_id": str(contact.id),
-            "ttl_seconds": int(INVITE_TTL.total_seconds()),
-            "path": f"/wholesale/{tenant.slug}/invitation/{{token}}",
-        },
+        token_link=token_link(
+            purpose=INVITE_PURPOSE,
+            subject_id=contact.id,
+            ttl=INVITE_TTL,
+            path=f"/wholesale/{tenant.slug}/invitation/{{token}}",
+        ),
         now=now,
     )
     log_activity(

@@ -27,6 +27,7 @@ from tenants.customers.models import PAYMENT_TERMS, Customer, DeliveryLocation
 from tenants.customers.services import FIELD_LABELS, clean_fields
 from tenants.errors import ValidationFailed
 from tenants.plans import check_limit
+from tenants.staff.models import StaffUser
 
 CUSTOMER_COLUMNS = (
     "business_name",
@@ -142,8 +143,6 @@ def _validate(session, tenant, run, rows, errors, checkpoint):
 
 def _apply(session, tenant, run, groups, now):
     """Create or update the customers and their locations; count what changed."""
-    from tenants.staff.models import StaffUser
-
     now = now or utcnow()
     actor = (
         session.scalar(select(StaffUser).where(StaffUser.id == run.created_by_id))
@@ -281,3 +280,15 @@ register_kind(
     "customers",
     ImportKind(CUSTOMER_REQUIRED, CUSTOMER_COLUMNS, authorize_staff, _validate, _apply),
 )
+
+
+def template_csv(tenant) -> str:
+    """A template customers CSV: the columns the import reads and one example row."""
+    example = {
+        "business_name": "Café Aurora",
+        "billing_email": "accounts@cafe-aurora.example",
+        "payment_terms": "net_14",
+        "location_name": "Main Street",
+        "location_address": "1 Main Street",
+    }
+    return write_csv(list(CUSTOMER_COLUMNS), [[example.get(c, "") for c in CUSTOMER_COLUMNS]])

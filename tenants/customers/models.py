@@ -77,7 +77,7 @@ class Customer(TenantOwned, db.Model):
     suspended_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # Pricing (set by tenants.catalog.assortments.assign_pricing): none = the default list and
+    # Pricing (set by tenants.customers.pricing.assign_pricing): none = the default list and
     # the full active catalog.
     price_list_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     assortment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

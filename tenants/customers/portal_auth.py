@@ -22,7 +22,7 @@ from tenants.customers.contacts import (
 )
 from tenants.customers.models import Contact
 from tenants.errors import ValidationFailed
-from tenants.outbox import queue_email
+from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.tokens import consume_token, peek_token, revoke_tokens
 
@@ -242,9 +242,9 @@ def magic_token_link(tenant, contact: Contact, *, ttl: timedelta = MAGIC_TTL) ->
 
 
 def _token_link(tenant, contact: Contact, *, purpose: str, ttl: timedelta, path: str) -> dict:
-    return {
-        "purpose": purpose,
-        "subject_id": str(contact.id),
-        "ttl_seconds": int(ttl.total_seconds()),
-        "path": f"/wholesale/{tenant.slug}/{path}/{{token}}",
-    }
+    return token_link(
+        purpose=purpose,
+        subject_id=contact.id,
+        ttl=ttl,
+        path=f"/wholesale/{tenant.slug}/{path}/{{token}}",
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from config.clock import utcnow
+from tenants.catalog.models import Assortment, PriceList
 from tenants.customers.access import authorize, authorize_staff
 from tenants.customers.activity import log_activity
 from tenants.customers.models import PAYMENT_TERMS, Contact, Customer, DeliveryLocation
@@ -179,8 +180,6 @@ class CustomerRow:
 def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
     """Customers with their location and contact counts and their price list and assortment
     names, in one query however many there are."""
-    from tenants.catalog.models import Assortment, PriceList
-
     locations = (
         select(func.count(DeliveryLocation.id))
         .where(

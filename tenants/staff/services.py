@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from config.clock import utcnow
 from tenants.errors import PermissionDenied, ValidationFailed
 from tenants.lookup import get_by_id
-from tenants.outbox import queue_email
+from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.plans import check_limit
 from tenants.staff.models import StaffUser
@@ -232,11 +232,6 @@ def _send_token_mail(session, tenant, user, *, template, purpose, ttl, path, con
         to_name=user.name,
         template=template,
         context={"name": user.name, **context},
-        token_link={
-            "purpose": purpose,
-            "subject_id": str(user.id),
-            "ttl_seconds": int(ttl.total_seconds()),
-            "path": path,
-        },
+        token_link=token_link(purpose=purpose, subject_id=user.id, ttl=ttl, path=path),
         now=now,
     )

@@ -1,8 +1,10 @@
 """The catalog pages of the back office: list, forms, permissions, price lists, assortments."""
 
 import io
+from datetime import date
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from config.extensions import db
@@ -313,6 +315,29 @@ def test_staff_edit_a_product_and_mark_it_sold_out_for_a_day(client, two_bakerie
     assert marked.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "Long baguette" in page and 'value="2.75"' in page and "2030-06-02" in page
+
+
+def test_a_products_coming_sold_out_days_start_at_the_bakerys_today_not_utcs(client, two_bakeries):
+    from tenants.catalog.products import get_product, mark_sold_out
+    from tenants.models import Tenant
+
+    north, _ = two_bakeries
+    app = client.application
+    product_id = add_product(app, north)
+    with tenant_session(app, north.id) as session:
+        tenant = session.get(Tenant, north.id)
+        tenant.timezone = "Pacific/Auckland"
+        product = get_product(session, product_id)
+        for day in (date(2026, 12, 1), date(2026, 12, 2)):
+            mark_sold_out(session, tenant, actor=None, product=product, day=day, sold_out=True)
+        session.commit()
+    # 13:00 UTC on 1 December is already 02:00 on 2 December in Auckland: the 1st is past there.
+    with freeze_time("2026-12-01 13:00:00"):
+        sign_in_staff(client, north)
+        page = client.get(f"/admin/{north.slug}/catalog/products/{product_id}").get_data(
+            as_text=True
+        )
+    assert "Sold out on: 2026-12-02</p>" in page
 
 
 def test_a_tax_rate_that_is_not_a_number_is_refused_next_to_the_field(client, bakeries):

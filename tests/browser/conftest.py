@@ -29,8 +29,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def live_server(smtp_server, tmp_path_factory):
     """(base_url, app) of a server with the demo data in its own committed database."""
-    from config.app import create_app
-    from config.demo import seed_demo
+    from config.root.app import create_app
+    from config.root.demo import seed_demo
     from tests.conftest import _require_postgres, make_settings
     from tests.support.smtp import free_port
 

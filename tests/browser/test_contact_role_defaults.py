@@ -4,7 +4,7 @@ billing defaults (the inline script runs under the page's CSP), unless someone c
 
 import pytest
 
-from config.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ phone-sized viewport.
 
 import pytest
 
-from config.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
 from tests.support.factories import link_in
 

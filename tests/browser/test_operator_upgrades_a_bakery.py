@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.demo import DEMO_PASSWORD
+from config.root.demo import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser

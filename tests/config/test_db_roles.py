@@ -64,7 +64,7 @@ def test_the_app_refuses_a_superuser(pg_database):
 
 
 def test_create_app_refuses_to_start_as_the_owner(pg_database):
-    from config.app import create_app
+    from config.root.app import create_app
     from tests.conftest import make_settings
 
     with pytest.raises(UnsafeDatabaseRole):

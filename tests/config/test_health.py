@@ -1,4 +1,4 @@
-from config.app import create_app
+from config.root.app import create_app
 from tests.conftest import make_settings
 
 

@@ -29,7 +29,7 @@ def test_production_refuses_to_start_without_an_smtp_host():
 
 
 def test_development_without_an_smtp_host_captures_mail():
-    from config.app import create_app
+    from config.root.app import create_app
     from jobs.transport import CaptureTransport
 
     app = create_app(Settings.from_env({"DATABASE_URL": "sqlite://"}))
@@ -50,7 +50,7 @@ def test_plain_postgres_urls_use_the_psycopg3_driver():
 
 
 def test_production_cookies_are_secure_and_http_only():
-    from config.app import create_app
+    from config.root.app import create_app
 
     app = create_app(Settings.from_env({**PRODUCTION, "DATABASE_URL": "sqlite://"}))
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -67,7 +67,7 @@ def test_production_cookies_are_secure_and_http_only():
     ids=["production-with-demo-mode", "development-without-demo-mode"],
 )
 def test_captured_mail_is_not_served_in_production_or_without_demo_mode(env):
-    from config.app import create_app
+    from config.root.app import create_app
 
     app = create_app(Settings.from_env({**env, "DATABASE_URL": "sqlite://"}))
     assert "devmail" not in app.blueprints
@@ -75,7 +75,7 @@ def test_captured_mail_is_not_served_in_production_or_without_demo_mode(env):
 
 
 def test_development_with_demo_mode_serves_captured_mail():
-    from config.app import create_app
+    from config.root.app import create_app
 
     app = create_app(Settings.from_env({"DEMO_MODE": "1", "DATABASE_URL": "sqlite://"}))
     assert "devmail" in app.blueprints
@@ -92,7 +92,7 @@ def _address_seen_by(app, **request_kwargs):
 
 
 def test_a_forged_forwarded_for_header_is_ignored_without_trusted_proxies():
-    from config.app import create_app
+    from config.root.app import create_app
 
     app = create_app(Settings.from_env({"DATABASE_URL": "sqlite://"}))
     seen = _address_seen_by(
@@ -102,7 +102,7 @@ def test_a_forged_forwarded_for_header_is_ignored_without_trusted_proxies():
 
 
 def test_with_one_trusted_proxy_the_address_it_appended_is_the_client():
-    from config.app import create_app
+    from config.root.app import create_app
 
     app = create_app(Settings.from_env({"DATABASE_URL": "sqlite://", "TRUSTED_PROXIES": "1"}))
     # The client forged the first entry; our proxy appended the real peer last.
@@ -120,7 +120,7 @@ def test_trusted_proxies_must_be_a_whole_number():
 
 
 def test_https_deployments_tell_browsers_to_stay_on_https():
-    from config.app import create_app
+    from config.root.app import create_app
 
     secure = create_app(Settings.from_env({**PRODUCTION, "DATABASE_URL": "sqlite://"}))
     local = create_app(Settings.from_env({"DATABASE_URL": "sqlite://"}))

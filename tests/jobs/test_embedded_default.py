@@ -19,7 +19,7 @@ from tests.support.factories import add_outbound_email, link_in, make_bakery, te
 def sqlite_app(tmp_path):
     from flask_migrate import upgrade
 
-    from config.app import create_app
+    from config.root.app import create_app
     from config.settings import Settings
     from jobs.transport import CaptureTransport
 

@@ -10,11 +10,12 @@ from rq import Queue
 from sqlalchemy import func, select
 
 from jobs import schedule
-from jobs.schedule import TenantTask
+from jobs.schedule import Daily, Each, Hourly, TenantTask
 from tests.jobs.helpers import outbox_rows, run_job
 from tests.support.factories import (
     add_outbound_email,
     make_bakery,
+    make_customer,
     platform_session,
     tenant_session,
 )
@@ -37,7 +38,7 @@ def _runs(app, bakery):
 @pytest.fixture
 def probe_task(monkeypatch):
     """Replace the tenant task registry with one daily 03:00 reminder."""
-    tasks = {"probe": TenantTask("tests.jobs.probe.remind_owner", hour=3)}
+    tasks = {"probe": TenantTask("tests.jobs.probe.remind_owner", Daily(hour=3))}
     monkeypatch.setattr(schedule, "TENANT_TASKS", tasks)
     return tasks
 
@@ -56,16 +57,78 @@ def probe_task(monkeypatch):
 )
 def test_a_daily_task_is_due_at_its_local_hour_in_each_timezone(utc, timezone, expected):
     now = datetime.fromisoformat(utc).replace(tzinfo=UTC)
-    assert TenantTask("x", hour=3).due_occurrence(now, timezone) == expected
+    assert TenantTask("x", Daily(hour=3)).due_occurrence(now, timezone) == expected
 
 
 def test_a_weekly_task_is_due_only_on_its_local_weekday():
-    monday_nine = TenantTask("x", hour=9, weekday=0)
+    monday_nine = TenantTask("x", Daily(hour=9, weekday=0))
     # Monday 09:30 in Auckland is Sunday 20:30 UTC.
     sunday_utc = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)
     assert monday_nine.due_occurrence(sunday_utc, "Pacific/Auckland") == "2026-11-23T09:00"
     assert monday_nine.due_occurrence(sunday_utc, "Europe/London") is None
     assert monday_nine.due_occurrence(sunday_utc + timedelta(days=1), "Pacific/Auckland") is None
+
+
+@pytest.mark.parametrize(
+    ("utc", "timezone", "schedule", "expected"),
+    [
+        ("2026-11-23T10:20", "Europe/London", Hourly(), "2026-11-23T10:00"),
+        ("2026-11-23T10:20", "Asia/Kolkata", Hourly(), "2026-11-23T15:00"),  # 15:50 local
+        ("2026-11-23T10:20", "Europe/London", Hourly(minute=30), "2026-11-23T09:30"),
+        ("2026-03-29T00:30", "Europe/London", Hourly(), "2026-03-29T00:00"),  # GMT still
+        ("2026-03-29T01:10", "Europe/London", Hourly(), "2026-03-29T02:00"),  # BST: 02:10
+    ],
+)
+def test_an_hourly_task_is_due_every_local_hour(utc, timezone, schedule, expected):
+    now = datetime.fromisoformat(utc).replace(tzinfo=UTC)
+    assert TenantTask("x", schedule).due_occurrence(now, timezone) == expected
+
+
+def _reminders(app, bakery):
+    from tenants.customers.models import Customer, CustomerActivity
+
+    with tenant_session(app, bakery.id) as session:
+        return sorted(
+            session.execute(
+                select(Customer.business_name, CustomerActivity.summary)
+                .join(CustomerActivity, CustomerActivity.customer_id == Customer.id)
+                .where(CustomerActivity.action == "probe.reminded")
+            ).all()
+        )
+
+
+def test_a_task_for_each_row_runs_once_per_row_at_the_rows_own_local_time(
+    app, two_bakeries, monkeypatch
+):
+    north, south = two_bakeries
+    _set_timezone(app, south, "Pacific/Auckland")
+    make_customer(app, north, "Early Café 09:00")
+    make_customer(app, north, "Late Café 11:00")
+    make_customer(app, south, "Southern Café 09:00")
+    task = TenantTask("tests.jobs.probe.remind_customer", Each("tests.jobs.probe.customer_times"))
+    monkeypatch.setattr(schedule, "TENANT_TASKS", {"reminders": task})
+
+    with freeze_time("2026-11-23 09:05:00"):  # 09:05 in London, 22:05 in Auckland
+        assert run_job(app, "jobs.schedule.dispatch", None) == 2  # one tick per bakery
+    with freeze_time("2026-11-23 09:40:00"):  # the same hour again: nothing runs twice
+        assert run_job(app, "jobs.schedule.dispatch", None) == 2
+    assert _reminders(app, north) == [("Early Café 09:00", "Reminded for 2026-11-23T09:00")]
+    with freeze_time("2026-11-23 11:05:00"):
+        run_job(app, "jobs.schedule.dispatch", None)
+        # A retried tick job of an earlier hour reminds nobody a second time either.
+        assert (
+            run_job(app, "jobs.schedule.run_periodic", str(north.id), "reminders", "x-retry")
+            == "ran"
+        )
+    assert _reminders(app, north) == [
+        ("Early Café 09:00", "Reminded for 2026-11-23T09:00"),
+        ("Late Café 11:00", "Reminded for 2026-11-23T11:00"),
+    ]
+    assert _reminders(app, south) == []  # 09:00 in Auckland is 20:00 UTC
+    with freeze_time("2026-11-23 20:05:00"):  # 09:05 on the 24th in Auckland
+        run_job(app, "jobs.schedule.dispatch", None)
+    assert _reminders(app, south) == [("Southern Café 09:00", "Reminded for 2026-11-24T09:00")]
+    assert len(_reminders(app, north)) == 2
 
 
 def test_dispatch_runs_each_bakerys_task_at_its_local_hour_once_however_often_it_fires(
@@ -110,7 +173,7 @@ def test_a_task_gated_by_a_feature_skips_bakeries_whose_tier_lacks_it(
 ):
     north, _ = two_bakeries
     starter = make_bakery(rq_app, "starter-bakery", plan="starter")
-    task = TenantTask("tests.jobs.probe.remind_owner", hour=3, feature="weekly_reminders")
+    task = TenantTask("tests.jobs.probe.remind_owner", Daily(hour=3), feature="weekly_reminders")
     monkeypatch.setattr(schedule, "TENANT_TASKS", {"probe": task})
     with freeze_time("2026-11-23 03:05:00"):
         assert run_job(rq_app, "jobs.schedule.dispatch", None) == 2  # north and south

@@ -18,7 +18,7 @@ from tests.support.queues import TEST_REDIS_URL
 
 @pytest.fixture
 def worker_app(pg_database, redis_conn):
-    from config.app import create_app
+    from config.root.app import create_app
     from jobs import runtime
     from tests.conftest import make_settings
 
@@ -66,7 +66,7 @@ def test_the_worker_command_runs_the_mail_and_default_queues_in_burst_mode(worke
 
 
 def test_the_worker_command_explains_that_it_needs_redis(pg_database):
-    from config.app import create_app
+    from config.root.app import create_app
     from tests.conftest import make_settings
 
     app = create_app(make_settings(databases.url(databases.APP_ROLE, pg_database)))

@@ -69,7 +69,7 @@ def migrate(dbname: str) -> None:
     """Build the schema with the real Alembic migrations, as the owner role."""
     from flask_migrate import upgrade
 
-    from config.app import create_app
+    from config.root.app import create_app
     from config.settings import Settings
 
     os.environ["APP_DB_ROLE"] = APP_ROLE

@@ -11,13 +11,13 @@ from sqlalchemy import (
     Uuid,
 )
 
-from config.app import _import_models
 from config.extensions import db
+from config.root.models import import_models
 from tenants.base import is_tenant_owned
 
 
 def tenant_owned_tables():
-    _import_models()
+    import_models()
     return {
         m.local_table.name: m.local_table
         for m in db.Model.registry.mappers

@@ -59,7 +59,7 @@ def test_the_buyer_export_service_checks_the_feature_itself(app, two_bakeries):
     theirs = make_customer(app, professional)["id"]
     add_product(app, professional, sku="PRO-ONLY")
     with tenant_session(app, professional.id) as session:
-        from tenants.catalog.assortments import get_customer
+        from tenants.customers.services import get_customer
 
         text = buyer_catalog_csv(
             session,
@@ -69,7 +69,7 @@ def test_the_buyer_export_service_checks_the_feature_itself(app, two_bakeries):
         )
         assert "PRO-ONLY" in text
     with tenant_session(app, starter.id) as session:
-        from tenants.catalog.assortments import get_customer
+        from tenants.customers.services import get_customer
 
         with pytest.raises(FeatureNotAvailable):
             buyer_catalog_csv(

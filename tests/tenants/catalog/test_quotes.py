@@ -248,7 +248,8 @@ def test_a_price_change_shows_on_the_next_quote(app, priced):
 def test_deleting_a_customers_list_moves_it_to_the_default_list(app, priced):
     north, _, data = priced
     with tenant_session(app, north.id) as session:
-        from tenants.catalog.price_lists import delete_price_list, get_price_list
+        from tenants.catalog.price_lists import get_price_list
+        from tenants.customers.pricing import delete_price_list
 
         delete_price_list(
             session,

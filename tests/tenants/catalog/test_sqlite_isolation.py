@@ -22,7 +22,7 @@ from tenants.signup import sign_up_bakery
 
 @pytest.fixture(scope="module")
 def sqlite_app(tmp_path_factory):
-    from config.app import create_app
+    from config.root.app import create_app
     from config.settings import Settings
 
     path = tmp_path_factory.mktemp("sqlite") / "app.sqlite3"

@@ -7,11 +7,25 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, abort, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from admin.backoffice import bp as backoffice_bp
+from admin.devmail import bp as devmail_bp
+from admin.platform import bp as platform_bp
+from admin.preferences import bp as preferences_bp
+from admin.public import bp as signup_bp
+from config import web_errors
+from config.db_roles import check_app_role
 from config.extensions import csrf, db, login_manager, migrate
+from config.health import bp as health_bp
+from config.root import cli
+from config.root.models import import_models
 from config.settings import PROJECT_ROOT, Settings
+from jobs.backends import InlineBackend, RQBackend
+from jobs.mail import templates as mail_templates
+from jobs.transport import transport_for
+from portal import bp as portal_bp
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +35,9 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     settings = settings or Settings.from_env()
     app = Flask(
         __name__,
+        # The shared layout, error pages and static files belong to the bottom layer (config/),
+        # whose error handlers and edge helpers render them.
+        root_path=str(PROJECT_ROOT / "config"),
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder="templates",
         static_folder="static",
@@ -49,11 +66,9 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
 
-    _import_models()
+    import_models()
     _install_backends(app, settings)
     _register_blueprints(app)
-
-    from config import cli, web_errors
 
     web_errors.register(app)
     cli.register(app)
@@ -67,8 +82,6 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
         )
 
     if check_db_role and settings.dialect == "postgresql":
-        from config.db_roles import check_app_role
-
         with app.app_context():
             check_app_role(db.engine)
     return app
@@ -80,22 +93,7 @@ def _engine_options(settings: Settings) -> dict:
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
 
 
-def _import_models() -> None:
-    """Import every model module so metadata (and Alembic) sees all tables."""
-    import tenants.mail_preferences  # noqa: F401
-    import tenants.models  # noqa: F401
-    import tenants.outbox  # noqa: F401
-    import tenants.scheduled_runs  # noqa: F401
-    import tenants.staff.models  # noqa: F401
-    import tenants.throttle  # noqa: F401
-    import tenants.tokens  # noqa: F401
-    from tenants import audit, catalog, customers, operators  # noqa: F401
-
-
 def _install_backends(app: Flask, settings: Settings) -> None:
-    from jobs.backends import InlineBackend, RQBackend
-    from jobs.transport import transport_for
-
     app.extensions["job_backend"] = (
         RQBackend(settings.redis_url) if settings.redis_url else InlineBackend()
     )
@@ -103,14 +101,6 @@ def _install_backends(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from admin.backoffice import bp as backoffice_bp
-    from admin.platform import bp as platform_bp
-    from admin.preferences import bp as preferences_bp
-    from admin.public import bp as signup_bp
-    from config.health import bp as health_bp
-    from jobs.mail import templates as mail_templates
-    from portal import bp as portal_bp
-
     for bp in (
         health_bp,
         signup_bp,
@@ -124,16 +114,12 @@ def _register_blueprints(app: Flask) -> None:
 
     settings: Settings = app.config["SETTINGS"]
     if settings.demo_mode and not settings.is_production:
-        from admin.devmail import bp as devmail_bp
-
         app.register_blueprint(devmail_bp)
 
 
 def csp_nonce() -> str:
     """A per-response nonce for a page's small inline <script nonce="...">; only a page that
     asks for one lets an inline script run, and only that script."""
-    from flask import g
-
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce
@@ -142,8 +128,6 @@ def csp_nonce() -> str:
 def _refuse_nul_characters():
     """No text we keep may hold NUL (PostgreSQL refuses it in text): turn it away at the door,
     whatever the route, before it reaches a query or a form."""
-    from flask import abort, request
-
     values = [request.path]
     values += [v for _, vs in request.args.lists() for v in vs]
     if request.method in ("POST", "PUT", "PATCH"):
@@ -153,8 +137,6 @@ def _refuse_nul_characters():
 
 
 def _security_headers(response):
-    from flask import current_app, g
-
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from config.clock import utcnow
 from config.extensions import db
-from tenants.base import UTCDateTime
+from config.types import UTCDateTime
 
 WINDOW = timedelta(minutes=15)
 MAX_PER_ACCOUNT = 5

@@ -2,15 +2,15 @@
 
 Staff and a customer's account owner edit the same things (company details, delivery locations,
 the account's people) with different words and rights: the fields live here once, and each side
-subclasses to relabel a field or add what only it may change. CSRF and text checks come with
+subclasses to relabel a field or add what only it may change. They sit with the customers
+context, below both edges, so neither edge imports the other; CSRF and text checks come with
 config.forms.Form.
 """
 
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from admin.forms import CheckboxesField
-from config.forms import Form
+from config.forms import CheckboxesField, Form
 from tenants.customers.models import ACCESS_LEVELS
 from tenants.customers.permissions import GRANTABLE, role_defaults
 

@@ -6,7 +6,14 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from config.db_roles import check_app_role
 from config.extensions import db
+from config.root.demo import DEMO_PASSWORD, seed_demo
+from jobs.cron import build_scheduler
+from jobs.runtime import execute
+from jobs.worker import QUEUES, build_worker
+from tenants.errors import ValidationFailed
+from tenants.operators import create_operator
 
 
 def register(app) -> None:
@@ -26,9 +33,6 @@ def register(app) -> None:
 @with_appcontext
 def create_operator_command(email: str, name: str, password: str):
     """Create a platform operator (or reset the password of an existing one)."""
-    from tenants.errors import ValidationFailed
-    from tenants.operators import create_operator
-
     try:
         operator = create_operator(db.session, email=email, name=name, password=password)
         db.session.commit()
@@ -41,8 +45,6 @@ def create_operator_command(email: str, name: str, password: str):
 @with_appcontext
 def seed_demo_command():
     """Load the demo bakeries, accounts and customers (safe to run again)."""
-    from config.demo import DEMO_PASSWORD, seed_demo
-
     accounts = seed_demo(current_app._get_current_object())
     click.echo(f"Demo data ready. Every demo account's password is {DEMO_PASSWORD}")
     for line in accounts:
@@ -53,8 +55,6 @@ def seed_demo_command():
 @with_appcontext
 def check_db_role_command():
     """Fail unless the app's database role is safe under row-level security."""
-    from config.db_roles import check_app_role
-
     check_app_role(db.engine)
     click.echo("database role OK")
 
@@ -76,8 +76,6 @@ def _redis_backend():
 @with_appcontext
 def worker_command(queues: tuple[str, ...], burst: bool):
     """Run an RQ worker on QUEUES (default: mail default)."""
-    from jobs.worker import QUEUES, build_worker
-
     _redis_backend()
     worker = build_worker(current_app._get_current_object(), queues or QUEUES)
     worker.work(burst=burst)
@@ -87,8 +85,6 @@ def worker_command(queues: tuple[str, ...], burst: bool):
 @with_appcontext
 def scheduler_command():
     """Run the one periodic scheduler (outbox relay, per-bakery dispatch). Run exactly one."""
-    from jobs.cron import build_scheduler
-
     build_scheduler(_redis_backend().redis).start()
 
 
@@ -96,8 +92,6 @@ def scheduler_command():
 @with_appcontext
 def relay_outbox_command():
     """Queue (or, without Redis, send) every due email now."""
-    from jobs.runtime import execute
-
     count = execute(current_app._get_current_object(), "jobs.relay.relay_outbox", None)
     click.echo(f"{count} email(s) due")
 
@@ -106,7 +100,5 @@ def relay_outbox_command():
 @with_appcontext
 def dispatch_command():
     """Queue (or, without Redis, run) every per-bakery periodic task due now."""
-    from jobs.runtime import execute
-
     count = execute(current_app._get_current_object(), "jobs.schedule.dispatch", None)
     click.echo(f"{count} periodic job(s) due")

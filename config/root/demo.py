@@ -5,19 +5,20 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from config.extensions import db
+from config.root.demo_catalog import seed_demo_catalog
+from tenants.customers import contacts, locations, services
+from tenants.customers.models import Customer
+from tenants.models import Plan, Tenant
+from tenants.operators import create_operator
+from tenants.passwords import hash_password
+from tenants.scoping import bind_tenant
+from tenants.signup import sign_up_bakery
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, demo data only
 
 
 def seed_demo(app) -> list[str]:
     """Create what is missing of the demo; returns the sign-ins to print."""
-    from config.demo_catalog import seed_demo_catalog
-    from tenants.customers.services import create_customer
-    from tenants.models import Plan, Tenant
-    from tenants.operators import create_operator
-    from tenants.scoping import bind_tenant
-    from tenants.signup import sign_up_bakery
-
     base = app.config["SETTINGS"].base_url
     lines = []
     bakeries = [
@@ -62,7 +63,7 @@ def seed_demo(app) -> list[str]:
                 tenant.subscription_status = "active"
                 tenant.trial_ends_at = None
                 for customer in customers:
-                    create_customer(db.session, tenant, actor=None, business_name=customer)
+                    services.create_customer(db.session, tenant, actor=None, business_name=customer)
                 bind_tenant(db.session, tenant.id)
                 seed_demo_catalog(db.session, tenant, slug)
                 db.session.commit()
@@ -88,10 +89,6 @@ def seed_demo(app) -> list[str]:
 
 def _seed_cafe_aurora(tenant, base: str) -> list[str]:
     """Café Aurora's portal: two locations, an active owner and an invited location buyer."""
-    from tenants.customers import contacts, locations, services
-    from tenants.customers.models import Customer
-    from tenants.passwords import hash_password
-
     customer = db.session.scalar(select(Customer).where(Customer.business_name == "Café Aurora"))
     if customer is None:
         return []

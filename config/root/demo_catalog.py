@@ -6,6 +6,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from tenants.catalog.models import Product
+from tenants.catalog.price_lists import BreakInput, save_price_list, set_entry, update_settings
+from tenants.catalog.products import category_by_name, create_product
+from tenants.customers.models import Customer
+from tenants.customers.pricing import assign_pricing
+
 # (category, sku, name, unit, pack size, base price in minor units, bake days, increment)
 ROSEMARY_RYE = [
     ("Breads", "BRD-SOUR", "Sourdough loaf", "loaf", 1, 420, "1111110", 1),
@@ -31,17 +37,6 @@ LITTLE_CRUMB = [
 
 def seed_demo_catalog(session, tenant, slug: str) -> None:
     """Create the demo catalog of `slug` once (skipped when the bakery has products)."""
-    from tenants.catalog.assortments import assign_pricing
-    from tenants.catalog.models import Product
-    from tenants.catalog.price_lists import (
-        BreakInput,
-        save_price_list,
-        set_entry,
-        update_settings,
-    )
-    from tenants.catalog.products import category_by_name, create_product
-    from tenants.customers.models import Customer
-
     if session.scalar(select(Product.id).limit(1)) is not None:
         return
     rows = ROSEMARY_RYE if slug == "rosemary-rye" else LITTLE_CRUMB
