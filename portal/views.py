@@ -166,7 +166,11 @@ def reset(token: str):
             abort(429)
         _, refused = commit_change(
             lambda: portal_auth.reset_password(
-                db.session, g.tenant, token=token, password=form.password.data
+                db.session,
+                g.tenant,
+                token=token,
+                password=form.password.data,
+                reset_url=url_for("portal.forgot", _external=True),
             ),
             catch=ValidationFailed,
         )
@@ -238,12 +242,16 @@ def change_password():
             contact=g.contact,
             new_password=form.new_password.data,
             current_password=form.current_password.data,
+            reset_url=url_for("portal.forgot", _external=True),
         )
         throttle.clear_account(db.session, account=account)
 
     _, refused = commit_change(change, catch=ValidationFailed)
     if refused is not None:
-        if refused.field == "current_password":
+        wrong_current = any(
+            p.field == "current_password" for p in getattr(refused, "problems", [refused])
+        )
+        if wrong_current:
             throttle.record_failure(db.session, account=account, address=address)
             db.session.commit()
         attach_error(form, refused)

@@ -61,7 +61,11 @@ def reset(token: str):
     response, status = submit_form(
         form,
         lambda: staff.reset_password(
-            db.session, g.tenant, token=token, password=form.password.data
+            db.session,
+            g.tenant,
+            token=token,
+            password=form.password.data,
+            reset_url=url_for("backoffice.forgot", _external=True),
         ),
         redirect_after(
             "Your password is changed. Sign in with it now.", url_for("backoffice.login")

@@ -15,6 +15,7 @@ from tenants.lookup import get_by_id
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.plans import check_limit
+from tenants.security_notices import password_changed
 from tenants.staff.models import StaffUser
 from tenants.staff.permissions import ROLES
 from tenants.tokens import consume_token, peek_token, revoke_tokens
@@ -160,14 +161,20 @@ def reset_link_works(session, token: str, *, now=None) -> bool:
     return peek_token(session, token, purpose=RESET_PURPOSE, now=now) is not None
 
 
-def reset_password(session, tenant, *, token: str, password: str, now=None) -> StaffUser:
-    """Use a reset link to set a new password."""
+def reset_password(
+    session, tenant, *, token: str, password: str, reset_url: str = "", now=None
+) -> StaffUser:
+    """Use a reset link to set a new password; the person is told by email (reset_url: where
+    to go if it was not them)."""
     check_password_strength(password)
     subject = consume_token(session, token, purpose=RESET_PURPOSE, now=now)
     if subject is None:
         raise ValidationFailed("This reset link has expired or was already used.")
     user = get_staff(session, subject)
     user.password_hash = hash_password(password)
+    password_changed(
+        session, tenant, email=user.email, name=user.name, reset_url=reset_url, now=now
+    )
     session.flush()
     return user
 
