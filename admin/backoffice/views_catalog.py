@@ -27,6 +27,7 @@ from admin.backoffice.forms_catalog import (
     ProductForm,
     SoldOutForm,
 )
+from admin.backoffice.tier_text import breaks_input, tier_input, tier_text
 from config.clock import bakery_today
 from config.edge import (
     apply_change,
@@ -37,9 +38,9 @@ from config.edge import (
     submit_form,
 )
 from config.extensions import db
-from config.formatting import minor_to_decimal
+from config.formatting import format_money, minor_to_decimal
 from config.forms import attach_error
-from tenants.catalog import photos, products
+from tenants.catalog import photos, price_lists, products
 from tenants.catalog.money import format_amount, parse_amount
 from tenants.errors import NotFound, ValidationFailed
 
@@ -210,6 +211,12 @@ def _product_page(product, form, photo_form, status: int):
         photo_form=photo_form,
         sold_out_form=SoldOutForm(),
         sold_out=products.sold_out_days(db.session, product, from_day=bakery_today(g.tenant)),
+        # Its price on each list, editable from here (the same row form as the list's page).
+        price_rows=price_lists.prices_of_product(db.session, product),
+        tier_text=lambda tier: tier_text(tier, g.tenant),
+        tier_input=lambda tier: tier_input(tier, g.tenant),
+        breaks_input=lambda tiers: breaks_input(tiers, g.tenant),
+        money=lambda m: format_money(m, g.tenant),
     ), status
 
 

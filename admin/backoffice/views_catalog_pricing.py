@@ -16,6 +16,7 @@ from admin.backoffice.forms_catalog import (
     EntryForm,
     PriceListForm,
 )
+from admin.backoffice.tier_text import breaks_input, tier_input, tier_text
 from admin.backoffice.views_catalog import catalog_form
 from admin.backoffice.views_customers import BASE
 from config.clock import bakery_today
@@ -24,7 +25,7 @@ from config.edge import chosen_or_404, commit_change, found_or_404, redirect_aft
 from config.extensions import db
 from config.formatting import format_money
 from config.forms import ConfirmForm, attach_error
-from config.numbers import NumberInputError, format_number_input, parse_whole_number
+from config.numbers import NumberInputError, parse_whole_number
 from tenants.catalog import assortments, price_lists, products
 from tenants.catalog.money import format_amount, parse_amount, parse_percent
 from tenants.catalog.price_lists import BreakInput, PriceNeedsConfirmation
@@ -38,30 +39,6 @@ from tenants.plans import has_feature
 BREAK_LINE = re.compile(
     r"^\s*([0-9][0-9.,'\u00a0\u202f]*)\s*[:@x]?\s+([0-9][0-9.,'\u00a0\u202f]*|[.,][0-9]+)\s*(%?)\s*$"
 )
-
-
-def tier_text(tier, tenant) -> str:
-    """How a price-list row reads: '£1.70', '10% off' or 'Base price' (not '1.70', '10%', '0%')."""
-    if tier.unit_price_minor is not None:
-        return format_money(tier.unit_price_minor, tenant)
-    if not tier.discount_percent:
-        return "Base price"
-    return f"{format_number_input(tier.discount_percent, tenant.locale)}% off"
-
-
-def tier_input(tier, tenant) -> str:
-    """A tier's price as its box holds it, in the bakery's locale: '1.70' or '10'."""
-    if tier.unit_price_minor is not None:
-        return format_amount(tier.unit_price_minor, tenant.currency, tenant.locale)
-    return format_number_input(tier.discount_percent, tenant.locale)
-
-
-def breaks_input(tiers, tenant) -> str:
-    """An entry's volume breaks as the breaks box takes them: '12 2.10' / '48 15%' lines."""
-    return "\n".join(
-        f"{t.min_qty} {tier_input(t, tenant)}{'' if t.unit_price_minor is not None else '%'}"
-        for t in tiers[1:]
-    )
 
 
 def parse_breaks(text: str) -> list[BreakInput]:

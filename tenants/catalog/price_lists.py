@@ -23,7 +23,7 @@ from tenants.catalog.models import (
 from tenants.catalog.money import check_percent, check_price
 from tenants.catalog.pricing import Tier
 from tenants.catalog.products import require_catalog
-from tenants.catalog.quotes import load_snapshot
+from tenants.catalog.quotes import load_snapshot, load_snapshots
 from tenants.locales import validate_currency
 from tenants.lookup import get_by_id, name_taken
 
@@ -338,6 +338,14 @@ def list_entries(session, price_list: PriceList) -> list[EntryRow]:
         else []
     )
     return [EntryRow(p, snapshot.tiers[p.id]) for p in products]
+
+
+def prices_of_product(session, product: Product) -> list[tuple[PriceList, list[Tier] | None]]:
+    """Each price list with `product`'s tiers on it (None when it is not on the list, so its
+    customers pay the base price), in two queries whatever the number of lists."""
+    lists = list_price_lists(session)
+    snapshots = load_snapshots(session, lists, [product.id])
+    return [(pl, snap.tiers.get(product.id)) for pl, snap in zip(lists, snapshots, strict=True)]
 
 
 def get_settings(session, tenant) -> CatalogSettings:

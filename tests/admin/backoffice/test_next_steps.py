@@ -116,4 +116,28 @@ def test_price_list_rows_read_base_price_percent_off_and_a_price_and_can_be_edit
     assert "<td>0%</td>" not in page and "<td>1.70</td>" not in page
     # each row carries its own form, filled with its values, posting to the entry endpoint
     assert f'name="product_id" value="{c}"' in page and 'name="value" id="value-' in page
-    assert f'id="value-{c}" value="1.70"' in page
+    assert f'id="value-{price_list}-{c}" value="1.70"' in page
+
+
+def test_a_products_page_shows_its_price_on_each_list_and_edits_it_from_there(client, bakeries):
+    north, _ = bakeries
+    app = client.application
+    product = add_product(app, north, price=400)
+    cafes = add_price_list(app, north, "Cafés", entries=[(product, 170, None, [])])
+    hotels = add_price_list(app, north, "Hotels")
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/catalog/products/{product}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Cafés</a>:" in page and "<strong>€1.70</strong>" in page
+    assert "Hotels</a>:" in page and "not on this list (base price)" in page
+    assert 'name="return_to" value="product"' in page
+    saved = client.post(
+        f"/admin/{north.slug}/catalog/price-lists/{hotels}/entries",
+        data={"product_id": str(product), "kind": "percent", "value": "10", "return_to": "product"},
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(url)
+    again = client.get(url).get_data(as_text=True)
+    assert "<strong>10% off</strong>" in again
+    with tenant_session(app, north.id) as session:
+        lists = {e.price_list_id for e in session.scalars(select(PriceListEntry))}
+    assert lists == {cafes, hotels}
