@@ -138,7 +138,10 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    tenant_id = SelectField("Bakery", choices=[])
-    action = SelectField("Action", choices=[("", "All actions"), *AUDIT_ACTIONS.items()])
+    # An unknown bakery or action filters nothing rather than erroring: these are links.
+    tenant_id = SelectField("Bakery", choices=[], validate_choice=False)
+    action = SelectField(
+        "Action", choices=[("", "All actions"), *AUDIT_ACTIONS.items()], validate_choice=False
+    )
     on_or_after = DateField("From", validators=[Optional()])
     on_or_before = DateField("To", validators=[Optional()])

@@ -22,6 +22,7 @@ from config.extensions import db
 from config.forms import ConfirmForm, SignInForm
 from config.signin import end_session, password_sign_in
 from tenants import platform_admin as ops
+from tenants.audit_log import ACTIONS as AUDIT_ACTIONS
 from tenants.audit_log import audit_lines
 from tenants.errors import ValidationFailed
 from tenants.features import FEATURES, LIMITS
@@ -237,11 +238,12 @@ def audit_log():
         (str(row.tenant.id), row.tenant.name) for row in ops.list_bakeries(db.session)
     ]
     form.validate()
-    chosen = form.tenant_id.data if form.tenant_id.data and not form.tenant_id.errors else None
+    known = {value for value, _ in form.tenant_id.choices if value}
+    chosen = form.tenant_id.data if form.tenant_id.data in known else None
     lines = audit_lines(
         db.session,
         tenant_id=uuid.UUID(chosen) if chosen else None,
-        action=form.action.data or None,
+        action=form.action.data if form.action.data in AUDIT_ACTIONS else None,
         on_or_after=form.on_or_after.data if not form.on_or_after.errors else None,
         on_or_before=form.on_or_before.data if not form.on_or_before.errors else None,
     )
