@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, jsonify, redirect, render_template, url_for
+from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
@@ -101,10 +101,11 @@ def run_page(run, progress_endpoint: str, nav: str, upload_url: str, template_ur
     )
 
 
-@bp.get("/catalog/import/template-<kind>.csv")
+@bp.get("/catalog/import/template.csv")
 @staff_required("catalog")
-def catalog_import_template(kind):
-    """A template CSV to start a products or price-list import from."""
+def catalog_import_template():
+    """A template CSV to start a products (?kind=products) or price-list import from."""
+    kind = request.args.get("kind", "products")
     if kind not in ("products", "price_list"):
         abort(404)
     return csv_response(template_csv(kind, g.tenant), f"{kind.replace('_', '-')}-template.csv")

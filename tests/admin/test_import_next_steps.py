@@ -33,7 +33,7 @@ def test_a_failed_import_says_how_many_rows_need_fixing_and_offers_a_corrected_u
     page = client.get(run).get_data(as_text=True)
     assert "Import failed: 2 rows need fixing." in page
     assert f'href="/admin/{north.slug}/catalog/import">Upload a corrected file' in page
-    assert f'href="/admin/{north.slug}/catalog/import/template-products.csv"' in page
+    assert f'href="/admin/{north.slug}/catalog/import/template.csv?kind=products"' in page
     customers = _upload(
         client, f"/admin/{north.slug}/customers/import", b"business_name,payment_terms\nX,never\n"
     )
@@ -49,11 +49,11 @@ def test_each_import_page_offers_a_template_that_imports_as_it_is_in_the_locale(
         session.get(Tenant, north.id).locale = "de_DE"
     sign_in_staff(client, north)
     catalog = client.get(f"/admin/{north.slug}/catalog/import").get_data(as_text=True)
-    assert "template-products.csv" in catalog and "template-price_list.csv" in catalog
+    assert "template.csv?kind=products" in catalog and "template.csv?kind=price_list" in catalog
     assert "customers/import/template.csv" in client.get(
         f"/admin/{north.slug}/customers/import"
     ).get_data(as_text=True)
-    template = client.get(f"/admin/{north.slug}/catalog/import/template-products.csv")
+    template = client.get(f"/admin/{north.slug}/catalog/import/template.csv?kind=products")
     assert template.status_code == 200 and template.mimetype == "text/csv"
     body = template.get_data(as_text=True).lstrip("\ufeff")
     assert body.startswith("sku,name,") and '"2,50"' in body  # de_DE's decimal comma
@@ -71,4 +71,6 @@ def test_each_import_page_offers_a_template_that_imports_as_it_is_in_the_locale(
         assert session.scalar(select(Product.id)) is None
     customers = client.get(f"/admin/{north.slug}/customers/import/template.csv")
     assert customers.get_data(as_text=True).lstrip("\ufeff").startswith("business_name,")
-    assert client.get(f"/admin/{north.slug}/catalog/import/template-nope.csv").status_code == 404
+    assert (
+        client.get(f"/admin/{north.slug}/catalog/import/template.csv?kind=nope").status_code == 404
+    )
