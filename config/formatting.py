@@ -1,4 +1,4 @@
-"""Money and dates in a bakery's locale, currency and timezone (Babel)."""
+"""Dates in a bakery's locale and timezone (Babel); money is shown by `config.money`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import get_currency_precision
 
 from config.clock import at_bakery
 
@@ -15,14 +15,6 @@ from config.clock import at_bakery
 def minor_to_decimal(minor: int, currency: str) -> Decimal:
     """Integer minor units to a Decimal amount (2 decimals for EUR, 0 for JPY...)."""
     return Decimal(minor).scaleb(-get_currency_precision(currency))
-
-
-def format_money(minor: int | None, tenant, currency: str | None = None) -> str:
-    """'€12.50' / '12,50 €' depending on the bakery's locale."""
-    if minor is None:
-        return ""
-    cur = currency or tenant.currency
-    return format_currency(minor_to_decimal(minor, cur), cur, locale=tenant.locale)
 
 
 def format_date(value: date | datetime | None, tenant, *, with_time: bool = False) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 
 from config.clock import utcnow
 from config.extensions import db
-from config.formatting import format_date, format_money
+from config.formatting import format_date
 from jobs.runtime import handles_suspension
 from tenants.mail_preferences import opted_out, preferences_url
 from tenants.outbox import STALE_CLAIM, OutboundEmail
@@ -156,7 +156,6 @@ def render_message(tenant, row: OutboundEmail, *, now: datetime) -> EmailMessage
         else None,
         base_url=settings.base_url,
         recipient_name=row.to_name,
-        money=lambda minor: format_money(minor, tenant),
         date=lambda value: format_date(value, tenant),
     )
     subject = _one_line(render_template(f"mail/{row.template}.subject.txt", **context))

@@ -5,8 +5,8 @@ from flask import abort, g, render_template, request, url_for
 from config.confirm import confirm_page
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
-from config.formatting import format_money
 from config.forms import ConfirmForm
+from config.money import format_money
 from portal import bp
 from portal.access import buyer_required, may
 from portal.forms import ChangePasswordForm, ProfileForm, UserForm

@@ -11,7 +11,6 @@ from config.extensions import db
 from portal import bp
 from portal.access import buyer_required
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
-from tenants.catalog.money import format_amount
 from tenants.catalog.quotes import customer_catalog
 from tenants.plans import has_feature
 
@@ -42,7 +41,6 @@ def catalog():
         "portal/catalog.html",
         lines=lines,
         can_export=has_feature(g.tenant, "catalog_export"),
-        money=lambda minor: format_amount(minor, g.tenant.currency),
     )
 
 

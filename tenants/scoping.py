@@ -12,9 +12,12 @@ A session is bound to one bakery with `bind_tenant` (per request or job). From t
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Alias, Table, event, text
+from sqlalchemy import Alias, Connection, Table, event, text
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.util import LRUCache
 
 from config.extensions import db
 from tenants.base import TenantOwned, is_tenant_owned
@@ -64,7 +67,59 @@ def _set_rls_tenant(connection, tenant_id: uuid.UUID | None) -> None:
 
 @event.listens_for(Session, "after_begin")
 def _after_begin(session, transaction, connection):
-    _set_rls_tenant(connection, session.info.get(TENANT_KEY))
+    tenant_id = session.info.get(TENANT_KEY)
+    # A transaction this session opened itself starts with the setting unset ('' or NULL, both
+    # "no tenant" to the policies), so with no bakery bound yet there is nothing to send; and
+    # bind_tenant sets it when a bakery is bound mid-transaction. A request (slug look-up, then
+    # bind) so sends set_config once. A session joining a transaction someone else began (a
+    # savepoint, a session on a Connection: tests, scripts) may inherit another bakery's
+    # setting, so it always sets its own.
+    joined = isinstance(session.bind, Connection) or connection.in_nested_transaction()
+    if tenant_id is not None or joined:
+        _set_rls_tenant(connection, tenant_id)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the tenancy hook needs to know of a statement, which depends on its shape only."""
+
+    owned: tuple[str, ...]  # tenant-owned entities the statement queries (class names)
+    owned_tables: frozenset[str]  # their tables
+    bare: tuple[str, ...]  # tenant-owned tables in its FROM list that no such entity covers
+
+
+# Decided once per statement shape: SQLAlchemy's cache key names the shape exactly (it is what
+# its compiled-SQL cache is keyed on) and leaves bound values out, so a decision made for one
+# bakery's query holds for every bakery's. Bounded like SQLAlchemy's own compiled cache.
+_SHAPES: LRUCache = LRUCache(2000)
+
+
+def _shape_of(state) -> _Shape:
+    statement = state.statement
+    cache_key = statement._generate_cache_key()
+    key = None if cache_key is None else cache_key.key
+    shape = _SHAPES.get(key) if key is not None else None
+    if shape is None:
+        owned = [m for m in state.all_mappers if is_tenant_owned(m.class_)]
+        owned_tables = frozenset(m.local_table.name for m in owned)
+        bare = _bare_tenant_froms(statement, owned_tables) if state.is_select else []
+        shape = _Shape(
+            tuple(sorted({m.class_.__name__ for m in owned})),
+            owned_tables,
+            tuple(sorted({_tenant_table_name(f) for f in bare})),
+        )
+        if key is not None:  # an uncacheable statement is looked at on every execution
+            _SHAPES[key] = shape
+    return shape
+
+
+@lru_cache(maxsize=4096)
+def _tenant_criteria(tenant_id: uuid.UUID):
+    """The loader criteria for one bakery, built once. The lambda's closure holds the id as a
+    bound value, so every bakery's statements share one compiled form in SQLAlchemy's cache."""
+    return with_loader_criteria(
+        TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+    )
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -73,35 +128,31 @@ def _scope_orm_statement(state):
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    owned = [m for m in state.all_mappers if is_tenant_owned(m.class_)]
-    # `select(func.count()).select_from(Model)` names no entity, so it has no mapper and
-    # loader criteria would not reach it: find such tables in the FROM list ourselves.
-    statement = state.statement
-    bare = _bare_tenant_froms(statement, owned) if hasattr(statement, "get_final_froms") else []
-    if not owned and not bare:
+    shape = _shape_of(state)
+    if not shape.owned and not shape.bare:
         return
     tenant_id = state.session.info.get(TENANT_KEY)
     if tenant_id is None:
-        names = sorted({m.class_.__name__ for m in owned} | {f.name for f in bare})
+        names = sorted(set(shape.owned) | set(shape.bare))
         raise TenantNotSet(f"query of tenant-owned {', '.join(names)} with no tenant bound")
-    for from_ in bare:
-        statement = statement.where(from_.c.tenant_id == tenant_id)
-    if owned:
-        statement = statement.options(
-            with_loader_criteria(
-                TenantOwned,
-                lambda cls: cls.tenant_id == tenant_id,
-                include_aliases=True,
-            )
-        )
+    statement = state.statement
+    if shape.bare:
+        # `select(func.count()).select_from(Model)` names no entity, so it has no mapper and
+        # loader criteria would not reach it: filter such tables ourselves. Only these (rare)
+        # shapes look at the FROM list again, for this statement's own table objects.
+        for from_ in _bare_tenant_froms(statement, shape.owned_tables):
+            statement = statement.where(from_.c.tenant_id == tenant_id)
+    if shape.owned:
+        statement = statement.options(_tenant_criteria(tenant_id))
     state.statement = statement
 
 
-def _bare_tenant_froms(statement, owned_mappers) -> list:
+def _bare_tenant_froms(statement, covered: frozenset[str]) -> list:
     """Tenant-owned tables (or aliases) standing alone in the FROM list that no queried entity
-    covers. Joins are left to the loader criteria (they reach joined entities, eager loads
-    included) and, on PostgreSQL, to row-level security."""
-    covered = {m.local_table.name for m in owned_mappers}
+    covers (`covered`: their table names). Joins are left to the loader criteria (they reach
+    joined entities, eager loads included) and, on PostgreSQL, to row-level security."""
+    if not hasattr(statement, "get_final_froms"):
+        return []
     found = []
     for from_ in statement.get_final_froms():
         name = _tenant_table_name(from_)
@@ -117,10 +168,18 @@ def _tenant_table_name(from_) -> str | None:
     return None
 
 
+_TENANT_TABLES: dict[int, frozenset[str]] = {}
+
+
 def _tenant_table_names() -> frozenset[str]:
-    return frozenset(
-        m.local_table.name for m in db.Model.registry.mappers if is_tenant_owned(m.class_)
-    )
+    """The tables of every tenant-owned model, rebuilt only when the registry grows."""
+    mappers = db.Model.registry.mappers
+    names = _TENANT_TABLES.get(len(mappers))
+    if names is None:
+        names = frozenset(m.local_table.name for m in mappers if is_tenant_owned(m.class_))
+        _TENANT_TABLES.clear()
+        _TENANT_TABLES[len(mappers)] = names
+    return names
 
 
 @event.listens_for(Session, "before_flush")

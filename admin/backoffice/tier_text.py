@@ -1,7 +1,7 @@
 """How a price-list tier reads on the back office's pages ('£1.70', '10% off', 'Base price')
 and how its price sits in an edit box, in the bakery's locale."""
 
-from config.formatting import format_money
+from config.money import format_money
 from config.numbers import format_number_input
 from tenants.catalog.money import format_amount
 

@@ -38,10 +38,11 @@ from config.edge import (
     submit_form,
 )
 from config.extensions import db
-from config.formatting import format_money, minor_to_decimal
+from config.formatting import minor_to_decimal
 from config.forms import attach_error
+from config.money import format_money
 from tenants.catalog import photos, price_lists, products
-from tenants.catalog.money import format_amount, parse_amount
+from tenants.catalog.money import parse_amount
 from tenants.errors import NotFound, ValidationFailed
 
 # Service field names -> form field names, so errors land next to the right input.
@@ -84,13 +85,8 @@ def catalog_products():
         result=result,
         bulk=BulkForm(),
         categories=products.list_categories(db.session),
-        money=_money,
         args=request.args,
     )
-
-
-def _money(minor):
-    return format_amount(minor, g.tenant.currency)
 
 
 @bp.post("/catalog/bulk")

@@ -23,11 +23,11 @@ from config.clock import bakery_today
 from config.confirm import confirm_page
 from config.edge import chosen_or_404, commit_change, found_or_404, redirect_after
 from config.extensions import db
-from config.formatting import format_money
 from config.forms import ConfirmForm, attach_error
+from config.money import format_money
 from config.numbers import NumberInputError, parse_whole_number
 from tenants.catalog import assortments, price_lists, products
-from tenants.catalog.money import format_amount, parse_amount, parse_percent
+from tenants.catalog.money import parse_amount, parse_percent
 from tenants.catalog.price_lists import BreakInput, PriceNeedsConfirmation
 from tenants.catalog.quotes import customer_catalog
 from tenants.customers import pricing, services
@@ -377,5 +377,4 @@ def customer_pricing(customer_id):
         preview=preview,
         can_export=has_feature(g.tenant, "catalog_export"),
         can_assign=pricing.may_assign_pricing(current_user),
-        money=lambda m: format_amount(m, g.tenant.currency),
     ), status

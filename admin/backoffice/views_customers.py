@@ -17,6 +17,7 @@ from config.edge import apply_change, found_or_404, save_form
 from config.extensions import db
 from config.formatting import minor_to_decimal
 from config.forms import ConfirmForm
+from config.money import format_money
 from tenants.catalog.price_lists import default_price_list
 from tenants.customers import locations as locs
 from tenants.customers import services as customers
@@ -85,7 +86,7 @@ def customer_detail(customer_id):
         weekdays=WEEKDAYS,
         access_levels=ACCESS_LEVELS,
         grantable=GRANTABLE,
-        minimum=minor_to_decimal(customer.minimum_order_minor, g.tenant.currency),
+        minimum=format_money(customer.minimum_order_minor, g.tenant),
         password_form=TemporaryPasswordForm(),
     )
 

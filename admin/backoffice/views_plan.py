@@ -7,8 +7,8 @@ from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from config.edge import apply_change, found_or_404
 from config.extensions import db
-from config.formatting import format_money
 from config.forms import ConfirmForm
+from config.money import format_money
 from tenants import platform_admin as ops
 from tenants.features import FEATURES, LIMITS
 from tenants.plans import effective_plan

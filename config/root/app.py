@@ -15,7 +15,7 @@ from admin.devmail import bp as devmail_bp
 from admin.platform import bp as platform_bp
 from admin.preferences import bp as preferences_bp
 from admin.public import bp as signup_bp
-from config import web_errors
+from config import money, web_errors
 from config.db_roles import check_app_role
 from config.extensions import csrf, db, login_manager, migrate
 from config.health import bp as health_bp
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     _register_blueprints(app)
 
     web_errors.register(app)
+    money.register(app)
     cli.register(app)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)

@@ -1,25 +1,24 @@
 """A customer's own catalog at that customer's prices, as CSV and as a branded PDF.
 
 A Professional feature (`catalog_export`): every function checks the gate itself, so the portal,
-the back office and any job get the same answer. The PDF embeds DejaVu Sans (Debian's
-fonts-dejavu-core), whose glyphs cover names like "Łódź"; user text is escaped before it reaches
-reportlab's Paragraph markup parser.
+the back office and any job get the same answer. The CSV holds plain amounts for spreadsheets;
+the PDF is a `tenants.pdf` document (Unicode fonts, escaped text, page x of y) with prices in the
+bakery's money format.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import date
-from pathlib import Path
-from xml.sax.saxutils import escape
 
+from reportlab.lib.units import mm
+
+from config.money import money_formatter
 from tenants.catalog.csv_io import write_csv
 from tenants.catalog.money import format_amount
 from tenants.catalog.quotes import customer_catalog
+from tenants.pdf import BrandedDocument, Column, Group
 from tenants.plans import require_feature
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 BUYER_COLUMNS = [
     "sku",
     "name",
@@ -62,90 +61,42 @@ def buyer_catalog_csv(session, tenant, *, customer, on: date) -> str:
     return write_csv(BUYER_COLUMNS, rows)
 
 
-def _register_fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-
-
 def buyer_catalog_pdf(session, tenant, *, customer, on: date) -> bytes:
-    """The customer's catalog with its prices as a PDF in the bakery's colours."""
+    """The customer's catalog with its prices as a PDF in the bakery's colours, grouped by
+    category, prices in the bakery's money format."""
     require_feature(tenant, "catalog_export")
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    _register_fonts()
-    brand = colors.HexColor(tenant.brand_colour or "#8a5a2b")
-    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=16, leading=20, textColor=brand)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=11)
-    lines = customer_catalog(session, tenant, customer=customer, on=on)
-    story = []
-    if tenant.logo_content_type and tenant.logo:
-        story.append(
-            Image(io.BytesIO(tenant.logo), width=30 * mm, height=15 * mm, kind="proportional")
-        )
-    story += [
-        Paragraph(escape(tenant.name), title),
-        Paragraph(
-            escape(
-                f"Price list for {customer.display_name} · {on.isoformat()} · "
-                f"prices in {tenant.currency}, excluding tax"
-            ),
-            body,
+    money = money_formatter(tenant.locale, tenant.currency)
+    doc = BrandedDocument(
+        tenant,
+        title="Catalog",
+        subtitle=(
+            f"Price list for {customer.display_name} · {on.isoformat()} · "
+            f"prices in {tenant.currency}, excluding tax"
         ),
-        Spacer(1, 6 * mm),
+    )
+    columns = [
+        Column("SKU", 30 * mm),
+        Column("Product", 75 * mm),
+        Column("Unit", 22 * mm),
+        Column("Price", 20 * mm, right=True),
+        Column("Volume price", doc.width - 147 * mm),
     ]
-    data = [["SKU", "Product", "Unit", "Price", "Volume price"]]
-    for line in lines:
-        unit = f"{line.product.unit}" + (
-            f" × {line.product.pack_size}" if line.product.pack_size > 1 else ""
-        )
-        data.append(
+    rows: list = []
+    category = None
+    for line in customer_catalog(session, tenant, customer=customer, on=on):
+        if line.category_name != category:
+            category = line.category_name
+            rows.append(Group(category or "Other"))
+        product, nb = line.product, line.quote.next_break
+        unit = product.unit + (f" × {product.pack_size}" if product.pack_size > 1 else "")
+        rows.append(
             [
-                Paragraph(escape(line.product.sku), body),
-                Paragraph(
-                    escape(line.product.name)
-                    + (
-                        f"<br/><font color='grey'>{escape(line.category_name)}</font>"
-                        if line.category_name
-                        else ""
-                    ),
-                    body,
-                ),
-                Paragraph(escape(unit), body),
-                format_amount(line.quote.unit_price_minor, tenant.currency),
-                Paragraph(escape(_break_text(line, tenant.currency)), body),
+                product.sku,
+                product.name,
+                unit,
+                money(line.quote.unit_price_minor),
+                "" if nb is None else f"from {nb.min_qty}: {money(nb.unit_price_minor)}",
             ]
         )
-    table = Table(data, colWidths=[25 * mm, 75 * mm, 25 * mm, 20 * mm, 35 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT, 9),
-                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 9),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("BACKGROUND", (0, 0), (-1, 0), brand),
-                ("ALIGN", (3, 0), (3, -1), "RIGHT"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story.append(table)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        title=f"{tenant.name} catalog",
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        invariant=1,
-    )
-    doc.build(story)
-    return out.getvalue()
+    doc.add_table(columns, rows)
+    return doc.render()

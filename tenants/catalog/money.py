@@ -7,6 +7,7 @@ adds what money needs on top: the currency's decimal places, sign and range.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
@@ -100,6 +101,13 @@ def check_percent(value: Decimal, *, field: str, what: str = "A discount") -> De
 
 def format_amount(minor: int, currency: str, locale: str | None = None) -> str:
     """250 -> '2.50' ('2,50' in de_DE): plain, no currency sign or grouping, the way an input
-    box or a CSV cell holds it, so parse_amount reads it back in the same locale."""
-    places = get_currency_precision(currency)
+    box or a CSV cell holds it, so parse_amount reads it back in the same locale (pages show
+    `config.money`'s format)."""
+    places = _places(currency)
     return format_number_input(Decimal(minor).scaleb(-places), locale, places=places)
+
+
+@lru_cache(maxsize=64)
+def _places(currency: str) -> int:
+    # Babel looks this up in its global data on every call; a CSV asks 400 times.
+    return get_currency_precision(currency)

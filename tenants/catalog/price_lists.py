@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import delete, insert, select, update
 
 from config.clock import utcnow
-from config.formatting import format_money
+from config.money import format_money
 from tenants.catalog.errors import ValidationFailed
 from tenants.catalog.models import (
     CatalogSettings,

@@ -65,8 +65,9 @@ def test_a_buyer_sees_their_own_prices_and_next_break_and_nothing_of_the_other_b
     response = client.get(f"/wholesale/{north.slug}/catalog")
     text = page_text(response)
     assert response.status_code == 200
-    assert "North baguette" in text and "2.10" in text and "order 12 for 1.90 each" in text
-    assert "1.20" in text  # the roll has no list price: the base price
+    # every price in the bakery's locale with its currency (en_GB, EUR)
+    assert "North baguette" in text and "€2.10" in text and "order 12 for €1.90 each" in text
+    assert "€1.20" in text  # the roll has no list price: the base price
     assert "2.30" not in text  # the hotel's list
     assert "South baguette" not in text and "1.50" not in text and "9.90" not in text
     # the same person's cookie opens nothing at the other bakery
@@ -206,3 +207,16 @@ def test_products_outside_their_season_on_the_bakerys_today_are_hidden_from_cata
     for listing in (page, csv):
         assert "Summer tart" in listing and "North baguette" in listing
         assert "Asparagus bread" not in listing and "Stollen" not in listing
+
+
+def test_the_catalog_and_the_account_page_show_money_in_one_format(app, client, shops):
+    from tenants.customers.models import Customer
+    from tests.support.factories import tenant_session
+
+    north, _, data = shops
+    with tenant_session(app, north.id) as session:
+        session.get(Customer, (north.id, data[north.slug]["aurora"])).minimum_order_minor = 1250
+    sign_in_buyer(client, north, "owner@aurora.example")
+    home = page_text(client.get(f"/wholesale/{north.slug}/"))
+    catalog = page_text(client.get(f"/wholesale/{north.slug}/catalog"))
+    assert "€12.50" in home and "€2.10" in catalog

@@ -100,3 +100,92 @@ def test_a_count_that_names_no_entity_is_still_scoped(app, two_bakeries):
         assert session.scalar(select(func.count()).select_from(Customer)) == 1
     with app.app_context(), pytest.raises(TenantNotSet):
         db.session.scalar(select(func.count()).select_from(Customer))
+
+
+def test_a_statement_shape_first_run_bound_still_raises_when_run_unbound(app, two_bakeries):
+    north, _ = two_bakeries
+    from sqlalchemy import func
+
+    # The hook decides a shape once; the decision must not remember that a bakery was bound.
+    shapes = [
+        lambda: select(Customer).where(Customer.business_name == "x"),
+        lambda: select(func.count()).select_from(Customer),
+    ]
+    for make in shapes:
+        with tenant_session(app, north.id) as session:
+            session.execute(make()).all()
+        with app.app_context(), pytest.raises(TenantNotSet):
+            db.session.execute(make()).all()
+
+
+def test_the_same_statement_shape_serves_each_bakery_only_its_own_rows(app, two_bakeries):
+    from sqlalchemy import func
+    from sqlalchemy.orm import aliased
+
+    north, south = two_bakeries
+    _add_customers(app, north, "North one", "North two")
+    _add_customers(app, south, "South one")
+    other = aliased(Customer)
+    for bakery, names in ((north, ["North one", "North two"]), (south, ["South one"])) * 2:
+        with tenant_session(app, bakery.id) as session:
+            rows = session.scalars(select(Customer.business_name).order_by(Customer.business_name))
+            assert list(rows) == names
+            # no entity named: the table is filtered by the hook itself, each time
+            assert session.scalar(select(func.count()).select_from(Customer)) == len(names)
+            # an aliased table standing alone in FROM, found only through the WHERE clause
+            count = select(func.count()).where(other.business_name.is_not(None))
+            assert session.scalar(count) == len(names)
+
+
+def test_a_scoped_query_hits_sqlalchemys_compiled_cache_on_its_second_run(app, two_bakeries):
+    from sqlalchemy import event
+
+    north, south = two_bakeries
+    with app.app_context():
+        engine = db.engine
+    hits = []
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT CUSTOMERS."):
+            hits.append(context.cache_hit == context.dialect.CACHE_HIT)
+
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        for bakery in (north, south, north):
+            with tenant_session(app, bakery.id) as session:
+                session.execute(select(Customer).where(Customer.business_name == "x")).all()
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    # the first run may compile; every later one, for either bakery, reuses the compiled form
+    assert len(hits) == 3 and hits[1:] == [True, True]
+
+
+def test_a_request_shaped_session_sends_set_config_once_per_transaction(app):
+    import uuid
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from tenants.models import Tenant
+
+    with app.app_context():
+        engine = db.engine
+    sent = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if "set_config" in statement:
+            sent.append(parameters)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        # A session on the engine, as a request's is: its own transaction, nothing written.
+        with Session(engine) as session:
+            session.scalar(select(Tenant).where(Tenant.slug == "no-such-bakery"))
+            bind_tenant(session, uuid.uuid4())
+            session.scalars(select(Customer)).all()
+            assert len(sent) == 1
+            session.commit()
+            session.scalars(select(Customer)).all()
+            assert len(sent) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
