@@ -48,7 +48,7 @@ def test_the_demo_buyer_sees_the_cafe_prices_and_downloads_them_and_the_deli_has
         data={"email": "owner@cafe-aurora.example", "password": DEMO_PASSWORD},
     )
     page = page_text(client.get("/wholesale/rosemary-rye/catalog"))
-    assert "Butter croissant" in page and "order 24 for 1.00 each" in page
+    assert "Butter croissant" in page and "order 24 for £1.00 each" in page
     assert "Roggenbrot" not in page  # the other demo bakery's catalog
     csv_text = client.get("/wholesale/rosemary-rye/catalog.csv").get_data(as_text=True)
     assert "VIE-CRO,Butter croissant" in csv_text and "1.10" in csv_text
