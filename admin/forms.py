@@ -7,14 +7,12 @@ email, new password, confirm, checkboxes) live in config.forms.
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DecimalField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields import DateTimeLocalField
+from wtforms.fields import DateField, DateTimeLocalField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -25,6 +23,8 @@ from wtforms.validators import (
 )
 
 from config.forms import CheckboxesField, Form, new_password_field
+from config.number_fields import NumberField, WholeNumberField
+from tenants.audit_log import ACTIONS as AUDIT_ACTIONS
 from tenants.features import FEATURES
 from tenants.locales import LOCALE_CHOICES, currency_choices, timezone_choices
 from tenants.platform_admin import MAX_LIMIT, MAX_MONTHLY_PRICE_MINOR
@@ -54,7 +54,14 @@ class SignUpForm(Form):
 class InviteStaffForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField("Role", choices=role_choices())
+    # No role is preselected: opening on "Owner" made one careless click a new owner.
+    role = SelectField(
+        "Role",
+        choices=[("", "Choose a role…"), *role_choices()],
+        default="",
+        validators=[InputRequired(message="Choose the role this person needs.")],
+        description="Give the least access the job needs; you can change it later.",
+    )
 
 
 class RoleForm(Form):
@@ -85,20 +92,20 @@ class SettingsForm(Form):
 class PlanForm(Form):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)])
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
-    monthly_price = DecimalField(
+    monthly_price = NumberField(
         "Monthly price",
         places=2,
         validators=[InputRequired(), NumberRange(min=0, max=MAX_MONTHLY_PRICE_MINOR // 100)],
     )
     features = CheckboxesField("Features", choices=list(FEATURES.items()))
-    max_customers = IntegerField(
+    max_customers = WholeNumberField(
         "Customers (blank = unlimited)", validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)]
     )
-    max_staff_users = IntegerField(
+    max_staff_users = WholeNumberField(
         "Staff users (blank = unlimited)",
         validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)],
     )
-    max_products = IntegerField(
+    max_products = WholeNumberField(
         "Products (blank = unlimited)", validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)]
     )
 
@@ -123,3 +130,18 @@ class SearchForm(Form):
         csrf = False
 
     q = StringField("Search")
+
+
+class AuditFilterForm(Form):
+    """The audit log's filters (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    # An unknown bakery or action filters nothing rather than erroring: these are links.
+    tenant_id = SelectField("Bakery", choices=[], validate_choice=False)
+    action = SelectField(
+        "Action", choices=[("", "All actions"), *AUDIT_ACTIONS.items()], validate_choice=False
+    )
+    on_or_after = DateField("From", validators=[Optional()])
+    on_or_before = DateField("To", validators=[Optional()])

@@ -45,7 +45,7 @@ def new_password_field(label: str) -> PasswordField:
     """A password someone chooses: required, with the strength rule the service enforces."""
     return PasswordField(
         label,
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(message="Choose a password."), Length(max=200)],
         description="At least 10 characters.",
     )
 
@@ -81,7 +81,12 @@ class ConfirmForm(Form):
 
 
 def attach_error(form, exc: DomainError) -> None:
-    """Show `exc` under the form field it names, or above the form when it names none."""
+    """Show `exc` under the form field it names, or above the form when it names none; each of
+    several problems (tenants.errors.ValidationProblems) by its own field."""
+    for problem in getattr(exc, "problems", None) or []:
+        attach_error(form, problem)
+    if getattr(exc, "problems", None):
+        return
     field = getattr(form, exc.field, None) if exc.field else None
     if field is not None and hasattr(field, "errors"):
         field.errors = [*list(field.errors or []), exc.message]

@@ -18,6 +18,7 @@ from config.formatting import format_date
 from jobs.runtime import handles_suspension
 from tenants.mail_preferences import opted_out, preferences_url
 from tenants.outbox import STALE_CLAIM, OutboundEmail
+from tenants.platform_notices import PLATFORM_TEMPLATE
 from tenants.tokens import issue_token
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def deliver_email(tenant, email_id: str, *, now: datetime | None = None) -> str:
     and goes out once the bakery is reactivated.
     """
     now = now or utcnow()
-    if tenant.is_suspended:
+    if tenant.is_suspended and not _sent_while_suspended(email_id):
         return _hold(email_id, now)
     claimed = db.session.scalar(
         update(OutboundEmail)
@@ -90,6 +91,14 @@ def _unclaimed(email_id: str, now: datetime):
         OutboundEmail.status == "pending",
         (OutboundEmail.status == "sending") & (OutboundEmail.claimed_at < now - STALE_CLAIM),
     )
+
+
+def _sent_while_suspended(email_id: str) -> bool:
+    """The platform's own notices (a suspension notice above all) are not held."""
+    template = db.session.scalar(
+        select(OutboundEmail.template).where(OutboundEmail.id == uuid.UUID(str(email_id)))
+    )
+    return template == PLATFORM_TEMPLATE
 
 
 def _hold(email_id: str, now: datetime) -> str:

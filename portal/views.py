@@ -163,7 +163,11 @@ def reset(token: str):
 
         def reset_and_forgive():
             contact = portal_auth.reset_password(
-                db.session, g.tenant, token=token, password=form.password.data
+                db.session,
+                g.tenant,
+                token=token,
+                password=form.password.data,
+                reset_url=url_for("portal.forgot", _external=True),
             )
             clear_sign_in_failures("buyer", str(g.tenant.id), contact.email)
 
@@ -236,6 +240,7 @@ def change_password():
             contact=g.contact,
             new_password=form.new_password.data,
             current_password=form.current_password.data,
+            reset_url=url_for("portal.forgot", _external=True),
         )
         throttle.clear_account(db.session, account=account)
         # The new password ends every other session; this one goes on under the new stamp.
@@ -243,7 +248,10 @@ def change_password():
 
     _, refused = commit_change(change, catch=ValidationFailed)
     if refused is not None:
-        if refused.field == "current_password":
+        wrong_current = any(
+            p.field == "current_password" for p in getattr(refused, "problems", [refused])
+        )
+        if wrong_current:
             throttle.record_failure(db.session, account=account, address=address)
             db.session.commit()
         attach_error(form, refused)

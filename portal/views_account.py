@@ -2,6 +2,7 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from config.confirm import confirm_page
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
 from config.extensions import db
 from config.formatting import weekday_names
@@ -16,6 +17,9 @@ from tenants.customers import services as customers
 from tenants.customers.forms import CompanyForm, LocationForm
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import GRANTABLE, OWNER_ONLY, effective_permissions, granted
+
+# The layout the shared confirm step (config.confirm) is shown in on portal pages.
+BASE = "portal/base.html"
 
 
 @bp.get("/")
@@ -124,15 +128,29 @@ def location(location_id=None):
         message="Saved.",
         location=found,
         editable=editable,
-        remove_form=ConfirmForm(),
     )
 
 
-@bp.post("/account/locations/<location_id>/remove")
+@bp.route("/account/locations/<location_id>/remove", methods=["GET", "POST"])
 @buyer_required("edit_account")
 def location_remove(location_id):
-    """Delete a delivery location (not the last one, nor one assigned to colleagues)."""
+    """Delete a delivery location (not the last one, nor one assigned to colleagues), from the
+    confirm step."""
     found = found_or_404(locations.get_location, g.customer, location_id, viewer=g.contact)
+    if request.method == "GET":
+        assigned = locations.assigned_contacts(db.session, g.customer, found)
+        details = [f"{g.tenant.name} will no longer deliver to {found.name}."]
+        if assigned:
+            names = ", ".join(c.name for c in assigned)
+            details.append(f"{names}: assigned to it; give them another location first.")
+        return confirm_page(
+            BASE,
+            question=f"Remove {found.name}?",
+            details=details,
+            button="Remove location",
+            cancel_url=url_for("portal.location", location_id=found.id),
+            danger=True,
+        )
     ConfirmForm().validate_on_submit() or abort(400)
     return apply_change(
         lambda: locations.remove_location(
@@ -254,8 +272,22 @@ def user_revoke(contact_id):
     )
 
 
-@bp.post("/account/users/<contact_id>/remove")
+@bp.route("/account/users/<contact_id>/remove", methods=["GET", "POST"])
 @buyer_required("manage_users")
 def user_remove(contact_id):
-    """Remove a colleague from the account."""
+    """Remove a colleague from the account, from the confirm step."""
+    if request.method == "GET":
+        colleague = found_or_404(contacts.get_contact, g.customer, contact_id)
+        return confirm_page(
+            BASE,
+            question=f"Remove {colleague.name}?",
+            details=[
+                f"{colleague.name} ({colleague.email}) can no longer sign in to "
+                f"{g.customer.display_name}'s account. This cannot be undone; you can invite "
+                "them again later."
+            ],
+            button=f"Remove {colleague.name}",
+            cancel_url=url_for("portal.users"),
+            danger=True,
+        )
     return _user_action(contact_id, contacts.remove_contact, "{name} is removed.")

@@ -54,6 +54,15 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
 
 
+class ValidationProblems(ValidationFailed):
+    """Several refusals of one submission, each by its own field, reported together so a
+    person fixes every field at once instead of discovering them one post at a time."""
+
+    def __init__(self, problems: list[ValidationFailed]):
+        super().__init__(problems[0].message, field=problems[0].field)
+        self.problems = problems
+
+
 class TenantSuspended(DomainError):
     """The bakery is suspended by the platform."""
 

@@ -17,6 +17,7 @@ from tenants.features import FEATURES, LIMITS
 from tenants.lookup import get_by_id
 from tenants.models import Plan, Tenant
 from tenants.plans import effective_plan
+from tenants.platform_notices import tell_owners
 from tenants.usage import platform_usage
 
 
@@ -82,10 +83,11 @@ def _audited(session, tenant: Tenant, actor, action: str, now, details=None) -> 
 def change_tier(session, tenant: Tenant, *, actor, plan: Plan, now=None) -> Tenant:
     """Move a bakery to `plan` as an active subscription."""
     before = (tenant.plan.code, tenant.subscription_status)
+    lost = downgrade_losses(tenant.plan, plan)
     tenant.plan_id, tenant.plan = plan.id, plan
     tenant.subscription_status = "active"
     tenant.past_due_since = None
-    return _audited(
+    _audited(
         session,
         tenant,
         actor,
@@ -93,6 +95,30 @@ def change_tier(session, tenant: Tenant, *, actor, plan: Plan, now=None) -> Tena
         now,
         {"from": before[0], "from_status": before[1], "to": plan.code},
     )
+    tell_owners(
+        session,
+        tenant,
+        headline=f"{tenant.name} is now on the {plan.name} plan",
+        body=f"The platform team moved {tenant.name} to the {plan.name} plan. "
+        + (f"It no longer includes: {', '.join(lost)}. Nothing was deleted. " if lost else "")
+        + "Your back office's Plan page shows what it includes.",
+        now=now,
+    )
+    return tenant
+
+
+def downgrade_losses(current: Plan, new: Plan) -> list[str]:
+    """What moving from `current` to `new` takes away (features, lower limits), in words; empty
+    when nothing is lost. The console confirms a move that loses anything."""
+    had, has = set(current.features or []), set(new.features or [])
+    lost = [label for f, label in FEATURES.items() if f in had and f not in has]
+    for key, label in LIMITS.items():
+        before, after = current.limit(key), new.limit(key)
+        if after is not None and (before is None or after < before):
+            lost.append(
+                f"room for {'any number of' if before is None else before} {label} (now {after})"
+            )
+    return lost
 
 
 def set_override(session, tenant: Tenant, *, actor, plan: Plan | None, expires_at, now=None):
@@ -122,13 +148,32 @@ def suspend(session, tenant: Tenant, *, actor, reason: str, now=None) -> Tenant:
     if not reason.strip():
         raise ValidationFailed("Say why the bakery is suspended.", field="reason")
     tenant.suspended_at, tenant.suspended_reason = now, reason.strip()
-    return _audited(session, tenant, actor, "tenant.suspend", now, {"reason": reason.strip()})
+    _audited(session, tenant, actor, "tenant.suspend", now, {"reason": reason.strip()})
+    tell_owners(
+        session,
+        tenant,
+        headline=f"{tenant.name} is suspended on Bakery Wholesale",
+        body=f"The platform team suspended {tenant.name}: {reason.strip()} Your back office "
+        "and wholesale portal are unavailable until it is reactivated; nothing is deleted. "
+        "Reply to this email to sort it out.",
+        now=now,
+    )
+    return tenant
 
 
 def reactivate(session, tenant: Tenant, *, actor, now=None) -> Tenant:
     """Lift a bakery's suspension."""
     tenant.suspended_at, tenant.suspended_reason = None, ""
-    return _audited(session, tenant, actor, "tenant.reactivate", now)
+    _audited(session, tenant, actor, "tenant.reactivate", now)
+    tell_owners(
+        session,
+        tenant,
+        headline=f"{tenant.name} is active again",
+        body=f"The platform team reactivated {tenant.name}. Your back office and wholesale "
+        "portal work again, with everything as you left it.",
+        now=now,
+    )
+    return tenant
 
 
 # Beyond these a number is a typo, and past 2**31 it would not fit the database's integers.

@@ -3,19 +3,21 @@
 CSRF and text checks come with config.forms.Form.
 """
 
+from decimal import Decimal
+
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from config.forms import CheckboxesField, Form
+from config.number_fields import NumberField, WholeNumberField
 from tenants.catalog.models import UNITS, WEEKDAYS
 from tenants.catalog.products import MAX_CATEGORY_POSITION, PRODUCT_INT_MAX
 
@@ -26,23 +28,23 @@ class ProductForm(Form):
     description = TextAreaField("Description", validators=[Length(max=4000)])
     category_id = SelectField("Category", choices=[])
     unit = SelectField("Unit", choices=[(u, u) for u in UNITS])
-    pack_size = IntegerField(
+    pack_size = WholeNumberField(
         "Pack size", default=1, validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["pack_size"])]
     )
-    base_price = StringField("Base wholesale price", validators=[DataRequired(), Length(max=20)])
-    tax_rate = StringField("Tax rate (%)", default="0", validators=[Length(max=8)])
+    base_price = NumberField("Base wholesale price", places=2, validators=[InputRequired()])
+    tax_rate = NumberField("Tax rate (%)", percent=True, default=Decimal(0))
     active = BooleanField("Active (customers can see and order it)", default=True)
-    min_order_qty = IntegerField(
+    min_order_qty = WholeNumberField(
         "Minimum order quantity",
         default=1,
         validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["min_order_qty"])],
     )
-    qty_increment = IntegerField(
+    qty_increment = WholeNumberField(
         "Order in steps of",
         default=1,
         validators=[NumberRange(min=1, max=PRODUCT_INT_MAX["qty_increment"])],
     )
-    lead_time_days = IntegerField(
+    lead_time_days = WholeNumberField(
         "Lead time (days)",
         default=0,
         validators=[NumberRange(min=0, max=PRODUCT_INT_MAX["lead_time_days"])],
@@ -72,7 +74,7 @@ class BulkForm(Form):
 
 class CategoryForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    position = IntegerField(
+    position = WholeNumberField(
         "Position",
         default=0,
         validators=[Optional(), NumberRange(min=0, max=MAX_CATEGORY_POSITION)],
@@ -98,6 +100,11 @@ class EntryForm(Form):
         "'12 2.10' or '48 15%'.",
         validators=[Length(max=2000)],
     )
+    # Shown only after the service asked (a price far from the base price): ticking it is the
+    # confirmation, so a slipped decimal sign is never saved on the first click.
+    confirm_far = BooleanField("Yes, this price is right: save it")
+    # Where to go back after saving: the price list (default) or the product's page.
+    return_to = StringField(validators=[Optional(), Length(max=20)])
 
 
 class CatalogSettingsForm(Form):

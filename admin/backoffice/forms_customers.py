@@ -6,7 +6,6 @@ from babel.numbers import get_currency_precision
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DecimalField,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from config.forms import CheckboxesField, Form, new_password_field
+from config.number_fields import NumberField
 from tenants.customers.forms import CompanyForm, PersonForm
 from tenants.customers.models import PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import is_a_role_default
@@ -36,7 +36,7 @@ class CustomerForm(CompanyForm):
         "Payment terms", choices=list(PAYMENT_TERMS.items()), default="net_14"
     )
     may_order_online = BooleanField("May order online", default=True)
-    minimum_order = DecimalField(
+    minimum_order = NumberField(
         "Minimum order value", places=2, validators=[Optional(), NumberRange(min=0, max=1_000_000)]
     )
     delivery_weekdays = CheckboxesField(

@@ -87,7 +87,13 @@ def reset(token: str):
     form = NewPasswordForm()
 
     def reset_and_forgive():
-        user = staff.reset_password(db.session, g.tenant, token=token, password=form.password.data)
+        user = staff.reset_password(
+            db.session,
+            g.tenant,
+            token=token,
+            password=form.password.data,
+            reset_url=url_for("backoffice.forgot", _external=True),
+        )
         clear_sign_in_failures("staff", str(g.tenant.id), user.email)
         return user
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from babel.numbers import get_currency_precision
 from flask import (
     abort,
     current_app,
@@ -26,6 +27,7 @@ from admin.backoffice.forms_catalog import (
     ProductForm,
     SoldOutForm,
 )
+from admin.backoffice.tier_text import breaks_input, tier_input, tier_text
 from config.clock import bakery_today
 from config.edge import (
     apply_change,
@@ -36,10 +38,12 @@ from config.edge import (
     submit_form,
 )
 from config.extensions import db
+from config.formatting import minor_to_decimal
 from config.forms import attach_error
+from config.money import format_money
 from tenants.actors import allowed
-from tenants.catalog import photos, products
-from tenants.catalog.money import format_amount, parse_amount
+from tenants.catalog import photos, price_lists, products
+from tenants.catalog.money import parse_amount
 from tenants.errors import NotFound, ValidationFailed
 
 # Service field names -> form field names, so errors land next to the right input.
@@ -111,22 +115,21 @@ def _product_form(product=None, fresh: bool = False) -> ProductForm:
         form = ProductForm(formdata=None, obj=product)
     else:
         form = ProductForm(obj=product) if product else ProductForm()
+    form.base_price.places = get_currency_precision(g.tenant.currency)
     form.category_id.choices = [("", "No category")] + [
         (str(c.id), c.name) for c in products.list_categories(db.session)
     ]
     if product is not None and (request.method == "GET" or fresh):
         form.category_id.data = str(product.category_id or "")
-        form.base_price.data = format_amount(product.base_price_minor, g.tenant.currency)
-        form.tax_rate.data = f"{product.tax_rate.normalize():f}"
+        form.base_price.data = minor_to_decimal(product.base_price_minor, g.tenant.currency)
+        form.tax_rate.data = product.tax_rate
         form.bake_days.data = [str(i) for i, f in enumerate(product.bake_days) if f == "1"]
     return form
 
 
 def _fields(form) -> dict:
-    try:
-        tax = Decimal((form.tax_rate.data or "0").strip().rstrip("%"))
-    except InvalidOperation as exc:
-        raise ValidationFailed("Enter a tax rate like 20 or 5.5.", field="tax_rate") from exc
+    # The form's number fields already read the boxes in the bakery's locale.
+    tax = form.tax_rate.data if form.tax_rate.data is not None else Decimal(0)
     days = set(form.bake_days.data or [])
     return {
         "sku": form.sku.data,
@@ -138,7 +141,7 @@ def _fields(form) -> dict:
         "tax_rate": tax,
         "active": form.active.data,
         "base_price_minor": parse_amount(
-            form.base_price.data, g.tenant.currency, field="base_price"
+            form.base_price.data, g.tenant.currency, field="base_price", locale=g.tenant.locale
         ),
         "min_order_qty": form.min_order_qty.data,
         "qty_increment": form.qty_increment.data,
@@ -205,6 +208,12 @@ def _product_page(product, form, photo_form, status: int):
         photo_form=photo_form,
         sold_out_form=SoldOutForm(),
         sold_out=products.sold_out_days(db.session, product, from_day=bakery_today(g.tenant)),
+        # Its price on each list, editable from here (the same row form as the list's page).
+        price_rows=price_lists.prices_of_product(db.session, product),
+        tier_text=lambda tier: tier_text(tier, g.tenant),
+        tier_input=lambda tier: tier_input(tier, g.tenant),
+        breaks_input=lambda tiers: breaks_input(tiers, g.tenant),
+        money=lambda m: format_money(m, g.tenant),
     ), status
 
 

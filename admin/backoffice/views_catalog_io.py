@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, g, jsonify, redirect, render_template, url_for
+from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
@@ -11,8 +11,10 @@ from admin.backoffice.forms_catalog import ImportForm
 from config.clock import bakery_today
 from config.edge import chosen_or_404, found_or_404, read_upload, redirect_after, submit_form
 from config.extensions import db
+from config.numbers import example
 from tenants.catalog import exports, imports, price_lists
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
+from tenants.catalog.csv_templates import template_csv
 from tenants.customers import services
 from tenants.plans import has_feature
 
@@ -53,6 +55,7 @@ def catalog_import():
     return render_template(
         "backoffice/catalog/import.html",
         form=form,
+        number_example=example(g.tenant.locale),
         runs=imports.recent_runs(db.session, kinds=imports.CATALOG_KINDS),
     ), status
 
@@ -83,15 +86,29 @@ def start_upload(form, run_endpoint: str, *, kind: str, price_list=lambda: None)
     )
 
 
-def run_page(run, progress_endpoint: str, nav: str):
-    """An import run's page: the progress bar the script polls, then the outcome and errors.
+def run_page(run, progress_endpoint: str, nav: str, upload_url: str, template_url: str):
+    """An import run's page: the progress bar the script polls, then the outcome and errors;
+    a failed run says how many rows need fixing and offers the upload of a corrected file.
     Every kind of import (catalog, customers) shows its runs with it."""
     return render_template(
         "backoffice/catalog/import_run.html",
         run=run,
         progress_url=url_for(progress_endpoint, run_id=run.id),
         nav=nav,
+        rows_to_fix=len({e.get("row") for e in run.errors or [] if e.get("row")}),
+        upload_url=upload_url,
+        template_url=template_url,
     )
+
+
+@bp.get("/catalog/import/template.csv")
+@staff_required("catalog")
+def catalog_import_template():
+    """A template CSV to start a products (?kind=products) or price-list import from."""
+    kind = request.args.get("kind", "products")
+    if kind not in ("products", "price_list"):
+        abort(404)
+    return csv_response(template_csv(kind, g.tenant), f"{kind.replace('_', '-')}-template.csv")
 
 
 def run_progress(run):
@@ -107,7 +124,13 @@ def run_progress(run):
 @staff_required("catalog")
 def catalog_import_run(run_id):
     run = found_or_404(imports.get_run, run_id, imports.CATALOG_KINDS)
-    return run_page(run, "backoffice.catalog_import_progress", "backoffice/catalog/_nav.html")
+    return run_page(
+        run,
+        "backoffice.catalog_import_progress",
+        "backoffice/catalog/_nav.html",
+        url_for("backoffice.catalog_import"),
+        url_for("backoffice.catalog_import_template", kind=run.kind),
+    )
 
 
 @bp.get("/catalog/import/<run_id>/progress")

@@ -16,27 +16,29 @@ from admin.backoffice.forms_catalog import (
     EntryForm,
     PriceListForm,
 )
+from admin.backoffice.tier_text import breaks_input, tier_input, tier_text
 from admin.backoffice.views_catalog import catalog_form
+from admin.backoffice.views_customers import BASE
 from config.clock import bakery_today
+from config.confirm import confirm_page
 from config.edge import chosen_or_404, commit_change, found_or_404, redirect_after
 from config.extensions import db
-from config.forms import attach_error
+from config.forms import ConfirmForm, attach_error
 from config.money import format_money
+from config.numbers import NumberInputError, parse_whole_number
 from tenants.catalog import assortments, price_lists, products
-from tenants.catalog.money import check_percent, parse_amount
-from tenants.catalog.price_lists import BreakInput
+from tenants.catalog.money import parse_amount, parse_percent
+from tenants.catalog.price_lists import BreakInput, PriceNeedsConfirmation
 from tenants.catalog.quotes import customer_catalog
 from tenants.customers import pricing, services
 from tenants.errors import ValidationFailed
 from tenants.plans import has_feature
 
-BREAK_LINE = re.compile(r"^\s*(\d+)\s*[:@x]?\s+([0-9.,]+)\s*(%?)\s*$")
-
-
-def _tier_text(tier) -> str:
-    if tier.unit_price_minor is not None:
-        return format_money(tier.unit_price_minor, g.tenant)
-    return f"{tier.discount_percent.normalize():f}%"
+# The quantity, then a price or percentage in the bakery's locale (its digits and separators;
+# config.numbers decides whether they make a number).
+BREAK_LINE = re.compile(
+    r"^\s*([0-9][0-9.,'\u00a0\u202f]*)\s*[:@x]?\s+([0-9][0-9.,'\u00a0\u202f]*|[.,][0-9]+)\s*(%?)\s*$"
+)
 
 
 def parse_breaks(text: str) -> list[BreakInput]:
@@ -51,11 +53,22 @@ def parse_breaks(text: str) -> list[BreakInput]:
                 f"Line {number}: write a quantity and a price, like '12 2.10' or '48 15%'.",
                 field="breaks",
             )
-        qty, value, pct = int(match.group(1)), match.group(2), match.group(3)
-        if pct:
-            breaks.append(BreakInput(qty, None, check_percent(value, field="breaks")))
-        else:
-            breaks.append(BreakInput(qty, parse_amount(value, g.tenant.currency, field="breaks")))
+        locale = g.tenant.locale
+        try:
+            qty = parse_whole_number(match.group(1), locale)
+        except NumberInputError as exc:
+            raise ValidationFailed(f"Line {number}: {exc.message}", field="breaks") from exc
+        value, pct = match.group(2), match.group(3)
+        try:
+            if pct:
+                tier = BreakInput(qty, None, parse_percent(value, field="breaks", locale=locale))
+            else:
+                tier = BreakInput(
+                    qty, parse_amount(value, g.tenant.currency, field="breaks", locale=locale)
+                )
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"Line {number}: {exc.message}", field="breaks") from exc
+        breaks.append(tier)
     return breaks
 
 
@@ -157,14 +170,18 @@ def catalog_price_list(price_list_id):
     return _render_list(price_list, form, _entry_form(), status)
 
 
-def _render_list(price_list, form, entry_form, status):
+def _render_list(price_list, form, entry_form, status, needs_confirm=False):
     return render_template(
         "backoffice/catalog/price_list.html",
         price_list=price_list,
         form=form,
         entry_form=entry_form,
         entries=price_lists.list_entries(db.session, price_list),
-        tier_text=_tier_text,
+        tier_text=lambda tier: tier_text(tier, g.tenant),
+        tier_input=lambda tier: tier_input(tier, g.tenant),
+        breaks_input=lambda tiers: breaks_input(tiers, g.tenant),
+        money=lambda m: format_money(m, g.tenant),
+        needs_confirm=needs_confirm,
     ), status
 
 
@@ -179,8 +196,13 @@ def catalog_price_list_entry(price_list_id):
 
     def price_entry():
         fixed = form.kind.data == "fixed"
-        price = parse_amount(form.value.data, g.tenant.currency, field="value") if fixed else None
-        pct = None if fixed else check_percent(form.value.data, field="value")
+        locale = g.tenant.locale
+        price = (
+            parse_amount(form.value.data, g.tenant.currency, field="value", locale=locale)
+            if fixed
+            else None
+        )
+        pct = None if fixed else parse_percent(form.value.data, field="value", locale=locale)
         price_lists.set_entry(
             db.session,
             g.tenant,
@@ -190,6 +212,7 @@ def catalog_price_list_entry(price_list_id):
             unit_price_minor=price,
             discount_percent=pct,
             breaks=parse_breaks(form.breaks.data),
+            far_needs_confirmation=not form.confirm_far.data,
         )
 
     _, refused = commit_change(price_entry)
@@ -198,17 +221,41 @@ def catalog_price_list_entry(price_list_id):
             refused.field = "value"
         attach_error(form, refused)
         return _render_list(
-            price_list, PriceListForm(formdata=None, obj=price_list), form, refused.status_code
+            price_list,
+            PriceListForm(formdata=None, obj=price_list),
+            form,
+            refused.status_code,
+            needs_confirm=isinstance(refused, PriceNeedsConfirmation),
         )
     flash(f"{product.name} priced on {price_list.name}.")
+    if form.return_to.data == "product":
+        return redirect(url_for("backoffice.catalog_product", product_id=product.id))
     return redirect(url_for("backoffice.catalog_price_list", price_list_id=price_list.id))
 
 
-@bp.post("/catalog/price-lists/<price_list_id>/entries/<product_id>/remove")
+@bp.route(
+    "/catalog/price-lists/<price_list_id>/entries/<product_id>/remove", methods=["GET", "POST"]
+)
 @staff_required("catalog")
 def catalog_price_list_entry_remove(price_list_id, product_id):
+    """Take a product off a list, from the confirm step."""
     price_list = found_or_404(price_lists.get_price_list, price_list_id)
     product = found_or_404(products.get_product, product_id)
+    back = url_for("backoffice.catalog_price_list", price_list_id=price_list.id)
+    if request.method == "GET":
+        return confirm_page(
+            BASE,
+            question=f"Remove {product.name} from {price_list.name}?",
+            details=[
+                f"Customers on {price_list.name} pay {product.name}'s base price of "
+                f"{format_money(product.base_price_minor, g.tenant)} from now on, and its "
+                "volume breaks on this list are deleted."
+            ],
+            button="Remove from the list",
+            cancel_url=back,
+            danger=True,
+        )
+    ConfirmForm().validate_on_submit() or abort(400)
     price_lists.remove_entry(
         db.session, g.tenant, actor=current_user, price_list=price_list, product=product
     )
@@ -217,10 +264,21 @@ def catalog_price_list_entry_remove(price_list_id, product_id):
     return redirect(url_for("backoffice.catalog_price_list", price_list_id=price_list.id))
 
 
-@bp.post("/catalog/price-lists/<price_list_id>/delete")
+@bp.route("/catalog/price-lists/<price_list_id>/delete", methods=["GET", "POST"])
 @staff_required("catalog")
 def catalog_price_list_delete(price_list_id):
+    """Delete a whole list, from the confirm step that says who it affects."""
     price_list = found_or_404(price_lists.get_price_list, price_list_id)
+    if request.method == "GET":
+        return confirm_page(
+            BASE,
+            question=f"Delete the price list {price_list.name}?",
+            details=pricing.deletion_consequences(db.session, price_list),
+            button="Delete price list",
+            cancel_url=url_for("backoffice.catalog_price_list", price_list_id=price_list.id),
+            danger=True,
+        )
+    ConfirmForm().validate_on_submit() or abort(400)
     name = price_list.name
     pricing.delete_price_list(db.session, g.tenant, actor=current_user, price_list=price_list)
     db.session.commit()

@@ -1,13 +1,14 @@
 """Contacts of a customer in the back office: add, edit, invite, temporary password (only for
 contacts who never chose one), reset link, view as."""
 
-from flask import abort, flash, g, redirect, session, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
 from admin.backoffice.forms_customers import TemporaryPasswordForm
-from admin.backoffice.views_customers import contact_form_for
+from admin.backoffice.views_customers import BASE, contact_form_for
+from config.confirm import confirm_page, flash_with_undo
 from config.edge import apply_change, found_or_404, save_form
 from config.extensions import db
 from config.forms import ConfirmForm
@@ -15,6 +16,7 @@ from tenants.customers import contacts
 from tenants.customers import services as customers
 from tenants.customers.permissions import role_defaults
 from tenants.customers.view_as import VIEW_AS_KEY, view_as_choice
+from tenants.errors import DomainError
 from tenants.plans import has_feature
 
 
@@ -52,20 +54,41 @@ def contact_form(customer_id, contact_id=None):
     customer = found_or_404(customers.get_customer, customer_id)
     contact = found_or_404(contacts.get_contact, customer, contact_id) if contact_id else None
     form = contact_form_for(customer, contact)
-    return save_form(
-        form,
-        lambda: contacts.save_contact(
+    may_invite = has_feature(g.tenant, "wholesale_portal") and customer.portal_enabled
+    invite = may_invite and request.form.get("and_invite") == "1"
+
+    def save():
+        saved = contacts.save_contact(
             db.session,
             g.tenant,
             actor=current_user,
             customer=customer,
             contact=contact,
             **form.values(new=contact is None),
-        ),
-        _detail(customer),
+        )
+        # "Save and send invitation": one commit for both, so a refused invitation (say, an
+        # active contact) leaves the contact unsaved too, with the reason on the form.
+        if invite:
+            contacts.invite_contact(
+                db.session, g.tenant, actor=current_user, customer=customer, contact=saved
+            )
+        return saved
+
+    def said(saved) -> str:
+        done = "added" if contact is None else "saved"
+        if invite:
+            return f"{saved.name} {done}; an invitation to the portal went to {saved.email}."
+        return f"{saved.name} {done}."
+
+    return save_form(
+        form,
+        save,
+        _detail(customer) + "#contacts",
         "backoffice/customers/contact_form.html",
+        message=said,
         customer=customer,
         contact=contact,
+        may_invite=may_invite and (contact is None or contact.status in ("not_invited", "invited")),
         role_defaults={
             "buyer": sorted(role_defaults(is_billing=False)),
             "billing": sorted(role_defaults(is_billing=True)),
@@ -139,8 +162,30 @@ def contact_reset_link(customer_id, contact_id):
 @bp.post("/customers/<customer_id>/contacts/<contact_id>/disable")
 @staff_required("customers")
 def contact_disable(customer_id, contact_id):
-    """Disable the contact; they are signed out at their next request."""
-    return _toggle(customer_id, contact_id, disabled=True)
+    """Disable the contact; they are signed out at their next request. Re-enabling is cheap,
+    so there is no confirm step: the message offers the undo instead."""
+    customer, contact = _found(customer_id, contact_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    try:
+        contacts.set_contact_disabled(
+            db.session,
+            g.tenant,
+            actor=current_user,
+            customer=customer,
+            contact=contact,
+            disabled=True,
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(_detail(customer))
+    flash_with_undo(
+        f"{contact.name} is disabled and signed out.",
+        url_for("backoffice.contact_enable", customer_id=customer.id, contact_id=contact.id),
+        f"Enable {contact.first_name} again",
+    )
+    return redirect(_detail(customer) + "#contacts")
 
 
 @bp.post("/customers/<customer_id>/contacts/<contact_id>/enable")
@@ -160,10 +205,23 @@ def _toggle(customer_id, contact_id, *, disabled: bool):
     )
 
 
-@bp.post("/customers/<customer_id>/contacts/<contact_id>/remove")
+@bp.route("/customers/<customer_id>/contacts/<contact_id>/remove", methods=["GET", "POST"])
 @staff_required("customers")
 def contact_remove(customer_id, contact_id):
-    """Delete the contact."""
+    """Delete the contact, from the confirm step."""
+    if request.method == "GET":
+        customer, contact = _found(customer_id, contact_id)
+        return confirm_page(
+            BASE,
+            question=f"Remove {contact.name} from {customer.display_name}?",
+            details=[
+                f"{contact.name} ({contact.email}) loses portal access for good; their past "
+                "activity stays in the log. To only stop them signing in, disable them instead."
+            ],
+            button="Remove contact",
+            cancel_url=_detail(customer) + "#contacts",
+            danger=True,
+        )
     return _confirmed_change(
         customer_id,
         contact_id,

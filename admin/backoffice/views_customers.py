@@ -1,6 +1,6 @@
 """Customer accounts in the back office: list, create, edit, portal, suspension, locations."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
@@ -12,6 +12,7 @@ from admin.backoffice.forms_customers import (
     TemporaryPasswordForm,
 )
 from admin.forms import SearchForm
+from config.confirm import confirm_page
 from config.edge import apply_change, found_or_404, save_form
 from config.extensions import db
 from config.formatting import minor_to_decimal
@@ -25,7 +26,10 @@ from tenants.customers.contacts import contact_state, list_contacts
 from tenants.customers.forms import LocationForm
 from tenants.customers.models import ACCESS_LEVELS, PAYMENT_TERMS, WEEKDAYS
 from tenants.customers.permissions import GRANTABLE, granted
-from tenants.plans import has_feature
+from tenants.plans import effective_plan, has_feature
+
+# The layout the shared confirm step (config.confirm) is shown in on back-office pages.
+BASE = "backoffice/base.html"
 
 
 @bp.get("/customers")
@@ -77,12 +81,12 @@ def customer_detail(customer_id):
         activity=list_activity(db.session, customer),
         default_list=default_price_list(db.session),
         portal_available=has_feature(g.tenant, "wholesale_portal"),
+        plan_name=effective_plan(g.tenant).name,
         payment_terms=PAYMENT_TERMS,
         weekdays=WEEKDAYS,
         access_levels=ACCESS_LEVELS,
         grantable=GRANTABLE,
         minimum=format_money(customer.minimum_order_minor, g.tenant),
-        suspend_form=SuspendCustomerForm(),
         password_form=TemporaryPasswordForm(),
     )
 
@@ -112,11 +116,24 @@ def customer_edit(customer_id):
     )
 
 
-@bp.post("/customers/<customer_id>/portal")
+@bp.route("/customers/<customer_id>/portal", methods=["GET", "POST"])
 @staff_required("customers")
 def customer_portal(customer_id):
-    """Switch the wholesale portal on or off for the customer."""
+    """Switch the wholesale portal on or off for the customer; switching off is confirmed."""
     customer = found_or_404(customers.get_customer, customer_id)
+    detail = url_for("backoffice.customer_detail", customer_id=customer.id)
+    if request.method == "GET":
+        return confirm_page(
+            BASE,
+            question=f"Switch off the wholesale portal for {customer.display_name}?",
+            details=[
+                "Its contacts can no longer sign in; anyone signed in is signed out at their "
+                "next click. Nothing is deleted, and you can switch it on again at any time."
+            ],
+            button="Switch off the portal",
+            cancel_url=detail + "#portal",
+            hidden={"enabled": "0"},
+        )
     ConfirmForm().validate_on_submit() or abort(400)
     enable = request.form.get("enabled") == "1"
     return apply_change(
@@ -128,16 +145,27 @@ def customer_portal(customer_id):
     )
 
 
-@bp.post("/customers/<customer_id>/suspend")
+@bp.route("/customers/<customer_id>/suspend", methods=["GET", "POST"])
 @staff_required("customers")
 def customer_suspend(customer_id):
-    """Suspend the account with a reason its contacts will see."""
+    """Suspend the account with a reason its contacts will see, from the confirm step."""
     customer = found_or_404(customers.get_customer, customer_id)
     form = SuspendCustomerForm()
     target = url_for("backoffice.customer_detail", customer_id=customer.id)
-    if not form.validate_on_submit():
-        flash("Say why the account is suspended; its contacts will see this.", "error")
-        return redirect(target)
+    if request.method == "GET" or not form.validate_on_submit():
+        return confirm_page(
+            BASE,
+            question=f"Suspend {customer.display_name}?",
+            details=[
+                "Its contacts can still sign in and read, but cannot order or change anything "
+                "until you reactivate the account. Nothing is deleted."
+            ],
+            button="Suspend account",
+            cancel_url=target + "#suspension",
+            form=form,
+            fields=[form.reason],
+            status=200 if request.method == "GET" else 422,
+        )
     return apply_change(
         lambda: customers.suspend_customer(
             db.session, g.tenant, actor=current_user, customer=customer, reason=form.reason.data
@@ -182,19 +210,32 @@ def location_form(customer_id, location_id=None):
             address=form.address.data or "",
             delivery_instructions=form.delivery_instructions.data or "",
         ),
-        url_for("backoffice.customer_detail", customer_id=customer.id),
+        url_for("backoffice.customer_detail", customer_id=customer.id) + "#locations",
         "backoffice/customers/location_form.html",
+        message=lambda saved: (
+            f"Location {saved.name} " + ("added." if location is None else "saved.")
+        ),
         customer=customer,
         location=location,
     )
 
 
-@bp.post("/customers/<customer_id>/locations/<location_id>/remove")
+@bp.route("/customers/<customer_id>/locations/<location_id>/remove", methods=["GET", "POST"])
 @staff_required("customers")
 def location_remove(customer_id, location_id):
-    """Remove a delivery location."""
+    """Remove a delivery location, once the confirm step said who is assigned to it."""
     customer = found_or_404(customers.get_customer, customer_id)
     location = found_or_404(locs.get_location, customer, location_id)
+    if request.method == "GET":
+        return confirm_page(
+            BASE,
+            question=f"Remove {location.name}?",
+            details=locs.removal_consequences(db.session, customer, location),
+            button="Remove location",
+            cancel_url=url_for("backoffice.customer_detail", customer_id=customer.id)
+            + "#locations",
+            danger=True,
+        )
     ConfirmForm().validate_on_submit() or abort(400)
     return apply_change(
         lambda: locs.remove_location(

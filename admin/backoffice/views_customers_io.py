@@ -1,6 +1,6 @@
 """Customers CSV import and export, on the catalog's import runner and progress page."""
 
-from flask import g, render_template
+from flask import g, render_template, url_for
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
@@ -9,7 +9,7 @@ from admin.backoffice.views_catalog_io import csv_response, run_page, run_progre
 from config.edge import found_or_404
 from config.extensions import db
 from tenants.catalog import imports
-from tenants.customers.csv_import import CUSTOMER_COLUMNS, customers_csv
+from tenants.customers.csv_import import CUSTOMER_COLUMNS, customers_csv, template_csv
 
 KINDS = ("customers",)
 NAV = "backoffice/customers/_import_nav.html"
@@ -36,7 +36,20 @@ def customer_import():
 def customer_import_run(run_id):
     """One customers import: progress, then what was created and any row errors."""
     run = found_or_404(imports.get_run, run_id, KINDS)
-    return run_page(run, "backoffice.customer_import_progress", NAV)
+    return run_page(
+        run,
+        "backoffice.customer_import_progress",
+        NAV,
+        url_for("backoffice.customer_import"),
+        url_for("backoffice.customer_import_template"),
+    )
+
+
+@bp.get("/customers/import/template.csv")
+@staff_required("customers")
+def customer_import_template():
+    """A template CSV to start a customers import from."""
+    return csv_response(template_csv(g.tenant), "customers-template.csv")
 
 
 @bp.get("/customers/import/<run_id>/progress")

@@ -1,13 +1,22 @@
 """Operators: sign in, bakeries (tier, override, suspension), tiers, the audit log."""
 
+import uuid
 from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from admin.forms import ChangeTierForm, OverrideForm, PlanForm, SearchForm, SuspendForm
+from admin.forms import (
+    AuditFilterForm,
+    ChangeTierForm,
+    OverrideForm,
+    PlanForm,
+    SearchForm,
+    SuspendForm,
+)
 from admin.platform import bp, operator_required
+from config.confirm import confirm_page, was_confirmed
 from config.edge import apply_change, found_or_404, redirect_after, submit_form
 from config.extensions import db
 from config.forms import ConfirmForm, SignInForm
@@ -18,9 +27,14 @@ from config.signin import (
     password_sign_in,
 )
 from tenants import platform_admin as ops
+from tenants.audit_log import ACTIONS as AUDIT_ACTIONS
+from tenants.audit_log import audit_lines
 from tenants.errors import ValidationFailed
 from tenants.features import FEATURES, LIMITS
 from tenants.operators import authenticate_operator
+
+# The layout the shared confirm step (config.confirm) is shown in on console pages.
+BASE = "platform/base.html"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -94,9 +108,8 @@ def bakery(tenant_id):
         tenant=tenant,
         tier_form=tier_form,
         override_form=override_form,
-        suspend_form=SuspendForm(),
         confirm=ConfirmForm(),
-        entries=ops.audit_entries(db.session, tenant_id=tenant.id, limit=50),
+        lines=audit_lines(db.session, tenant_id=tenant.id, limit=50),
         limits=LIMITS,
     )
 
@@ -104,12 +117,27 @@ def bakery(tenant_id):
 @bp.post("/bakeries/<tenant_id>/tier")
 @operator_required
 def change_tier(tenant_id):
+    """Move a bakery to another tier; a move that takes anything away is confirmed first."""
     tenant = found_or_404(ops.get_bakery, tenant_id)
     form = ChangeTierForm()
     form.plan_id.choices = _plan_choices()
     if not form.validate_on_submit():
         abort(400)
     plan = ops.get_plan(db.session, form.plan_id.data)
+    lost = ops.downgrade_losses(tenant.plan, plan)
+    if lost and not was_confirmed():
+        return confirm_page(
+            BASE,
+            question=f"Move {tenant.name} from {tenant.plan.name} to {plan.name}?",
+            details=[
+                f"{tenant.name} loses: {'; '.join(lost)}.",
+                "Nothing is deleted: what the tier no longer includes is hidden or frozen, "
+                "and the bakery's owner is told by email.",
+            ],
+            button=f"Move to {plan.name}",
+            cancel_url=url_for("platform.bakery", tenant_id=tenant.id),
+            hidden={"plan_id": str(plan.id)},
+        )
     ops.change_tier(db.session, tenant, actor=current_user, plan=plan)
     db.session.commit()
     flash(f"{tenant.name} is now on {plan.name}.")
@@ -137,14 +165,27 @@ def override(tenant_id):
     )
 
 
-@bp.post("/bakeries/<tenant_id>/suspend")
+@bp.route("/bakeries/<tenant_id>/suspend", methods=["GET", "POST"])
 @operator_required
 def suspend(tenant_id):
+    """Suspend a bakery, from the confirm step that asks why."""
     tenant = found_or_404(ops.get_bakery, tenant_id)
     form = SuspendForm()
-    if not form.validate_on_submit():
-        flash("Say why the bakery is suspended.", "error")
-        return redirect(url_for("platform.bakery", tenant_id=tenant.id))
+    if request.method == "GET" or not form.validate_on_submit():
+        return confirm_page(
+            BASE,
+            question=f"Suspend {tenant.name}?",
+            details=[
+                f"{tenant.name}'s back office and wholesale portal show a 'suspended' page and "
+                "its mail is held until you reactivate it. Nothing is deleted; its owner is "
+                "told by email."
+            ],
+            button="Suspend bakery",
+            cancel_url=url_for("platform.bakery", tenant_id=tenant.id),
+            form=form,
+            fields=[form.reason],
+            status=200 if request.method == "GET" else 422,
+        )
     ops.suspend(db.session, tenant, actor=current_user, reason=form.reason.data)
     db.session.commit()
     flash(f"{tenant.name} is suspended.")
@@ -213,4 +254,19 @@ def _edit_plan(plan):
 @bp.get("/audit")
 @operator_required
 def audit_log():
-    return render_template("platform/audit.html", entries=ops.audit_entries(db.session))
+    """The audit log as sentences, filtered by bakery, action and date."""
+    form = AuditFilterForm(request.args)
+    form.tenant_id.choices = [("", "All bakeries")] + [
+        (str(row.tenant.id), row.tenant.name) for row in ops.list_bakeries(db.session)
+    ]
+    form.validate()
+    known = {value for value, _ in form.tenant_id.choices if value}
+    chosen = form.tenant_id.data if form.tenant_id.data in known else None
+    lines = audit_lines(
+        db.session,
+        tenant_id=uuid.UUID(chosen) if chosen else None,
+        action=form.action.data if form.action.data in AUDIT_ACTIONS else None,
+        on_or_after=form.on_or_after.data if not form.on_or_after.errors else None,
+        on_or_before=form.on_or_before.data if not form.on_or_before.errors else None,
+    )
+    return render_template("platform/audit.html", lines=lines, form=form)

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates
 
+from config.numbers import (
+    DEFAULT_LOCALE,
+    NumberInputError,
+    example,
+    parse_number,
+    parse_whole_number,
+    percent_example,
+)
 from tenants.catalog.models import WEEKDAYS
 
 PRODUCT_COLUMNS = (
@@ -28,11 +36,46 @@ PRICE_COLUMNS = ("sku", "min_qty", "unit_price", "discount_percent")
 PRICE_REQUIRED = ("sku",)  # plus unit_price or discount_percent, checked on upload
 
 
+class LocaleNumber(fields.Field):
+    """A number cell read by the one parser (config.numbers) in the schema's locale, as the
+    forms read a box: '3,40' is 3.40 in a de_DE bakery's file, refused in an en_GB one.
+    `kind` is 'amount', 'percent' or 'whole'."""
+
+    def __init__(self, kind: str = "amount", **kwargs):
+        super().__init__(**kwargs)
+        self.kind = kind
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        locale = getattr(self.root, "locale", DEFAULT_LOCALE)
+        text = str(value).strip()
+        try:
+            if self.kind == "whole":
+                return parse_whole_number(
+                    text,
+                    locale,
+                    message=f"Enter a whole number like {example(locale, whole=True)}.",
+                )
+            if self.kind == "percent":
+                return parse_number(
+                    text.removesuffix("%").strip(),
+                    locale,
+                    message=f"Enter a percentage like {percent_example(locale)}.",
+                )
+            return parse_number(text, locale, message=f"Enter an amount like {example(locale)}.")
+        except NumberInputError as exc:
+            raise ValidationError(exc.message) from exc
+
+
 class _Blank(Schema):
-    """Blank optional cells count as missing, so defaults apply."""
+    """Blank optional cells count as missing, so defaults apply. Numbers are read in `locale`
+    (the bakery's), the same way its forms read them."""
 
     class Meta:
         unknown = EXCLUDE
+
+    def __init__(self, *, locale: str = DEFAULT_LOCALE, **kwargs):
+        super().__init__(**kwargs)
+        self.locale = locale
 
     @pre_load
     def drop_blanks(self, data, **kwargs):
@@ -52,17 +95,17 @@ class ProductRowSchema(_Blank):
     description = fields.String(load_default="")
     category = fields.String(load_default="", validate=validate.Length(max=120))
     unit = fields.String(load_default="each", validate=validate.Length(max=20))
-    pack_size = fields.Integer(load_default=1, strict=False)
-    base_price = fields.Decimal(required=True, as_string=False)
-    tax_rate = fields.Decimal(load_default=0)
+    pack_size = LocaleNumber("whole", load_default=1)
+    base_price = LocaleNumber("amount", required=True)
+    tax_rate = LocaleNumber("percent", load_default=0)
     active = fields.Boolean(
         load_default=True,
         truthy={"1", "yes", "y", "true", "active", "TRUE", "Yes"},
         falsy={"0", "no", "n", "false", "inactive", "FALSE", "No"},
     )
-    min_order_qty = fields.Integer(load_default=1)
-    qty_increment = fields.Integer(load_default=1)
-    lead_time_days = fields.Integer(load_default=0)
+    min_order_qty = LocaleNumber("whole", load_default=1)
+    qty_increment = LocaleNumber("whole", load_default=1)
+    lead_time_days = LocaleNumber("whole", load_default=0)
     bake_days = fields.String(load_default="Mon Tue Wed Thu Fri Sat Sun")
     available_from = fields.Date(load_default=None)
     available_until = fields.Date(load_default=None)
@@ -76,9 +119,9 @@ class PriceRowSchema(_Blank):
     """One tier row of a price-list CSV: min_qty 1 (or blank) is the entry itself."""
 
     sku = fields.String(required=True, validate=validate.Length(max=64))
-    min_qty = fields.Integer(load_default=1)
-    unit_price = fields.Decimal(load_default=None)
-    discount_percent = fields.Decimal(load_default=None)
+    min_qty = LocaleNumber("whole", load_default=1)
+    unit_price = LocaleNumber("amount", load_default=None)
+    discount_percent = LocaleNumber("percent", load_default=None)
 
 
 def bake_days_mask(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from config.numbers import format_number_input
 from tenants.catalog.csv_io import write_csv
 from tenants.catalog.csv_schemas import PRICE_COLUMNS, PRODUCT_COLUMNS, bake_days_text
 from tenants.catalog.models import Category, PriceList, Product
@@ -11,8 +12,9 @@ from tenants.catalog.money import format_amount
 from tenants.catalog.price_lists import list_entries
 
 
-def _pct(value) -> str:
-    return "" if value is None else f"{value.normalize():f}"
+def _pct(value, locale: str) -> str:
+    """A percentage cell as the importer reads it back in the bakery's locale ('12,5' in de)."""
+    return format_number_input(value, locale)
 
 
 def products_csv(session, tenant) -> str:
@@ -33,8 +35,8 @@ def products_csv(session, tenant) -> str:
             category or "",
             p.unit,
             p.pack_size,
-            format_amount(p.base_price_minor, tenant.currency),
-            _pct(p.tax_rate),
+            format_amount(p.base_price_minor, tenant.currency, tenant.locale),
+            _pct(p.tax_rate, tenant.locale),
             "yes" if p.active else "no",
             p.min_order_qty,
             p.qty_increment,
@@ -57,8 +59,13 @@ def price_list_csv(session, tenant, price_list: PriceList) -> str:
                 price = (
                     ""
                     if tier.unit_price_minor is None
-                    else format_amount(tier.unit_price_minor, tenant.currency)
+                    else format_amount(tier.unit_price_minor, tenant.currency, tenant.locale)
                 )
-                yield (entry.product.sku, tier.min_qty, price, _pct(tier.discount_percent))
+                yield (
+                    entry.product.sku,
+                    tier.min_qty,
+                    price,
+                    _pct(tier.discount_percent, tenant.locale),
+                )
 
     return write_csv(list(PRICE_COLUMNS), rows())

@@ -267,7 +267,7 @@ def _loaded_rows(schema, run, rows, errors, checkpoint):
 
 
 def _validate_products(session, tenant, run, rows, errors, checkpoint):
-    schema = ProductRowSchema()
+    schema = ProductRowSchema(locale=tenant.locale)
     seen: dict[str, int] = {}
     valid = []
     for number, data in _loaded_rows(schema, run, rows, errors, checkpoint):
@@ -333,7 +333,7 @@ def _apply_products(session, tenant, run, valid, now):
 
 
 def _validate_prices(session, tenant, run, rows, errors, checkpoint):
-    schema = PriceRowSchema()
+    schema = PriceRowSchema(locale=tenant.locale)
     # Plain tuples, not ORM objects: progress commits would expire objects and reload each.
     products = {
         sku.lower(): _ProductKey(pid, sku, base)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import delete, insert, select, update
 
 from config.clock import utcnow
+from config.money import format_money
 from tenants.catalog.errors import ValidationFailed
 from tenants.catalog.models import (
     CatalogSettings,
@@ -22,12 +23,36 @@ from tenants.catalog.models import (
 from tenants.catalog.money import check_percent, check_price
 from tenants.catalog.pricing import Tier
 from tenants.catalog.products import require_catalog
-from tenants.catalog.quotes import load_snapshot
+from tenants.catalog.quotes import load_snapshot, load_snapshots
 from tenants.locales import validate_currency
 from tenants.lookup import get_by_id, name_taken
 from tenants.scoping import check_bound
 
 MAX_BREAKS = 20
+# A price this many times the base price, or under this fraction of it, is more likely a typo
+# (a slipped decimal sign) than a deal: it is saved only once someone confirms it.
+FAR_FACTOR = 5
+
+
+class PriceNeedsConfirmation(ValidationFailed):
+    """A price far from the product's base price, typed and not confirmed yet."""
+
+    def __init__(self, message: str, *, tiers: list[Tier]):
+        super().__init__(message, field="price")
+        self.tiers = tiers
+
+
+def far_from_base(base_price_minor: int, tiers: list[Tier]) -> list[Tier]:
+    """The tiers whose unit price is over FAR_FACTOR times the base price or under a
+    FAR_FACTOR-th of it (none when the base price is 0: there is nothing to compare with)."""
+    if base_price_minor <= 0:
+        return []
+    return [
+        t
+        for t in tiers
+        if t.unit_price(base_price_minor) > base_price_minor * FAR_FACTOR
+        or t.unit_price(base_price_minor) * FAR_FACTOR < base_price_minor
+    ]
 
 
 def get_price_list(session, price_list_id) -> PriceList:
@@ -168,13 +193,30 @@ def set_entry(
     unit_price_minor: int | None = None,
     discount_percent: Decimal | None = None,
     breaks: list[BreakInput] = (),
+    far_needs_confirmation: bool = False,
     now: datetime | None = None,
 ) -> PriceListEntry:
-    """Put `product` on `price_list` with these tiers, replacing what it had."""
+    """Put `product` on `price_list` with these tiers, replacing what it had.
+
+    With `far_needs_confirmation` (a person typing a price who has not confirmed it yet) a
+    price far from the product's base price (see far_from_base) raises PriceNeedsConfirmation:
+    the person checks it and posts again with the confirmation.
+    """
     require_catalog(actor)
     tiers = validate_tiers(
         product.base_price_minor, unit_price_minor, discount_percent, list(breaks)
     )
+    far = far_from_base(product.base_price_minor, tiers)
+    if far and far_needs_confirmation:
+        base = product.base_price_minor
+        price = far[0].unit_price(base)
+        how = f"more than {FAR_FACTOR} times" if price > base else "under a fifth of"
+        where = "" if far[0].min_qty == 1 else f" (from {far[0].min_qty})"
+        raise PriceNeedsConfirmation(
+            f"{format_money(price, tenant)}{where} is {how} {product.name}'s base price of "
+            f"{format_money(base, tenant)}. Check it, then confirm to save it.",
+            tiers=far,
+        )
     entry = session.scalar(
         select(PriceListEntry).where(
             PriceListEntry.price_list_id == price_list.id, PriceListEntry.product_id == product.id
@@ -298,6 +340,14 @@ def list_entries(session, price_list: PriceList) -> list[EntryRow]:
         else []
     )
     return [EntryRow(p, snapshot.tiers[p.id]) for p in products]
+
+
+def prices_of_product(session, product: Product) -> list[tuple[PriceList, list[Tier] | None]]:
+    """Each price list with `product`'s tiers on it (None when it is not on the list, so its
+    customers pay the base price), in two queries whatever the number of lists."""
+    lists = list_price_lists(session)
+    snapshots = load_snapshots(session, lists, [product.id])
+    return [(pl, snap.tiers.get(product.id)) for pl, snap in zip(lists, snapshots, strict=True)]
 
 
 def get_settings(session, tenant) -> CatalogSettings:

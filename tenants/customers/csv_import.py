@@ -290,3 +290,15 @@ register_kind(
     "customers",
     ImportKind(CUSTOMER_REQUIRED, CUSTOMER_COLUMNS, _authorize, _validate, _apply),
 )
+
+
+def template_csv(tenant) -> str:
+    """A template customers CSV: the columns the import reads and one example row."""
+    example = {
+        "business_name": "Café Aurora",
+        "billing_email": "accounts@cafe-aurora.example",
+        "payment_terms": "net_14",
+        "location_name": "Main Street",
+        "location_address": "1 Main Street",
+    }
+    return write_csv(list(CUSTOMER_COLUMNS), [[example.get(c, "") for c in CUSTOMER_COLUMNS]])

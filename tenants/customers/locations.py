@@ -93,6 +93,27 @@ def save_location(
     return location
 
 
+def assigned_contacts(session, customer: Customer, location) -> list[Contact]:
+    """The customer's contacts assigned to `location` (what removing it affects), by name."""
+    return list(
+        session.scalars(
+            select(Contact)
+            .where(Contact.customer_id == customer.id, Contact.location_id == location.id)
+            .order_by(Contact.first_name, Contact.last_name)
+        )
+    )
+
+
+def removal_consequences(session, customer: Customer, location) -> list[str]:
+    """What removing `location` will do, in words for the confirm step."""
+    people = [c.name for c in assigned_contacts(session, customer, location)]
+    if not people:
+        return ["No one is assigned to it."]
+    names = ", ".join(people[:-1]) + (" and " if len(people) > 1 else "") + people[-1]
+    verb = "is" if len(people) == 1 else "are"
+    return [f"{names} {verb} assigned to it and will be assigned to no location."]
+
+
 def remove_location(session, tenant, *, actor, customer: Customer, location, now=None) -> None:
     """Remove a location; contacts assigned to it keep their account but lose the assignment.
 

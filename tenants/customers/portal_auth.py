@@ -22,10 +22,11 @@ from tenants.customers.contacts import (
     normalise_email,
 )
 from tenants.customers.models import Contact
-from tenants.errors import PermissionDenied, ValidationFailed
+from tenants.errors import PermissionDenied, ValidationFailed, ValidationProblems
 from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.scoping import check_bound
+from tenants.security_notices import password_changed
 from tenants.sign_in_sessions import end_all_sessions
 from tenants.tokens import consume_token, peek_token, revoke_all_tokens
 
@@ -120,8 +121,11 @@ def reset_for(session, token: str, *, now=None) -> bool:
     return peek_token(session, token, purpose=RESET_PURPOSE, now=now) is not None
 
 
-def reset_password(session, tenant, *, token: str, password: str, now=None) -> Contact:
-    """Use a reset link to set a new password."""
+def reset_password(
+    session, tenant, *, token: str, password: str, reset_url: str = "", now=None
+) -> Contact:
+    """Use a reset link to set a new password; the contact is told by email (reset_url: where
+    to go if it was not them)."""
     check_password_strength(password)
     subject = consume_token(session, token, purpose=RESET_PURPOSE, now=now)
     contact = session.get(Contact, (tenant.id, subject)) if subject else None
@@ -132,6 +136,9 @@ def reset_password(session, tenant, *, token: str, password: str, now=None) -> C
     # A new password: no other link (a pending sign-in link) and no signed-in browser lives on.
     revoke_all_tokens(session, subject_id=contact.id, now=now)
     end_all_sessions(session, realm="buyer", user_id=contact.id, now=now)
+    password_changed(
+        session, tenant, email=contact.email, name=contact.name, reset_url=reset_url, now=now
+    )
     session.flush()
     return contact
 
@@ -177,21 +184,36 @@ def change_own_password(
     contact: Contact,
     new_password: str,
     current_password: str | None = None,
+    reset_url: str = "",
     now=None,
 ) -> Contact:
     """A contact changes their password; `current_password` is required unless a temporary
-    password is being replaced right after signing in with it."""
+    password is being replaced right after signing in with it. Every problem of both fields is
+    reported at once (ValidationProblems); the contact is told of the change by email."""
     check_bound(session, tenant)
+    problems = []
     if not contact.must_change_password and not verify_password(
         contact.password_hash, current_password or ""
     ):
-        raise ValidationFailed("Your current password is not right.", field="current_password")
-    check_password_strength(new_password, field="new_password")
-    if verify_password(contact.password_hash, new_password):
-        raise ValidationFailed(
-            "Choose a password different from the current one.", field="new_password"
+        problems.append(
+            ValidationFailed("Your current password is not right.", field="current_password")
         )
+    try:
+        check_password_strength(new_password, field="new_password")
+        if verify_password(contact.password_hash, new_password):
+            raise ValidationFailed(
+                "Choose a password different from the current one.", field="new_password"
+            )
+    except ValidationFailed as exc:
+        problems.append(exc)
+    if problems:
+        raise ValidationProblems(problems)
+    was_temporary = contact.must_change_password
     contact.password_hash = hash_password(new_password)
+    if not was_temporary:
+        password_changed(
+            session, tenant, email=contact.email, name=contact.name, reset_url=reset_url, now=now
+        )
     contact.must_change_password = False
     # Links mailed before the change (reset, sign-in) must not outlive the old password. The
     # caller ends the contact's other sessions (it knows which one is this).

@@ -125,3 +125,30 @@ def delete_price_list(session, tenant, *, actor, price_list: PriceList, now=None
         .execution_options(synchronize_session="fetch")
     )
     remove_price_list(session, actor=actor, price_list=price_list)
+
+
+def deletion_consequences(session, price_list: PriceList) -> list[str]:
+    """What deleting `price_list` will do to the customers, in words for the confirm step."""
+    from sqlalchemy import func
+
+    from tenants.catalog.models import PriceListEntry
+
+    entries = session.scalar(
+        select(func.count(PriceListEntry.id)).where(PriceListEntry.price_list_id == price_list.id)
+    )
+    on_list = Customer.price_list_id == price_list.id
+    names = list(
+        session.scalars(
+            select(Customer.business_name).where(on_list).order_by(Customer.business_name).limit(4)
+        )
+    )
+    count = session.scalar(select(func.count(Customer.id)).where(on_list))
+    lines = [f"Its {entries} price(s) are deleted; this cannot be undone."]
+    if count:
+        shown = ", ".join(names) + (f" and {count - len(names)} more" if count > len(names) else "")
+        lines.append(f"{count} customer(s) on it ({shown}) move to the bakery's default prices.")
+    else:
+        lines.append("No customer is on this list.")
+    if is_default(session, price_list):
+        lines.append("It is the default list: customers without a list get base prices after.")
+    return lines

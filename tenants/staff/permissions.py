@@ -51,3 +51,11 @@ def role_permissions(role: str) -> frozenset[str]:
 
 def role_choices() -> list[tuple[str, str]]:
     return [(code, label) for code, (label, _) in ROLES.items()]
+
+
+def role_explanations() -> list[tuple[str, str, list[str]]]:
+    """(code, label, what it may do) for each role, for the text beside a role select."""
+    return [
+        (code, label, [PERMISSIONS[p] for p in PERMISSIONS if p in perms])
+        for code, (label, perms) in ROLES.items()
+    ]

@@ -17,6 +17,7 @@ from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.plans import check_limit
 from tenants.scoping import check_bound
+from tenants.security_notices import password_changed
 from tenants.sign_in_sessions import end_all_sessions
 from tenants.staff.models import StaffUser
 from tenants.staff.permissions import ROLES
@@ -165,8 +166,11 @@ def reset_link_works(session, token: str, *, now=None) -> bool:
     return peek_token(session, token, purpose=RESET_PURPOSE, now=now) is not None
 
 
-def reset_password(session, tenant, *, token: str, password: str, now=None) -> StaffUser:
-    """Use a reset link to set a new password."""
+def reset_password(
+    session, tenant, *, token: str, password: str, reset_url: str = "", now=None
+) -> StaffUser:
+    """Use a reset link to set a new password; the person is told by email (reset_url: where
+    to go if it was not them)."""
     check_bound(session, tenant)
     check_password_strength(password)
     subject = consume_token(session, token, purpose=RESET_PURPOSE, now=now)
@@ -177,6 +181,9 @@ def reset_password(session, tenant, *, token: str, password: str, now=None) -> S
     # A new password: no other link and no signed-in browser of the old one lives on.
     revoke_all_tokens(session, subject_id=user.id, now=now)
     end_all_sessions(session, realm="staff", user_id=user.id, now=now)
+    password_changed(
+        session, tenant, email=user.email, name=user.name, reset_url=reset_url, now=now
+    )
     session.flush()
     return user
 

@@ -30,10 +30,10 @@ def test_an_upload_runs_as_a_job_and_the_page_polls_its_progress(client, two_bak
     progress = client.get(run_url + "/progress", headers={"Accept": "application/json"}).json
     assert (progress["status"], progress["done"], progress["total"]) == ("failed", 2, 2)
     assert progress["errors"] == [
-        {"row": 3, "column": "base_price", "reason": "Not a valid number."}
+        {"row": 3, "column": "base_price", "reason": "Enter an amount like 3.40 or 1,234.50."}
     ]
     page = client.get(run_url).get_data(as_text=True)
-    assert "Nothing was imported" in page and "Not a valid number." in page
+    assert "Nothing was imported" in page and "Enter an amount like 3.40" in page
     with tenant_session(client.application, north.id) as session:
         assert session.scalar(select(Product.id)) is None
     other = client.application.test_client()

@@ -112,8 +112,8 @@ def test_the_portal_toggle_is_an_upgrade_prompt_without_the_tier_feature(app, cl
     make_customer(app, pro, portal=False)
     sign_in_staff(client, starter)
     page = client.get(f"/admin/{starter.slug}/customers/{mine['id']}")
-    assert b"upgrade to Professional" in page.data
-    assert b'<button type="button" disabled>Enable wholesale portal</button>' in page.data
+    assert b"Compare plans and upgrade" in page.data
+    assert b'<button type="button" disabled aria-describedby="portal-why">' in page.data
     refused = client.post(
         f"/admin/{starter.slug}/customers/{mine['id']}/portal", data={"enabled": "1"}
     )

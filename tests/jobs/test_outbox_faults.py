@@ -170,8 +170,13 @@ def test_a_suspended_bakerys_mail_is_held_and_goes_out_once_after_reactivation(
         add_outbound_email(app, south, to_email="sent@example.com")
 
         assert relay(app) == 2
-        assert [m["X-Envelope-To"] for m in mailbox.messages] == ["sent@example.com"]
-        [row] = outbox_rows(app, north)
+        # The platform's suspension notice reaches the owner at once; the bakery's mail waits.
+        assert [m["X-Envelope-To"] for m in mailbox.messages] == [
+            "owner@example.com",
+            "sent@example.com",
+        ]
+        assert "North Bakery is suspended" in mailbox.messages[0]["Subject"]
+        [row] = [r for r in outbox_rows(app, north) if r["to"] == "held@example.com"]
         assert (row["status"], row["attempts"]) == ("pending", 0)  # not claimed, not counted
         assert row["next_attempt_at"] == T0 + SUSPENDED_HOLD
         # A job that reaches the row anyway (a duplicate, a stale offer) holds it again.
@@ -187,7 +192,7 @@ def test_a_suspended_bakerys_mail_is_held_and_goes_out_once_after_reactivation(
         assert relay(app) == 0
     north_mail = [m for m in mailbox.messages if m["X-Envelope-To"] == "held@example.com"]
     assert len(north_mail) == 1
-    [row] = outbox_rows(app, north)
+    [row] = [r for r in outbox_rows(app, north) if r["to"] == "held@example.com"]
     assert (row["status"], row["attempts"]) == ("sent", 1)
 
 

@@ -354,7 +354,12 @@ def test_an_owner_deletes_a_delivery_location_but_not_the_last_or_an_assigned_on
     )
     sign_in_buyer(client, north, OWNER)
     page = client.get(f"/wholesale/{north.slug}/account/locations/{harbour}")
-    assert f'action="/wholesale/{north.slug}/account/locations/{harbour}/remove"' in page_text(page)
+    # The button leads to the confirm step; only the confirm page's form posts.
+    remove_url = f"/wholesale/{north.slug}/account/locations/{harbour}/remove"
+    assert f'href="{remove_url}"' in page_text(page)
+    assert f'action="{remove_url}"' not in page_text(page)
+    confirm = page_text(client.get(remove_url))
+    assert "Remove Harbour?" in confirm and f'action="{remove_url}"' in confirm
     assigned = client.post(
         f"/wholesale/{north.slug}/account/locations/{main}/remove", follow_redirects=True
     )
@@ -425,3 +430,23 @@ def test_wrong_current_passwords_are_throttled_and_the_right_one_works_after_the
         clock.tick(timedelta(minutes=16))
         assert client.post(url, data=right).status_code == 302
     sign_in_buyer(app.test_client(), north, OWNER, "fresh-baguette-1")
+
+
+def test_removing_a_colleague_in_the_portal_waits_for_the_confirm_step(app, client, two_bakeries):
+    north, south, mine, theirs = _setup(app, two_bakeries)
+    colleague = add_contact(app, north, mine["id"], email="kit@cafe.example", first_name="Kit")
+    sign_in_buyer(client, north, OWNER)
+    url = f"/wholesale/{north.slug}/account/users/{colleague}/remove"
+    users = page_text(client.get(f"/wholesale/{north.slug}/account/users"))
+    assert f'href="{url}"' in users and f'action="{url}"' not in users
+    confirm = page_text(client.get(url))
+    assert "Remove Kit Buyer?" in confirm and f'action="{url}"' in confirm
+    assert _contact(app, north, colleague) is not None
+    foreign = f"/wholesale/{north.slug}/account/users/{theirs['contact_id']}/remove"
+    assert client.get(foreign).status_code == 404
+    neighbour = make_customer(app, north, "Other Café")
+    theirs_here = add_contact(app, north, neighbour["id"], email="kit@other.example")
+    other_customer = f"/wholesale/{north.slug}/account/users/{theirs_here}/remove"
+    assert client.get(other_customer).status_code == 404
+    assert client.post(url, data={"confirmed": "yes"}).status_code == 302
+    assert _contact(app, north, colleague) is None

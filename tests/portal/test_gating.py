@@ -69,5 +69,5 @@ def test_starter_staff_see_an_upgrade_prompt_where_the_portal_would_be(app):
     client = app.test_client()
     sign_in_staff(client, starter)
     text = page_text(client.get(f"/admin/{starter.slug}/"))
-    assert "Upgrade to Professional" in text
+    assert "Compare plans and upgrade" in text and f"/admin/{starter.slug}/plan" in text
     assert f"/wholesale/{starter.slug}/login" not in text

@@ -76,8 +76,16 @@ def test_the_bakery_list_uses_the_same_number_of_queries_for_more_bakeries(app, 
 def test_an_operator_moves_a_bakery_to_another_tier_and_it_is_audited(app, two_bakeries):
     north, _ = two_bakeries
     client = _operator_client(app)
+    starter = str(_plan_id(app, "starter"))
+    # a downgrade asks first, saying what the bakery loses, and changes nothing yet
+    asked = client.post(f"/platform/bakeries/{north.id}/tier", data={"plan_id": starter})
+    assert asked.status_code == 200
+    assert "Move North Bakery from Professional to Starter?" in page_text(asked)
+    assert "Wholesale portal for customers" in page_text(asked)
+    with app.app_context():
+        assert db.session.get(Tenant, north.id).plan.code == "professional"
     response = client.post(
-        f"/platform/bakeries/{north.id}/tier", data={"plan_id": str(_plan_id(app, "starter"))}
+        f"/platform/bakeries/{north.id}/tier", data={"plan_id": starter, "confirmed": "yes"}
     )
     assert response.status_code == 302
     with app.app_context():
@@ -85,7 +93,9 @@ def test_an_operator_moves_a_bakery_to_another_tier_and_it_is_audited(app, two_b
     [entry] = _audit(app, "tenant.change_tier")
     assert entry.actor == "ops@platform.example"
     assert entry.details["from"] == "professional" and entry.details["to"] == "starter"
-    assert "tenant.change_tier" in page_text(client.get("/platform/audit"))
+    assert "Ops changed North Bakery from Professional to Starter" in page_text(
+        client.get("/platform/audit")
+    )
 
 
 def test_an_override_gives_a_tier_until_its_expiry(app, two_bakeries):
@@ -227,7 +237,8 @@ def test_tier_changes_reach_the_bakery_at_once(app, two_bakeries):
     _, south = two_bakeries
     client = _operator_client(app)
     client.post(
-        f"/platform/bakeries/{south.id}/tier", data={"plan_id": str(_plan_id(app, "starter"))}
+        f"/platform/bakeries/{south.id}/tier",
+        data={"plan_id": str(_plan_id(app, "starter")), "confirmed": "yes"},
     )
     assert app.test_client().get(f"/wholesale/{south.slug}/login").status_code == 403
 
@@ -280,3 +291,58 @@ def test_the_tier_service_refuses_limits_past_its_cap_whatever_the_form_says(app
             limits={"customers": MAX_LIMIT + 1},
         )
     assert refused.value.field == "max_customers"
+
+
+def _owner_mail(app, bakery):
+    from tenants.outbox import OutboundEmail
+    from tests.support.factories import tenant_session
+
+    with tenant_session(app, bakery.id) as session:
+        return [
+            (m.to_email, m.template, m.context["headline"])
+            for m in session.scalars(select(OutboundEmail).order_by(OutboundEmail.created_at))
+        ]
+
+
+def test_the_owner_is_emailed_through_the_outbox_of_tier_changes_suspension_and_reactivation(
+    app, two_bakeries
+):
+    north, south = two_bakeries
+    client = _operator_client(app)
+    client.post(
+        f"/platform/bakeries/{north.id}/tier",
+        data={"plan_id": str(_plan_id(app, "enterprise"))},  # an upgrade: no question asked
+    )
+    suspend_page = client.get(f"/platform/bakeries/{north.id}/suspend")
+    assert "Suspend North Bakery?" in page_text(suspend_page)
+    assert 'name="reason"' in suspend_page.get_data(as_text=True)
+    client.post(f"/platform/bakeries/{north.id}/suspend", data={"reason": "Unpaid invoices."})
+    client.post(f"/platform/bakeries/{north.id}/reactivate")
+    assert _owner_mail(app, north) == [
+        ("owner@example.com", "platform_notice", "North Bakery is now on the Enterprise plan"),
+        ("owner@example.com", "platform_notice", "North Bakery is suspended on Bakery Wholesale"),
+        ("owner@example.com", "platform_notice", "North Bakery is active again"),
+    ]
+    assert _owner_mail(app, south) == []
+
+
+def test_the_audit_log_reads_as_sentences_links_the_bakery_and_filters(app, two_bakeries):
+    north, south = two_bakeries
+    client = _operator_client(app)
+    enterprise = str(_plan_id(app, "enterprise"))
+    client.post(f"/platform/bakeries/{north.id}/tier", data={"plan_id": enterprise})
+    client.post(f"/platform/bakeries/{south.id}/suspend", data={"reason": "Fraud check."})
+    page = client.get("/platform/audit").get_data(as_text=True)
+    assert "Ops changed North Bakery from Professional to Enterprise" in page
+    assert "Ops suspended South Bakery: Fraud check." in page
+    assert f'href="/platform/bakeries/{north.id}">North Bakery</a>' in page
+    only_north = page_text(client.get(f"/platform/audit?tenant_id={north.id}"))
+    assert "North Bakery from Professional" in only_north and "Fraud check" not in only_north
+    only_suspend = page_text(client.get("/platform/audit?action=tenant.suspend"))
+    assert "Fraud check" in only_suspend and "from Professional" not in only_suspend
+    later = page_text(client.get("/platform/audit?on_or_after=2999-01-01"))
+    assert "Nothing recorded that matches these filters." in later
+    today = datetime.now(UTC).date().isoformat()
+    both = page_text(client.get(f"/platform/audit?on_or_after={today}&on_or_before={today}"))
+    assert "Fraud check" in both and "from Professional" in both
+    assert client.get("/platform/audit?on_or_after=not-a-date").status_code == 200
