@@ -43,7 +43,7 @@ def _set_quantity(form: QuantityForm, *, add: bool):
             contact=g.contact,
             customer=g.customer,
             product_id=form.product_id.data,
-            quantity=parse_quantity(form.quantity.data),
+            quantity=parse_quantity(form.quantity.data, g.tenant.locale),
             now=utcnow(),
             add=add,
         )
@@ -209,7 +209,10 @@ def order_edit(order_id):
             abort(400)
         try:
             wanted = [
-                (line.product_id, parse_quantity(request.form.get(f"qty-{line.product_id}")))
+                (
+                    line.product_id,
+                    parse_quantity(request.form.get(f"qty-{line.product_id}"), g.tenant.locale),
+                )
                 for line in lines
             ]
             edit_order(

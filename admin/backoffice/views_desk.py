@@ -71,7 +71,7 @@ def _lines() -> tuple[list[tuple[str, int]], dict[str, str]]:
         if not key.startswith("qty-") or not value.strip():
             continue
         try:
-            quantity = parse_quantity(value)
+            quantity = parse_quantity(value, g.tenant.locale)
         except ValidationFailed as exc:
             errors[key[4:]] = exc.message
             continue

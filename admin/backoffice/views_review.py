@@ -8,7 +8,6 @@ decision through the outbox, so the mail leaves only once the decision is commit
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -21,6 +20,7 @@ from admin.backoffice.views_orders import READ, _order_page
 from config.clock import utcnow
 from config.edge import commit_change, found_or_404
 from config.extensions import db
+from config.numbers import NumberInputError, parse_number
 from tenants.errors import ValidationFailed
 from tenants.orders import desk, queries
 from tenants.orders.quantities import parse_quantity
@@ -54,7 +54,9 @@ def _line_changes(order) -> tuple[list[desk.LineChange], dict[str, str]]:
         if qty_text is None and price_text is None:
             continue
         try:
-            quantity = line.quantity if qty_text is None else parse_quantity(qty_text)
+            quantity = (
+                line.quantity if qty_text is None else parse_quantity(qty_text, g.tenant.locale)
+            )
         except ValidationFailed as exc:
             errors[key] = exc.message
             continue
@@ -62,10 +64,10 @@ def _line_changes(order) -> tuple[list[desk.LineChange], dict[str, str]]:
             price = (
                 line.unit_price_minor
                 if price_text is None
-                else to_minor(Decimal(price_text.strip().replace(",", ".")), order.currency)
+                else to_minor(parse_number(price_text, g.tenant.locale), order.currency)
             )
-        except (InvalidOperation, ValueError):
-            errors[key] = "Enter a price like 2.50."
+        except NumberInputError as exc:
+            errors[key] = exc.message
             continue
         changes.append(desk.LineChange(line.id, quantity, price))
     return changes, errors

@@ -2,31 +2,33 @@
 
 A product's valid quantities are its minimum, then steps of its increment (min 6, step 6:
 6, 12, 18...). A refused quantity names the nearest valid ones, so the buyer can just pick one.
-Quantities are parsed strictly as whole numbers here; the shared locale-aware number parser
-(issue 12) replaces `parse_quantity` when it lands.
+What a person typed is read by the one number parser (config.numbers), in the bakery's
+locale, so "1.200" is twelve hundred in de_DE exactly as it is in a price-list box.
 """
 
 from __future__ import annotations
 
-import re
-
+from config.numbers import NumberInputError, parse_whole_number
 from tenants.errors import ValidationFailed
 
 # Above this a quantity is a typo, not an order (and it keeps totals far inside 32-bit ints).
 MAX_QUANTITY = 10_000
-_WHOLE = re.compile(r"\s*\+?(\d{1,9})\s*")
 
 
-def parse_quantity(text, *, field: str = "quantity") -> int:
-    """'12' -> 12. Refuses decimals, signs other than '+', words and absurd sizes."""
+def parse_quantity(text, locale: str | None = None, *, field: str = "quantity") -> int:
+    """'12' -> 12, read in `locale` (the bakery's). Refuses decimals, words and negatives;
+    sizes are checked against the product by `check_quantity`."""
     if isinstance(text, int) and not isinstance(text, bool):
         return text
-    match = _WHOLE.fullmatch(str(text or ""))
-    if not match:
-        if re.fullmatch(r"\s*-\s*\d+\s*", str(text or "")):
-            raise ValidationFailed("A quantity cannot be negative.", field=field)
-        raise ValidationFailed("Enter a whole number, like 12.", field=field)
-    return int(match.group(1))
+    try:
+        value = parse_whole_number(
+            str(text or ""), locale, message="Enter a whole number, like 12."
+        )
+    except NumberInputError as exc:
+        raise ValidationFailed(exc.message, field=field) from exc
+    if value < 0:
+        raise ValidationFailed("A quantity cannot be negative.", field=field)
+    return value
 
 
 def valid_neighbours(quantity: int, minimum: int, increment: int) -> list[int]:
