@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from config.clock import bakery_today
 from tenants.errors import ValidationFailed
@@ -32,7 +33,14 @@ def _cart_for_writing(session, tenant, contact, now: datetime) -> Cart:
     cart = find_cart(session, contact)
     if cart is None:
         cart = Cart(tenant_id=tenant.id, contact_id=contact.id, customer_id=contact.customer_id)
-        session.add(cart)
+        try:
+            # Two tabs filling a first cart at once: the loser takes the winner's cart.
+            with session.begin_nested():
+                session.add(cart)
+        except IntegrityError:
+            cart = find_cart(session, contact)
+            if cart is None:
+                raise
     cart.updated_at = now
     session.flush()
     return cart
@@ -72,8 +80,11 @@ def set_quantity(
     except ValueError as exc:
         raise ValidationFailed("That product is not available.", field="product") from exc
     cart = _cart_for_writing(session, tenant, contact, now)
+    # FOR UPDATE: two tabs adding to one line take turns, so neither addition is lost.
     line = session.scalar(
-        select(CartLine).where(CartLine.cart_id == cart.id, CartLine.product_id == pid)
+        select(CartLine)
+        .where(CartLine.cart_id == cart.id, CartLine.product_id == pid)
+        .with_for_update()
     )
     wanted = quantity + (line.quantity if line is not None and add else 0)
     if wanted == 0 and not add:
@@ -91,8 +102,27 @@ def set_quantity(
             raise ValidationFailed(
                 f"A cart holds at most {MAX_CART_LINES} products.", field="product"
             )
-        line = CartLine(tenant_id=tenant.id, cart_id=cart.id, product_id=pid, position=count)
-        session.add(line)
+        line = CartLine(
+            tenant_id=tenant.id, cart_id=cart.id, product_id=pid, position=count, quantity=wanted
+        )
+        try:
+            # A second tab adding the same product at the same instant inserts the same
+            # (cart, product) row: its INSERT waits for ours and then violates the unique
+            # constraint. Inside a SAVEPOINT that loser rolls back only the insert and takes
+            # the row the winner committed, as if it had clicked a moment later.
+            with session.begin_nested():
+                session.add(line)
+            return line
+        except IntegrityError:
+            line = session.scalar(
+                select(CartLine)
+                .where(CartLine.cart_id == cart.id, CartLine.product_id == pid)
+                .with_for_update()
+            )
+            if line is None:
+                raise
+            wanted = quantity + (line.quantity if add else 0)
+            check_quantity(product, wanted)
     line.quantity = wanted
     session.flush()
     return line

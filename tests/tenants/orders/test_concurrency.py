@@ -4,7 +4,8 @@ bakeries afterwards).
 
 - 20 parallel placements with one idempotency key make one order;
 - 20 with different keys get 20 distinct, consecutive numbers;
-- two concurrent edits of one order: one saves, the other gets the conflict naming the first.
+- two concurrent edits of one order: one saves, the other gets the conflict naming the first;
+- tabs adding the same new product to one (not yet started) cart at once all count, none fails.
 """
 
 from __future__ import annotations
@@ -187,3 +188,42 @@ def test_of_two_concurrent_edits_one_saves_and_the_other_is_told_who_changed_it(
         db.session.remove()
     assert version == 2
     assert total == 250 * quantities[results.index(saved[0])]
+
+
+def test_tabs_adding_the_same_new_product_at_once_all_count_and_none_fails(base_app, committed):
+    from tenants.orders.cart import cart_lines, find_cart, set_quantity
+
+    (north, ids), (south, south_ids) = committed
+
+    def add_one(i):
+        with base_app.app_context():
+            bind_tenant(db.session, north.id)
+            try:
+                set_quantity(
+                    db.session,
+                    tenant_of(db.session, north),
+                    contact=contact_row(db.session, ids["contact"]),
+                    customer=customer_row(db.session, ids["id"]),
+                    product_id=ids["bread"],
+                    quantity=1,
+                    now=NOW,
+                    add=True,
+                )
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    results, errors = _in_parallel(WORKERS, add_one)
+    assert errors == [None] * WORKERS
+    with base_app.app_context():
+        bind_tenant(db.session, north.id)
+        lines = cart_lines(
+            db.session, find_cart(db.session, contact_row(db.session, ids["contact"]))
+        )
+        quantities = [(line.product_id, line.quantity) for line in lines]
+        db.session.remove()
+        bind_tenant(db.session, south.id)
+        south_cart = find_cart(db.session, contact_row(db.session, south_ids["contact"]))
+        db.session.remove()
+    assert quantities == [(ids["bread"], WORKERS)]
+    assert south_cart is None
