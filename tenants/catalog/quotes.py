@@ -147,12 +147,20 @@ def _assortment_ids(session, customer) -> set[uuid.UUID] | None:
 
 
 def price_cart(
-    session, tenant, *, customer, lines: list[tuple[uuid.UUID, int]], on: date
+    session,
+    tenant,
+    *,
+    customer,
+    lines: list[tuple[uuid.UUID, int]],
+    on: date,
+    unpriced: list | None = None,
 ) -> list[Quote]:
     """Quote every (product id, quantity) line for `customer` on `on`, in one pass.
 
     Raises ValidationFailed for a product the customer cannot order (unknown, inactive, outside
-    its assortment, or unpriced while the bakery hides unpriced products).
+    its assortment, or unpriced while the bakery hides unpriced products). A reader that can
+    set lines aside (the cart page) passes a list as `unpriced`: the ids of lines unpriced while
+    the bakery hides them go there instead, and the other lines are quoted.
     """
     check_bound(session, tenant)
     settings = catalog_settings(session)
@@ -180,6 +188,9 @@ def price_cart(
             raise ValidationFailed(f"Line {number}: order at least 1.", field="lines")
         result = quote(ProductSnapshot(pid, base_price), first, quantity, on, fallback)
         if hide_unpriced and not result.priced:
+            if unpriced is not None:
+                unpriced.append(pid)
+                continue
             raise ValidationFailed(
                 f"Line {number}: this product has no price for you.", field="lines"
             )

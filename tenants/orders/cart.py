@@ -165,6 +165,7 @@ def view_cart(session, tenant, *, contact, customer, now: datetime) -> CartView:
             check_quantity(products[line.product_id], line.quantity)
         except ValidationFailed as exc:
             problems[line.product_id] = exc.message
+    unpriced: list = []  # lost their price while the bakery hides unpriced products
     priced = price_lines(
         session,
         tenant,
@@ -172,5 +173,11 @@ def view_cart(session, tenant, *, contact, customer, now: datetime) -> CartView:
         products=products,
         lines=[(line.product_id, line.quantity) for line in kept],
         on=bakery_today(tenant, now),
+        unpriced=unpriced,
     )
+    unavailable += tuple(
+        f"{products[pid].name} is no longer available to you and was left out." for pid in unpriced
+    )
+    for pid in unpriced:
+        problems.pop(pid, None)
     return CartView(priced, unavailable, problems)

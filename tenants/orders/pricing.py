@@ -106,14 +106,22 @@ class PricedCart:
 
 
 def price_lines(
-    session, tenant, *, customer, products: dict, lines: list[tuple[uuid.UUID, int]], on
+    session,
+    tenant,
+    *,
+    customer,
+    products: dict,
+    lines: list[tuple[uuid.UUID, int]],
+    on,
+    unpriced: list | None = None,
 ) -> PricedCart:
     """Price `lines` [(product id, quantity)] for `customer` on `on` in one engine pass.
 
     `products` holds the Product rows of those ids (from `orderable_products`); the engine
-    raises ValidationFailed for any it refuses.
+    raises ValidationFailed for any it refuses, except that with an `unpriced` list, lines
+    the bakery hides for having no price are collected there and left out of the total.
     """
-    quotes = price_cart(session, tenant, customer=customer, lines=lines, on=on)
+    quotes = price_cart(session, tenant, customer=customer, lines=lines, on=on, unpriced=unpriced)
     priced, bands = [], {}
     for q in quotes:
         product = products[q.product_id]

@@ -165,3 +165,26 @@ def test_a_product_withdrawn_after_it_was_added_is_set_aside_with_a_note(app, sh
     cart = _view(app, north)
     assert [line.product.sku for line in cart.priced.lines] == ["BAG-01"]
     assert len(cart.unavailable) == 1
+
+
+def test_a_product_that_lost_its_price_while_unpriced_ones_are_hidden_is_set_aside_with_a_note(
+    app, shops
+):
+    from tenants.catalog.price_lists import get_settings
+
+    north, south = shops
+    add_price_list(
+        app, north.bakery, "Cafés", entries=[(north.ids["bread"], 200, None, [])], default=True
+    )
+    _set(app, north, north.ids["bread"], 3)
+    _set(app, north, north.ids["roll"], 6)
+    _set(app, south, south.ids["roll"], 6)
+    with tenant_session(app, north.bakery.id) as session:
+        get_settings(session, tenant_of(session, north.bakery)).hide_unpriced = True
+    cart = _view(app, north)
+    assert [line.product.sku for line in cart.priced.lines] == ["BAG-01"]
+    assert cart.priced.subtotal_minor == 600
+    [note] = cart.unavailable
+    assert "no longer available to you" in note
+    # the other bakery does not hide unpriced products: its roll stays priced at base price
+    assert [line.quantity for line in _view(app, south).priced.lines] == [6]
