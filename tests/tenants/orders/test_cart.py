@@ -188,3 +188,49 @@ def test_a_product_that_lost_its_price_while_unpriced_ones_are_hidden_is_set_asi
     assert "no longer available to you" in note
     # the other bakery does not hide unpriced products: its roll stays priced at base price
     assert [line.quantity for line in _view(app, south).priced.lines] == [6]
+
+
+def test_a_500_line_cart_is_priced_in_the_same_number_of_statements_as_a_5_line_cart(app, shops):
+    from tenants.catalog.products import create_product
+    from tenants.orders.cart import MAX_CART_LINES
+
+    north, _ = shops
+    with tenant_session(app, north.bakery.id) as session:
+        tenant = tenant_of(session, north.bakery)
+        ids = [
+            create_product(
+                session, tenant, actor=None, sku=f"M{n:03}", name=f"M {n}", base_price_minor=100
+            ).id
+            for n in range(MAX_CART_LINES)
+        ]
+    add_price_list(
+        app, north.bakery, "Cafés", entries=[(pid, 90, None, []) for pid in ids[:50]], default=True
+    )
+
+    def fill(product_ids):
+        with tenant_session(app, north.bakery.id) as session:
+            tenant = tenant_of(session, north.bakery)
+            contact = contact_row(session, north.ids["contact"])
+            customer = customer_row(session, north.ids["id"])
+            for pid in product_ids:
+                set_quantity(
+                    session,
+                    tenant,
+                    contact=contact,
+                    customer=customer,
+                    product_id=pid,
+                    quantity=2,
+                    now=utcnow(),
+                )
+
+    with app.app_context():
+        engine = db.engine
+    fill(ids[:5])
+    with count_queries(engine) as small:
+        assert len(_view(app, north).priced.lines) == 5
+    fill(ids[5:])
+    with count_queries(engine) as large:
+        cart = _view(app, north)
+    assert len(cart.priced.lines) == MAX_CART_LINES
+    assert cart.priced.subtotal_minor == 50 * 2 * 90 + 450 * 2 * 100
+    assert large.count == small.count, large.statements[small.count :]
