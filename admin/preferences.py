@@ -4,19 +4,23 @@ The signed token in the link names the bakery and the address; the page lets the
 choose which optional categories they receive. GET only shows the choices (mail scanners
 pre-fetch links); a person's POST carries the form's CSRF token, and a mail provider's RFC 8058
 one-click POST ("List-Unsubscribe=One-Click") unsubscribes from every optional category.
+A bakery's staff member who may see orders also finds the opt-in "new orders" choice here.
 """
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from sqlalchemy import func, select
 from wtforms import BooleanField
 
 from config.extensions import csrf, db
 from config.forms import ConfirmForm
 from tenants.mail_preferences import (
+    OPT_IN_CATEGORIES,
     OPT_OUT_CATEGORIES,
     opted_out_categories,
     read_preferences_token,
     set_preferences,
 )
+from tenants.staff.models import StaffUser
 from tenants.web import load_request_tenant
 
 bp = Blueprint("mail_preferences", __name__, url_prefix="/mail/<slug>", template_folder="templates")
@@ -27,12 +31,22 @@ def _resolve_tenant(endpoint, values):
     load_request_tenant(values.pop("slug"))
 
 
-def _preferences_form(current: set[str]):
+def _sees_orders(email: str) -> bool:
+    """Whether `email` is an active staff member of this bakery who may see orders."""
+    staff = db.session.scalar(
+        select(StaffUser).where(func.lower(StaffUser.email) == email, StaffUser.status == "active")
+    )
+    return staff is not None and staff.can("orders_view")
+
+
+def _preferences_form(current: set[str], opt_ins: dict[str, str]):
     class PreferencesForm(ConfirmForm):
         pass
 
     for code, label in OPT_OUT_CATEGORIES.items():
         setattr(PreferencesForm, code, BooleanField(label, default=code not in current))
+    for code, label in opt_ins.items():
+        setattr(PreferencesForm, code, BooleanField(label, default=code in current))
     return PreferencesForm()
 
 
@@ -44,14 +58,28 @@ def preferences(token: str):
         abort(404)
     email = found[1]
     if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
-        set_preferences(db.session, g.tenant, email=email, unsubscribed=set(OPT_OUT_CATEGORIES))
+        set_preferences(
+            db.session,
+            g.tenant,
+            email=email,
+            unsubscribed=set(OPT_OUT_CATEGORIES),
+            subscribed=set(),
+        )
         db.session.commit()
         return "Unsubscribed.", 200
-    form = _preferences_form(opted_out_categories(db.session, email))
+    opt_ins = OPT_IN_CATEGORIES if _sees_orders(email) else {}
+    form = _preferences_form(opted_out_categories(db.session, email), opt_ins)
     saved = False
     if form.validate_on_submit():
         unsubscribed = {code for code in OPT_OUT_CATEGORIES if not getattr(form, code).data}
-        set_preferences(db.session, g.tenant, email=email, unsubscribed=unsubscribed)
+        subscribed = {code for code in opt_ins if getattr(form, code).data}
+        set_preferences(
+            db.session,
+            g.tenant,
+            email=email,
+            unsubscribed=unsubscribed,
+            subscribed=subscribed if opt_ins else None,
+        )
         db.session.commit()
         saved = True
     elif request.method == "POST":
@@ -60,6 +88,6 @@ def preferences(token: str):
         "public/preferences.html",
         form=form,
         email=email,
-        categories=OPT_OUT_CATEGORIES,
+        categories={**OPT_OUT_CATEGORIES, **opt_ins},
         saved=saved,
     )

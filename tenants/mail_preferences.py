@@ -23,11 +23,16 @@ OPT_OUT_CATEGORIES: dict[str, str] = {
     "reminders": "Reminders to place your order",
     "marketing": "News and offers",
 }
+# Categories a staff member (with orders_view) can opt IN to; off until they switch them on.
+OPT_IN_CATEGORIES: dict[str, str] = {
+    "new_orders": "An email for each new order a customer places",
+}
 _SALT = "mail-preferences"
 
 
 class EmailOptOut(TenantOwned, db.Model):
-    """An address that asked one bakery to stop sending one category of mail."""
+    """An address's choice against one category's default at one bakery: for an opt-out
+    category the row means "stop sending", for an opt-in category (OPT_IN_CATEGORIES) "send"."""
 
     __tablename__ = "email_opt_outs"
     __table_args__ = (UniqueConstraint("tenant_id", "email", "category"),)
@@ -80,13 +85,36 @@ def opted_out_categories(session, email: str) -> set[str]:
     return set(rows)
 
 
+def opted_in_emails(session, category: str) -> set[str]:
+    """The addresses that switched opt-in `category` on at the session's bakery."""
+    if category not in OPT_IN_CATEGORIES:
+        raise ValueError(f"not an opt-in category: {category!r}")
+    return set(session.scalars(select(EmailOptOut.email).where(EmailOptOut.category == category)))
+
+
 def set_preferences(
-    session, tenant, *, email: str, unsubscribed: set[str], now: datetime | None = None
+    session,
+    tenant,
+    *,
+    email: str,
+    unsubscribed: set[str],
+    subscribed: set[str] | None = None,
+    now: datetime | None = None,
 ) -> set[str]:
-    """Make `unsubscribed` the categories `email` opts out of at `tenant`; returns them."""
+    """Make `unsubscribed` the categories `email` opts out of at `tenant` and, when given,
+    `subscribed` the opt-in categories it switched on (None leaves those as they are);
+    returns the opt-outs."""
     email = email.strip().lower()
-    wanted = {c for c in unsubscribed if c in OPT_OUT_CATEGORIES}
     current = opted_out_categories(session, email)
+    wanted = {c for c in unsubscribed if c in OPT_OUT_CATEGORIES}
+    opt_ins = current & set(OPT_IN_CATEGORIES) if subscribed is None else subscribed
+    wanted_rows = wanted | {c for c in opt_ins if c in OPT_IN_CATEGORIES}
+    _store(session, tenant, email, current, wanted_rows, now)
+    return wanted
+
+
+def _store(session, tenant, email, current: set[str], wanted: set[str], now) -> None:
+    # Add and delete rows so that `email`'s rows become exactly `wanted`.
     for category in wanted - current:
         session.add(
             EmailOptOut(
@@ -100,4 +128,3 @@ def set_preferences(
             .execution_options(synchronize_session=False)
         )
     session.flush()
-    return wanted

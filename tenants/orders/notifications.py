@@ -1,16 +1,19 @@
 """The mail an order causes, written to the outbox in the order's transaction (sent after commit).
 
 - the buyer who placed it gets a confirmation with its lines and totals;
-- the bakery gets a notification at its contact address (or, without one, its active owners);
+- the bakery gets a notification: each active staff member who may see orders and switched
+  "new orders" on in their mail preferences; if nobody did, its contact address (or, without
+  one, its active owners), so a new order never goes unannounced;
 - the buyer hears of each review decision (confirmed after review, rejected with the reason).
 Contexts are plain JSON: the sending job renders them in the bakery's locale and branding.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from config.formatting import format_date
+from tenants.mail_preferences import opted_in_emails
 from tenants.orders import access
 from tenants.outbox import queue_email
 from tenants.staff.models import StaffUser
@@ -61,6 +64,20 @@ def _staff_recipients(session, tenant) -> list[tuple[str, str]]:
     return [(u.email, u.name) for u in owners]
 
 
+def _new_order_recipients(session, tenant) -> list[tuple[str, str]]:
+    emails = opted_in_emails(session, "new_orders")
+    if emails:
+        staff = session.scalars(
+            select(StaffUser)
+            .where(func.lower(StaffUser.email).in_(emails), StaffUser.status == "active")
+            .order_by(StaffUser.email)
+        )
+        chosen = [(u.email, u.name) for u in staff if u.can("orders_view")]
+        if chosen:
+            return chosen
+    return _staff_recipients(session, tenant)
+
+
 def order_placed(session, tenant, *, order, customer, lines, location, actor, now) -> None:
     """Queue the buyer's confirmation (when a contact placed it) and the bakery's notice."""
     context = _summary(tenant, order, customer, location, line_dicts(lines))
@@ -74,7 +91,7 @@ def order_placed(session, tenant, *, order, customer, lines, location, actor, no
             context=context,
             now=now,
         )
-    for email, name in _staff_recipients(session, tenant):
+    for email, name in _new_order_recipients(session, tenant):
         queue_email(
             session,
             tenant,

@@ -144,3 +144,36 @@ def test_the_preferences_form_needs_its_csrf_token_but_one_click_does_not(
     assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     _remind(app, north)
     assert len(mailbox.messages) == 2
+
+
+def test_staff_switch_new_order_emails_on_and_off_on_their_preferences_page(
+    app, mailbox, two_bakeries
+):
+    from tenants.mail_preferences import opted_in_emails, preferences_token
+    from tests.support.factories import add_staff
+
+    north, south = two_bakeries
+    add_staff(app, north, email="sam@north.example", role="production")
+    secret = app.config["SETTINGS"].secret_key
+    staff_path = (
+        f"/mail/{north.slug}/preferences/{preferences_token(secret, north.id, 'sam@north.example')}"
+    )
+    buyer_path = (
+        f"/mail/{north.slug}/preferences/{preferences_token(secret, north.id, 'buyer@example.com')}"
+    )
+    client = app.test_client()
+    page = client.get(staff_path)
+    assert b'name="new_orders"' in page.data and b'checked id="new_orders"' not in page.data
+    assert b'name="new_orders"' not in client.get(buyer_path).data  # buyers have no such choice
+
+    saved = client.post(staff_path, data={"reminders": "y", "marketing": "y", "new_orders": "y"})
+    assert b"Your choices are saved." in saved.data and b'checked id="new_orders"' in saved.data
+    client.post(buyer_path, data={"new_orders": "y"})  # ignored: not a staff address
+    with tenant_session(app, north.id) as session:
+        assert opted_in_emails(session, "new_orders") == {"sam@north.example"}
+    with tenant_session(app, south.id) as session:
+        assert opted_in_emails(session, "new_orders") == set()
+
+    client.post(staff_path, data={"List-Unsubscribe": "One-Click"})  # off with everything else
+    with tenant_session(app, north.id) as session:
+        assert opted_in_emails(session, "new_orders") == set()

@@ -351,3 +351,48 @@ def test_a_lead_time_moves_the_earliest_date_and_placement_refuses_earlier(app, 
     with pytest.raises(DateNotOrderable, match="Layer cake needs 3 days' notice"):
         place(app, north, [(cake, 1)], delivery_date=TUESDAY)
     assert place(app, north, [(cake, 1)], delivery_date=THURSDAY).created
+
+
+def test_staff_who_switched_new_orders_on_get_the_notice_instead_of_the_contact_address(
+    app, shops, mailbox
+):
+    from tenants.mail_preferences import set_preferences
+    from tenants.models import Tenant
+    from tenants.staff.models import StaffUser
+    from tests.support.factories import platform_session
+
+    north, south = shops
+    with platform_session(app) as session:
+        session.get(Tenant, north.bakery.id).contact_email = "orders@north.example"
+    add_staff(app, north.bakery, email="sam@north.example", role="sales", name="Sam")
+    gone = add_staff(app, north.bakery, email="gone@north.example", role="manager")
+    add_staff(app, south.bakery, email="kim@south.example", role="sales")
+    for shop, email in [
+        (north, "sam@north.example"),
+        (north, "gone@north.example"),
+        (north, "buyer@example.com"),  # not staff: an opt-in row alone sends nothing
+        (south, "kim@south.example"),
+    ]:
+        with tenant_session(app, shop.bakery.id) as session:
+            tenant = session.get(Tenant, shop.bakery.id)
+            set_preferences(
+                session, tenant, email=email, unsubscribed=set(), subscribed={"new_orders"}
+            )
+    with tenant_session(app, north.bakery.id) as session:
+        session.scalar(select(StaffUser).where(StaffUser.id == gone)).status = "disabled"
+    place(app, north, [(north.ids["bread"], 10)])
+    notices = sorted(
+        m["X-Envelope-To"] for m in mailbox.messages if m["Subject"].startswith("New order")
+    )
+    assert notices == ["sam@north.example"]
+
+    with tenant_session(app, north.bakery.id) as session:  # Sam switches it off again
+        tenant = session.get(Tenant, north.bakery.id)
+        set_preferences(
+            session, tenant, email="sam@north.example", unsubscribed=set(), subscribed=set()
+        )
+    place(app, north, [(north.ids["bread"], 12)], allow_second_order=True)
+    notices = [
+        m["X-Envelope-To"] for m in mailbox.messages if m["Subject"].startswith("New order 2")
+    ]
+    assert notices == ["orders@north.example"]
