@@ -1,7 +1,7 @@
 """Staff sign-in, sign-out (here or everywhere), active sessions, forgotten passwords and
 accepting an invitation."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from admin.backoffice import bp
@@ -22,6 +22,7 @@ from config.signin import (
 )
 from tenants import signup
 from tenants.errors import ValidationFailed
+from tenants.mail_preferences import preferences_token
 from tenants.staff import services as staff
 
 
@@ -172,6 +173,16 @@ def sessions():
     return render_template(
         "backoffice/sessions.html", rows=active_session_rows(current_user, tenant=g.tenant)
     )
+
+
+@bp.get("/account/mail-preferences")
+@staff_required()
+def mail_preferences():
+    """This staff member's email preferences page (where "new orders" is switched on)."""
+    token = preferences_token(
+        current_app.config["SETTINGS"].secret_key, g.tenant.id, current_user.email
+    )
+    return redirect(url_for("mail_preferences.preferences", slug=g.tenant.slug, token=token))
 
 
 @bp.post("/account/sessions/end-all")

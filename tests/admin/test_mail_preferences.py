@@ -177,3 +177,18 @@ def test_staff_switch_new_order_emails_on_and_off_on_their_preferences_page(
     client.post(staff_path, data={"List-Unsubscribe": "One-Click"})  # off with everything else
     with tenant_session(app, north.id) as session:
         assert opted_in_emails(session, "new_orders") == set()
+
+
+def test_a_signed_in_staff_member_reaches_their_own_preferences_page_from_the_back_office(
+    client, two_bakeries
+):
+    from tests.support.factories import add_staff, sign_in_staff
+
+    north, _ = two_bakeries
+    add_staff(client.application, north, email="sam@north.example", role="sales")
+    sign_in_staff(client, north, "sam@north.example")
+    home = client.get(f"/admin/{north.slug}/")
+    assert f"/admin/{north.slug}/account/mail-preferences".encode() in home.data
+    page = client.get(f"/admin/{north.slug}/account/mail-preferences", follow_redirects=True)
+    assert page.status_code == 200
+    assert b"sam@north.example" in page.data and b'name="new_orders"' in page.data
