@@ -43,6 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, insert, select  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
+from scripts.bench_catalog import seed_priced_catalog  # noqa: E402
+
 CUSTOMERS = 200
 ORDERED_PRODUCTS = 300
 CATALOG_PRODUCTS = 500
@@ -93,19 +95,13 @@ def _chunks(rows, size=CHUNK):
 
 def build_bakery(session, slug: str, *, weeks: int, today: date, rng: random.Random) -> dict:
     """One bakery at full size, written with bulk inserts; returns what the runs need."""
-    from tenants.catalog.models import (
-        CatalogSettings,
-        PriceList,
-        PriceListEntry,
-        Product,
-        VolumeBreak,
-    )
     from tenants.customers.models import Contact, Customer, DeliveryLocation
     from tenants.models import Plan
     from tenants.orders.models import Order, OrderCounter, OrderLine
     from tenants.passwords import hash_password
     from tenants.scoping import bind_tenant
     from tenants.signup import sign_up_bakery
+    from tenants.text_keys import fold_key
 
     tenant, _ = sign_up_bakery(
         session,
@@ -120,79 +116,22 @@ def build_bakery(session, slug: str, *, weeks: int, today: date, rng: random.Ran
     )
     plan = session.scalar(select(Plan).where(Plan.code == "enterprise"))
     tenant.plan_id, tenant.plan, tenant.subscription_status = plan.id, plan, "active"
+    tenant.owner_email_verified_at = datetime.now(UTC)  # a real bakery mails its buyers
     session.flush()
     bind_tenant(session, tenant.id)
     tid, now = tenant.id, datetime.now(UTC)
 
-    products = [
-        {
-            "tenant_id": tid,
-            "id": uuid.uuid4(),
-            "sku": f"SKU-{i:04d}",
-            "name": f"Product {i}",
-            "description": "",
-            "unit": "each",
-            "pack_size": 1,
-            "base_price_minor": rng.randint(80, 3000),
-            "tax_rate": Decimal("7"),
-            "active": True,
-            "min_order_qty": 1,
-            "qty_increment": 1,
-            "lead_time_days": 0,
-            "bake_days": "1111111",
-        }
-        for i in range(CATALOG_PRODUCTS)
-    ]
-    session.execute(insert(Product), products)
-    default_id, negotiated_id = uuid.uuid4(), uuid.uuid4()
-    session.execute(
-        insert(PriceList),
-        [
-            {"tenant_id": tid, "id": default_id, "name": "Standard", "currency": "EUR"},
-            {"tenant_id": tid, "id": negotiated_id, "name": "Cafés", "currency": "EUR"},
-        ],
+    catalog = seed_priced_catalog(
+        session, tid, CATALOG_PRODUCTS, rng, prices=(80, 3000), tax_rate=Decimal("7"), sku_digits=4
     )
-    entries, breaks = [], []
-    for i, p in enumerate(products):
-        entries.append(
-            {
-                "tenant_id": tid,
-                "id": uuid.uuid4(),
-                "price_list_id": default_id,
-                "product_id": p["id"],
-                "discount_percent": Decimal("5"),
-            }
-        )
-        if i % 2 == 0:
-            entry_id, price = uuid.uuid4(), p["base_price_minor"] - 10
-            entries.append(
-                {
-                    "tenant_id": tid,
-                    "id": entry_id,
-                    "price_list_id": negotiated_id,
-                    "product_id": p["id"],
-                    "unit_price_minor": price,
-                }
-            )
-            breaks += [
-                {
-                    "tenant_id": tid,
-                    "id": uuid.uuid4(),
-                    "entry_id": entry_id,
-                    "min_qty": qty,
-                    "unit_price_minor": max(price - less, 1),
-                }
-                for qty, less in ((12, 20), (48, 30), (96, 40))
-            ]
-    session.execute(insert(PriceListEntry), entries)
-    session.execute(insert(VolumeBreak), breaks)
-    session.add(CatalogSettings(tenant_id=tid, default_price_list_id=default_id))
+    products, negotiated_id = catalog.products, catalog.negotiated_id
 
     customers = [
         {
             "tenant_id": tid,
             "id": uuid.uuid4(),
             "business_name": f"Customer {i:03d}",
+            "name_key": fold_key(f"Customer {i:03d}"),
             "portal_enabled": True,
             "price_list_id": negotiated_id,
         }

@@ -27,13 +27,14 @@ import tempfile
 import time
 import uuid
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 from sqlalchemy.orm import scoped_session, sessionmaker  # noqa: E402
+
+from scripts.bench_catalog import seed_priced_catalog  # noqa: E402
 
 
 def build_app():
@@ -59,13 +60,6 @@ def seed(session, n_products: int):
     """A bakery with `n_products` products, two price lists with breaks, and one customer."""
     from sqlalchemy import select
 
-    from tenants.catalog.models import (
-        CatalogSettings,
-        PriceList,
-        PriceListEntry,
-        Product,
-        VolumeBreak,
-    )
     from tenants.customers.models import Customer
     from tenants.models import Plan
     from tenants.signup import sign_up_bakery
@@ -86,74 +80,12 @@ def seed(session, n_products: int):
     tenant.plan_id, tenant.plan, tenant.subscription_status = enterprise.id, enterprise, "active"
     tid = tenant.id
     rng = random.Random(42)
-    products = [
-        {
-            "tenant_id": tid,
-            "id": uuid.uuid4(),
-            "sku": f"SKU-{i:05d}",
-            "name": f"Product {i}",
-            "description": "",
-            "unit": "each",
-            "pack_size": 1,
-            "base_price_minor": rng.randint(50, 5000),
-            "tax_rate": Decimal("0"),
-            "active": True,
-            "min_order_qty": 1,
-            "qty_increment": 1,
-            "lead_time_days": 0,
-            "bake_days": "1111111",
-        }
-        for i in range(n_products)
-    ]
-    session.execute(insert(Product), products)
-    default_id, cafes_id = uuid.uuid4(), uuid.uuid4()
-    session.execute(
-        insert(PriceList),
-        [
-            {"tenant_id": tid, "id": default_id, "name": "Standard", "currency": "EUR"},
-            {"tenant_id": tid, "id": cafes_id, "name": "Cafés", "currency": "EUR"},
-        ],
-    )
-    entries, breaks = [], []
-    for i, p in enumerate(products):
-        entries.append(
-            {
-                "tenant_id": tid,
-                "id": uuid.uuid4(),
-                "price_list_id": default_id,
-                "product_id": p["id"],
-                "discount_percent": Decimal("5"),
-            }
-        )
-        if i % 2 == 0:
-            entry_id = uuid.uuid4()
-            price = p["base_price_minor"] - 10
-            entries.append(
-                {
-                    "tenant_id": tid,
-                    "id": entry_id,
-                    "price_list_id": cafes_id,
-                    "product_id": p["id"],
-                    "unit_price_minor": price,
-                }
-            )
-            for qty, less in ((12, 20), (48, 30), (96, 40)):
-                breaks.append(
-                    {
-                        "tenant_id": tid,
-                        "id": uuid.uuid4(),
-                        "entry_id": entry_id,
-                        "min_qty": qty,
-                        "unit_price_minor": max(price - less, 0),
-                    }
-                )
-    session.execute(insert(PriceListEntry), entries)
-    session.execute(insert(VolumeBreak), breaks)
-    session.add(CatalogSettings(tenant_id=tid, default_price_list_id=default_id))
+    catalog = seed_priced_catalog(session, tid, n_products, rng)
+    products, cafes_id = catalog.products, catalog.negotiated_id
     customer = Customer(tenant_id=tid, business_name="Café Aurora", price_list_id=cafes_id)
     session.add(customer)
     session.flush()
-    return tenant, customer.id, [p["id"] for p in products], len(entries), len(breaks)
+    return tenant, customer.id, [p["id"] for p in products], catalog.entries, catalog.breaks
 
 
 def main() -> None:
