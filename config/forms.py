@@ -3,6 +3,7 @@ email, new password, confirm), checkboxes, and a service's error by its field.""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
@@ -45,8 +46,8 @@ def new_password_field(label: str) -> PasswordField:
     """A password someone chooses: required, with the strength rule the service enforces."""
     return PasswordField(
         label,
-        validators=[DataRequired(message="Choose a password."), Length(max=200)],
-        description="At least 10 characters.",
+        validators=[DataRequired(message=_l("Choose a password.")), Length(max=200)],
+        description=_l("At least 10 characters."),
     )
 
 
@@ -60,20 +61,20 @@ class CheckboxesField(SelectMultipleField):
 class SignInForm(Form):
     """Email and password, in every realm (staff, buyers, operators)."""
 
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class EmailForm(Form):
     """An email address to send a link to (password reset, sign-in link)."""
 
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class NewPasswordForm(Form):
     """A password someone chooses (reset, invitation)."""
 
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
 
 
 class ConfirmForm(Form):

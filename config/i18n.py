@@ -6,7 +6,8 @@ compiled file), so a fresh clone, a `pip install -e .` and CI all run with curre
 compiled file is ever committed or forgotten.
 
 To add or change texts: wrap them in `_()` / `{% trans %}`, then
-    pybabel extract -F config/translations/babel.cfg -o config/translations/messages.pot .
+    pybabel extract --no-location --omit-header -k _l -F config/translations/babel.cfg \
+        -o config/translations/messages.pot .
     pybabel update -i config/translations/messages.pot -d config/translations
 and translate the new entries in each messages.po.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -15,7 +16,7 @@ class QuantityForm(Form):
     """One product's quantity: "add to cart" on the catalog, "update" on the cart."""
 
     product_id = HiddenField(validators=[DataRequired()])
-    quantity = StringField("Quantity", validators=[Length(max=12)])
+    quantity = StringField(_l("Quantity"), validators=[Length(max=12)])
 
 
 class CheckoutForm(Form):
@@ -24,19 +25,19 @@ class CheckoutForm(Form):
     # The service checks both (the contact's locations, the calendar), so a choice that went
     # stale since the page loaded gets the calendar's reason rather than "not a valid choice".
     location_id = SelectField(
-        "Deliver to", validators=[DataRequired("Choose a location.")], validate_choice=False
+        _l("Deliver to"), validators=[DataRequired(_l("Choose a location."))], validate_choice=False
     )
     delivery_date = SelectField(
-        "Delivery date",
-        validators=[DataRequired("Choose a delivery date.")],
+        _l("Delivery date"),
+        validators=[DataRequired(_l("Choose a delivery date."))],
         validate_choice=False,
     )
-    po_number = StringField("PO number (optional)", validators=[Length(max=MAX_PO_LENGTH)])
+    po_number = StringField(_l("PO number (optional)"), validators=[Length(max=MAX_PO_LENGTH)])
     notes = TextAreaField(
-        "Notes for the bakery (optional)", validators=[Length(max=MAX_NOTES_LENGTH)]
+        _l("Notes for the bakery (optional)"), validators=[Length(max=MAX_NOTES_LENGTH)]
     )
     idempotency_key = HiddenField()
-    allow_second_order = BooleanField("Place a second order for that day and place anyway")
+    allow_second_order = BooleanField(_l("Place a second order for that day and place anyway"))
 
     def fresh_key(self) -> None:
         """A new key for a freshly shown form; a resubmit carries the old one back."""
@@ -54,6 +55,6 @@ class MessageForm(Form):
     """ "Ask the bakery" about an order."""
 
     message = TextAreaField(
-        "Ask the bakery",
-        validators=[DataRequired("Write what you'd like to ask."), Length(max=1000)],
+        _l("Ask the bakery"),
+        validators=[DataRequired(_l("Write what you'd like to ask.")), Length(max=1000)],
     )

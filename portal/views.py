@@ -5,6 +5,7 @@ use the token only on POST, so mail scanners that pre-fetch links cannot burn th
 """
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from config import throttle
 from config.edge import commit_change, submit_form
@@ -62,7 +63,7 @@ def logout():
     """Sign out of the portal."""
     ConfirmForm().validate_on_submit() or abort(400)
     end_session()
-    flash("You're signed out.")
+    flash(_("You're signed out."))
     return redirect(url_for("portal.login"))
 
 
@@ -171,9 +172,9 @@ def reset(token: str):
             )
             clear_sign_in_failures("buyer", str(g.tenant.id), contact.email)
 
-        _, refused = commit_change(reset_and_forgive, catch=ValidationFailed)
+        _saved, refused = commit_change(reset_and_forgive, catch=ValidationFailed)
         if refused is None:
-            flash("Your password is changed. Sign in with it now.")
+            flash(_("Your password is changed. Sign in with it now."))
             return redirect(url_for("portal.login"))
         if not refused.field:
             _count_bad_token(token)
@@ -246,7 +247,7 @@ def change_password():
         # The new password ends every other session; this one goes on under the new stamp.
         keep_only_this_session(g.contact)
 
-    _, refused = commit_change(change, catch=ValidationFailed)
+    _saved, refused = commit_change(change, catch=ValidationFailed)
     if refused is not None:
         wrong_current = any(
             p.field == "current_password" for p in getattr(refused, "problems", [refused])
@@ -256,7 +257,7 @@ def change_password():
             db.session.commit()
         attach_error(form, refused)
         return page(refused.status_code)
-    flash("Your password is changed.")
+    flash(_("Your password is changed."))
     return redirect(url_for("portal.home"))
 
 

@@ -1,6 +1,7 @@
 """The signed-in portal: home, own settings, company details, locations, the account's users."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from config.confirm import confirm_page
 from config.edge import apply_change, found_or_404, redirect_after, save_form, submit_form
@@ -57,7 +58,7 @@ def account():
         ),
         url_for("portal.account"),
         "portal/account.html",
-        message="Saved.",
+        message=_("Saved."),
         password_form=ChangePasswordForm(),
         # Staff viewing as the contact don't see where the contact signs in from.
         sessions=None if g.viewing_as else active_session_rows(g.contact, tenant=g.tenant),
@@ -70,7 +71,7 @@ def sessions_end_all():
     """Sign out of the portal on every device, this one included."""
     ConfirmForm().validate_on_submit() or abort(400)
     end_sessions_everywhere(g.contact)
-    flash("You're signed out everywhere.")
+    flash(_("You're signed out everywhere."))
     return redirect(url_for("portal.login"))
 
 
@@ -93,7 +94,7 @@ def company():
         ),
         url_for("portal.home"),
         "portal/company.html",
-        message="Saved.",
+        message=_("Saved."),
     )
 
 
@@ -125,7 +126,7 @@ def location(location_id=None):
         ),
         url_for("portal.home"),
         "portal/location.html",
-        message="Saved.",
+        message=_("Saved."),
         location=found,
         editable=editable,
     )
@@ -139,15 +140,23 @@ def location_remove(location_id):
     found = found_or_404(locations.get_location, g.customer, location_id, viewer=g.contact)
     if request.method == "GET":
         assigned = locations.assigned_contacts(db.session, g.customer, found)
-        details = [f"{g.tenant.name} will no longer deliver to {found.name}."]
+        details = [
+            _(
+                "%(bakery_name)s will no longer deliver to %(name)s.",
+                bakery_name=g.tenant.name,
+                name=found.name,
+            )
+        ]
         if assigned:
             names = ", ".join(c.name for c in assigned)
-            details.append(f"{names}: assigned to it; give them another location first.")
+            details.append(
+                _("%(names)s: assigned to it; give them another location first.", names=names)
+            )
         return confirm_page(
             BASE,
-            question=f"Remove {found.name}?",
+            question=_("Remove %(name)s?", name=found.name),
             details=details,
-            button="Remove location",
+            button=_("Remove location"),
             cancel_url=url_for("portal.location", location_id=found.id),
             danger=True,
         )
@@ -156,7 +165,7 @@ def location_remove(location_id):
         lambda: locations.remove_location(
             db.session, g.tenant, actor=g.contact, customer=g.customer, location=found
         ),
-        f"Delivery location {found.name} removed.",
+        _("Delivery location %(name)s removed.", name=found.name),
         url_for("portal.home"),
         refused_target=url_for("portal.location", location_id=found.id),
     )
@@ -200,8 +209,12 @@ def users():
 def _added_message(added, email: str) -> str:
     # None: the address is another customer's contact's, which the portal must not reveal.
     if added is None:
-        return f"We've asked {g.tenant.name} to add {email}; they'll be in touch about it."
-    return f"Invitation sent to {email}."
+        return _(
+            "We've asked %(bakery_name)s to add %(email)s; they'll be in touch about it.",
+            bakery_name=g.tenant.name,
+            email=email,
+        )
+    return _("Invitation sent to %(email)s.", email=email)
 
 
 def _user_form(contact=None) -> UserForm:
@@ -234,7 +247,7 @@ def user(contact_id):
         url_for("portal.users"),
         "portal/user.html",
         message=lambda saved: (
-            "Saved." if saved is not None else _added_message(None, form.email.data)
+            _("Saved.") if saved is not None else _added_message(None, form.email.data)
         ),
         colleague=colleague,
     )
@@ -259,7 +272,7 @@ def user_resend(contact_id):
     return _user_action(
         contact_id,
         contacts.invite_contact,
-        "A new invitation went to {email}; the old link no longer works.",
+        _("A new invitation went to {email}; the old link no longer works."),
     )
 
 
@@ -268,7 +281,7 @@ def user_resend(contact_id):
 def user_revoke(contact_id):
     """Make a colleague's pending invitation stop working."""
     return _user_action(
-        contact_id, contacts.revoke_invitation, "The invitation of {name} no longer works."
+        contact_id, contacts.revoke_invitation, _("The invitation of {name} no longer works.")
     )
 
 
@@ -280,13 +293,17 @@ def user_remove(contact_id):
         colleague = found_or_404(contacts.get_contact, g.customer, contact_id)
         return confirm_page(
             BASE,
-            question=f"Remove {colleague.name}?",
+            question=_("Remove %(name)s?", name=colleague.name),
             details=[
-                f"{colleague.name} ({colleague.email}) can no longer sign in to "
-                f"{g.customer.display_name}'s account. This cannot be undone; you can invite "
-                "them again later."
+                _(
+                    "%(name)s (%(email)s) can no longer sign in to %(customer)s's account. "
+                    "This cannot be undone; you can invite them again later.",
+                    name=colleague.name,
+                    email=colleague.email,
+                    customer=g.customer.display_name,
+                )
             ],
-            button=f"Remove {colleague.name}",
+            button=_("Remove %(name)s", name=colleague.name),
             cancel_url=url_for("portal.users"),
             danger=True,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from config.clock import utcnow
 from config.edge import found_or_404
@@ -64,7 +65,7 @@ def cart_add():
     form = QuantityForm()
     ok, status = _set_quantity(form, add=True)
     if ok:
-        flash("Added to your cart.")
+        flash(_("Added to your cart."))
         return redirect(url_for("portal.catalog") + f"#p-{form.product_id.data}")
     return render_catalog(errors={form.product_id.data: form.quantity.errors}), status
 
@@ -76,7 +77,7 @@ def cart_update():
     form = QuantityForm()
     ok, status = _set_quantity(form, add=False)
     if ok:
-        flash("Your cart is updated.")
+        flash(_("Your cart is updated."))
         return redirect(url_for("portal.cart"))
     return _cart_page(errors={form.product_id.data: form.quantity.errors}), status
 
@@ -109,7 +110,7 @@ def _parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text or "")
     except ValueError as exc:
-        raise ValidationFailed("Choose a delivery date.", field="delivery_date") from exc
+        raise ValidationFailed(_("Choose a delivery date."), field="delivery_date") from exc
 
 
 @bp.post("/checkout")
@@ -151,7 +152,13 @@ def place():
 def _placed(placement):
     order = placement.order
     if placement.created:
-        flash(f"Thank you! Order {order.number} is placed for {order.delivery_date:%A %-d %B}.")
+        flash(
+            _(
+                "Thank you! Order %(number)s is placed for %(day)s.",
+                number=order.number,
+                day=order.delivery_date.strftime("%A %-d %B"),
+            )
+        )
     return redirect(url_for("portal.order_detail", order_id=order.id))
 
 
@@ -234,7 +241,7 @@ def order_edit(order_id):
             order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
             lines = queries.order_lines(db.session, order)
         else:
-            flash(f"Order {number} is saved.")
+            flash(_("Order %(number)s is saved.", number=number))
             return redirect(url_for("portal.order_detail", order_id=order_id))
     return render_template(
         "portal/order_edit.html",
@@ -268,7 +275,12 @@ def order_message(order_id):
         db.session.rollback()
         attach_error(form, exc)
         return _order_page(order, message_form=form, status=exc.status_code)
-    flash(f"Your message is with {g.tenant.name}; it is on the order's timeline too.")
+    flash(
+        _(
+            "Your message is with %(bakery_name)s; it is on the order's timeline too.",
+            bakery_name=g.tenant.name,
+        )
+    )
     return redirect(url_for("portal.order_detail", order_id=order_id))
 
 
@@ -318,7 +330,7 @@ def order_add_cart(order_id):
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("portal.cart"))
-    flash(f"Your cart is added to order {number}.")
+    flash(_("Your cart is added to order %(number)s.", number=number))
     return redirect(url_for("portal.order_detail", order_id=order_id))
 
 
@@ -347,5 +359,5 @@ def order_cancel(order_id):
     except ValueError:
         abort(400)
     else:
-        flash(f"Order {order.number} is cancelled.")
+        flash(_("Order %(number)s is cancelled.", number=order.number))
     return redirect(url_for("portal.order_detail", order_id=order_id))
