@@ -95,8 +95,11 @@ def _cart_add_json(form: QuantityForm, ok: bool, status: int):
         message = next(iter(errors.values()), [_("Please try again.")])[0]
         return jsonify(ok=False, message=message, errors=errors), status
     count = len(cart_lines(db.session, find_cart(db.session, g.contact)))
+    # Starts like the plain form's notice, so both read the same to a buyer (and a test).
     message = ngettext(
-        "Added to your cart (%(num)d product).", "Added to your cart (%(num)d products).", count
+        "Added to your cart. It has %(num)d product.",
+        "Added to your cart. It has %(num)d products.",
+        count,
     )
     return jsonify(ok=True, message=message, cart_count=count)
 

@@ -37,6 +37,8 @@
       var input = form.querySelector('input[name="quantity"]');
       var button = form.querySelector('button[type="submit"]');
       if (button) button.disabled = true;
+      // Cleared first, so the answer to this click is what the status line says next.
+      status.textContent = "";
       fetch(form.action, {
         method: "POST",
         body: new FormData(form),

@@ -113,10 +113,11 @@ def test_add_to_cart_answers_json_when_asked_with_the_cart_count(app, cafes):
     assert first.get_json() == {
         "ok": True,
         "cart_count": 1,
-        "message": "Added to your cart (1 product).",
+        "message": "Added to your cart. It has 1 product.",
     }
     second = client.post(url, data={"product_id": str(cafe["roll"]), "quantity": "6"}, headers=JSON)
     assert second.get_json()["cart_count"] == 2
+    assert second.get_json()["message"] == "Added to your cart. It has 2 products."
     assert "Baguette" in page_text(client.get(f"/wholesale/{north.slug}/cart"))
     # Without the header the plain form still redirects back to the catalog.
     plain = client.post(url, data={"product_id": str(cafe["bread"]), "quantity": "1"})
