@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from config.forms import Form
 from tenants.orders.models import MAX_NOTES_LENGTH, MAX_PO_LENGTH
@@ -17,6 +17,37 @@ class QuantityForm(Form):
 
     product_id = HiddenField(validators=[DataRequired()])
     quantity = StringField(_l("Quantity"), validators=[Length(max=12)])
+
+
+class OrdersFilterForm(Form):
+    """The orders list's delivery-date range (a GET form: links and bookmarks carry it)."""
+
+    class Meta:
+        csrf = False
+
+    delivery_from = DateField(
+        _l("Delivery from"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
+    delivery_until = DateField(
+        _l("Delivery until"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Dates as YYYY-MM-DD, and a range that does not end before it starts."""
+        ok = super().validate(extra_validators)
+        for name in ("delivery_from", "delivery_until"):
+            field = getattr(self, name)
+            if field.errors:
+                field.errors = [_l("Enter a date like 2026-12-08.")]
+        start, end = self.delivery_from.data, self.delivery_until.data
+        if ok and start and end and end < start:
+            self.delivery_until.errors = [_l("The end date is before the start date.")]
+            ok = False
+        return ok
 
 
 class CheckoutForm(Form):

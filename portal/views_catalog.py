@@ -4,12 +4,13 @@ The page is part of the portal; the downloads are the Professional feature `cata
 checked here (an explanatory page, not an error) and again in the export service.
 """
 
-from flask import Response, g, render_template
+from flask import Response, g, render_template, request
 
 from config.clock import bakery_today
 from config.extensions import db
 from portal import bp
 from portal.access import buyer_required
+from tenants.catalog.browse import browse_catalog
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
 from tenants.catalog.quotes import customer_catalog
 from tenants.plans import has_feature
@@ -40,11 +41,18 @@ def catalog():
 
 
 def render_catalog(errors: dict | None = None):
-    """The catalog page; `errors` maps a product id to the refusal of its quantity input."""
+    """The catalog page, narrowed by the `q` (name or SKU) and `category` query parameters;
+    `errors` maps a product id to the refusal of its quantity input."""
     lines = customer_catalog(db.session, g.tenant, customer=g.customer, on=bakery_today(g.tenant))
+    found = browse_catalog(
+        lines,
+        search=request.args.get("q", ""),
+        category=request.args.get("category", ""),
+    )
     return render_template(
         "portal/catalog.html",
-        lines=lines,
+        lines=found.lines,
+        browse=found,
         can_export=has_feature(g.tenant, "catalog_export"),
         quantity_errors=errors or {},
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from config.clock import utcnow
 from config.edge import found_or_404
@@ -19,10 +20,17 @@ from config.formatting import format_date
 from config.forms import attach_error
 from portal import bp
 from portal.access import buyer_required, may
-from portal.forms_orders import CheckoutForm, MessageForm, OrderActionForm, QuantityForm
+from portal.forms_orders import (
+    CheckoutForm,
+    MessageForm,
+    OrderActionForm,
+    OrdersFilterForm,
+    QuantityForm,
+)
 from tenants.errors import ValidationFailed
 from tenants.orders import queries
-from tenants.orders.cart import set_quantity
+from tenants.orders.calendar import delivery_calendar
+from tenants.orders.cart import cart_lines, find_cart, set_quantity
 from tenants.orders.checkout import add_cart_to_order, checkout, checkout_page
 from tenants.orders.editing import cancel_order, change_refusal, edit_order
 from tenants.orders.errors import OpenOrderExists, OrderConflict
@@ -64,10 +72,36 @@ def cart_add():
 
     form = QuantityForm()
     ok, status = _set_quantity(form, add=True)
+    if _wants_json():
+        return _cart_add_json(form, ok, status)
     if ok:
         flash(_("Added to your cart."))
         return redirect(url_for("portal.catalog") + f"#p-{form.product_id.data}")
     return render_catalog(errors={form.product_id.data: form.quantity.errors}), status
+
+
+def _wants_json() -> bool:
+    """The catalog's script asks for JSON (Accept: application/json); a plain form gets HTML."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _cart_add_json(form: QuantityForm, ok: bool, status: int):
+    """The add-to-cart answer for the script: the same messages the HTML page shows."""
+    if not ok:
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        if form.quantity.errors:
+            errors["quantity"] = list(form.quantity.errors)
+        message = next(iter(errors.values()), [_("Please try again.")])[0]
+        return jsonify(ok=False, message=message, errors=errors), status
+    count = len(cart_lines(db.session, find_cart(db.session, g.contact)))
+    # Starts like the plain form's notice, so both read the same to a buyer (and a test).
+    message = ngettext(
+        "Added to your cart. It has %(num)d product.",
+        "Added to your cart. It has %(num)d products.",
+        count,
+    )
+    return jsonify(ok=True, message=message, cart_count=count)
 
 
 @bp.post("/cart/update")
@@ -165,16 +199,36 @@ def _placed(placement):
 @bp.get("/orders")
 @buyer_required("view_orders", staff_permission="orders_view")
 def orders():
-    """The orders this contact may see, filterable by status, newest delivery first."""
+    """The orders this contact may see, filterable by status and delivery dates, newest
+    delivery first. A date that does not parse is explained next to its field (400) and the
+    list shows unfiltered by it."""
     status = request.args.get("status") or None
     try:
         page_number = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page_number = 1
+    dates = OrdersFilterForm(request.args)
+    valid = dates.validate()
     page = queries.contact_orders(
-        db.session, g.contact, status=status if status in STATUSES else None, page=page_number
+        db.session,
+        g.contact,
+        status=status if status in STATUSES else None,
+        delivery_from=dates.delivery_from.data if valid else None,
+        delivery_until=dates.delivery_until.data if valid else None,
+        page=page_number,
     )
-    return render_template("portal/orders.html", page=page, statuses=STATUSES, status=status)
+    return render_template(
+        "portal/orders.html",
+        page=page,
+        statuses=STATUSES,
+        status=status,
+        dates=dates,
+        filters={
+            key: request.args[key]
+            for key in ("status", "delivery_from", "delivery_until")
+            if request.args.get(key)
+        },
+    ), (200 if valid else 400)
 
 
 @bp.get("/orders/<order_id>")
@@ -206,10 +260,11 @@ def _order_page(order, *, message_form=None, status=200):
 @bp.route("/orders/<order_id>/edit", methods=["GET", "POST"])
 @buyer_required("edit_orders", staff_permission="orders_view")
 def order_edit(order_id):
-    """Change an open order's quantities before its cut-off (0 removes a line)."""
+    """Change an open order's quantities and delivery date before its cut-off (0 removes a
+    line); the new date goes through the same calendar as checkout."""
     order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
     lines = queries.order_lines(db.session, order)
-    errors, status = [], 200
+    errors, date_errors, status = [], [], 200
     form = OrderActionForm(version=order.version) if request.method == "GET" else OrderActionForm()
     if request.method == "POST":
         if not form.validate_on_submit() or not (form.version.data or "").isdigit():
@@ -229,6 +284,11 @@ def order_edit(order_id):
                 order=order,
                 expected_version=int(form.version.data),
                 lines=[(pid, qty) for pid, qty in wanted if qty],
+                delivery_date=(
+                    _parse_day(request.form["delivery_date"])
+                    if "delivery_date" in request.form
+                    else None
+                ),
                 po_number=request.form.get("po_number", order.po_number),
                 notes=request.form.get("notes", order.notes),
                 now=utcnow(),
@@ -237,7 +297,11 @@ def order_edit(order_id):
             db.session.commit()
         except (ValidationFailed, OrderConflict) as exc:
             db.session.rollback()
-            errors, status = [exc.message], exc.status_code
+            if getattr(exc, "field", None) == "delivery_date":
+                date_errors = [exc.message]
+            else:
+                errors = [exc.message]
+            status = exc.status_code
             order = found_or_404(queries.get_order_for_contact, g.contact, order_id)
             lines = queries.order_lines(db.session, order)
         else:
@@ -249,8 +313,23 @@ def order_edit(order_id):
         lines=lines,
         form=form,
         errors=errors,
+        date_errors=date_errors,
+        delivery_days=_edit_days(order, lines),
         posted=request.form if request.method == "POST" else {},
     ), status
+
+
+def _edit_days(order, lines) -> list[date]:
+    """The dates the order may move to: the calendar's orderable ones for its products, and the
+    date it is on now (kept first so an unchanged form keeps it)."""
+    calendar = delivery_calendar(
+        db.session,
+        g.tenant,
+        customer=g.customer,
+        product_ids=[line.product_id for line in lines],
+        now=utcnow(),
+    )
+    return sorted({order.delivery_date, *calendar.orderable})
 
 
 @bp.post("/orders/<order_id>/message")
