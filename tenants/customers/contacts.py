@@ -442,16 +442,9 @@ def set_contact_disabled(
     return contact
 
 
-def send_reset_link(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
-    """Staff email an active contact a password reset link, to the contact's own address.
-
-    This is how staff help a buyer who forgot their password: the buyer chooses the new one.
-    """
-    require(actor, "customers")
-    _require_own(customer, contact)
-    _require_portal(tenant, customer)
-    if contact.status != "active":
-        raise ValidationFailed(f"{contact.name} has no portal sign-in to reset.")
+def queue_reset_email(session, tenant, contact: Contact, *, now=None) -> None:
+    """The one "choose a new password" email of a contact, whether they asked for it on the
+    sign-in page or staff sent it; the link goes to the contact's own address."""
     queue_email(
         session,
         tenant,
@@ -467,6 +460,19 @@ def send_reset_link(session, tenant, *, actor, customer: Customer, contact: Cont
         ),
         now=now,
     )
+
+
+def send_reset_link(session, tenant, *, actor, customer: Customer, contact: Contact, now=None):
+    """Staff email an active contact a password reset link, to the contact's own address.
+
+    This is how staff help a buyer who forgot their password: the buyer chooses the new one.
+    """
+    require(actor, "customers")
+    _require_own(customer, contact)
+    _require_portal(tenant, customer)
+    if contact.status != "active":
+        raise ValidationFailed(f"{contact.name} has no portal sign-in to reset.")
+    queue_reset_email(session, tenant, contact, now=now)
     log_activity(
         session,
         customer,

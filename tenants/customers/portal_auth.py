@@ -18,8 +18,8 @@ from tenants.customers.contacts import (
     INVITE_PURPOSE,
     MAGIC_PURPOSE,
     RESET_PURPOSE,
-    RESET_TTL,
     normalise_email,
+    queue_reset_email,
 )
 from tenants.customers.models import Contact
 from tenants.errors import PermissionDenied, ValidationFailed, ValidationProblems
@@ -104,16 +104,9 @@ def accept_invitation(session, tenant, *, token: str, password: str, now=None) -
 
 def request_password_reset(session, tenant, *, email: str, now=None) -> None:
     """Email a reset link if the address may sign in here; silent otherwise."""
-    _send_link(
-        session,
-        tenant,
-        email,
-        template="contact_password_reset",
-        purpose=RESET_PURPOSE,
-        ttl=RESET_TTL,
-        path="reset",
-        now=now,
-    )
+    contact = contact_by_email(session, email)
+    if can_sign_in(contact):
+        queue_reset_email(session, tenant, contact, now=now)
 
 
 def reset_for(session, token: str, *, now=None) -> bool:
