@@ -14,6 +14,9 @@ the customer's minimum order).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_date as babel_date
 
 from sqlalchemy import select
 
@@ -26,6 +29,11 @@ from tenants.orders.pricing import PricedCart, orderable_products, price_lines
 # Calendar refusals that concern one product (the others concern the whole date).
 PRODUCT_REFUSALS = {"lead_time", "not_baked", "out_of_season", "sold_out"}
 DATE_REFUSALS = {"not_delivery_day", "not_customer_day", "closed", "past"}
+
+
+def day_text(day: date, tenant) -> str:
+    """ "Tuesday 9 Dec" in the bakery's language (what buyers read in previews and pages)."""
+    return babel_date(day, "EEEE d MMM", locale=tenant.locale)
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,11 @@ def check(session, tenant, occurrence, *, customer, now, last_prices=None) -> Ch
     `last_prices` ({product id: unit price the buyer last saw}) finds price changes."""
     problems: list[dict] = []
     if occurrence.notice:
-        problems.append(dict(occurrence.notice))
+        notice = dict(occurrence.notice)
+        notice["from_text"] = day_text(date.fromisoformat(notice["from"]), tenant)
+        if notice.get("to"):
+            notice["to_text"] = day_text(date.fromisoformat(notice["to"]), tenant)
+        problems.append(notice)
     ids = [pid for pid, _qty in occurrence.lines]
     names = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(ids)))}
     orderable = orderable_products(session, customer, ids) if ids else {}

@@ -25,13 +25,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from config.clock import bakery_today
-from config.formatting import format_date, format_datetime
+from config.formatting import format_datetime
 from tenants.customers.models import Contact, DeliveryLocation
 from tenants.customers.permissions import can, visible_location_filter
 from tenants.errors import DomainError
 from tenants.orders.placement import place_order
 from tenants.orders.standing import last_prices
-from tenants.orders.standing_check import check, describe
+from tenants.orders.standing_check import check, day_text, describe
 from tenants.orders.standing_models import StandingOccurrence, StandingOrderLine
 from tenants.orders.standing_schedule import (
     due_at,
@@ -213,7 +213,7 @@ def _context(tenant, occ, location, checked) -> dict:
         "standing_order_id": str(occ.standing_order_id),
         "name": occ.standing_order.name,
         "delivery_date": day.isoformat(),
-        "delivery_date_text": format_date(day, tenant),
+        "delivery_text": day_text(day, tenant),
         "nominal_date": occ.nominal_date.isoformat(),
         "weekday": day.weekday(),
         "location": location.name if location else "",

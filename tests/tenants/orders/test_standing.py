@@ -188,9 +188,11 @@ def test_a_closure_skips_the_delivery_when_the_bakery_chose_so(app, shops, stand
             preview_days=2,
         )
     assert _projected(app, north, TUE2) == [] and _projected(app, north, THU) == []
+    with freeze_time(CUTOFF):
+        assert _generate(app, north) == (1, 0)
     with freeze_time("2026-12-14 14:00"):
         assert _generate(app, north) == (0, 0)
-    assert _orders(app, north) == []
+    assert [o[0] for o in _orders(app, north)] == [TUE]
 
 
 def test_an_end_date_stops_the_occurrences(app, shops):
