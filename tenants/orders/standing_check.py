@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date as babel_date
-
 from sqlalchemy import select
 
 from config.clock import bakery_today

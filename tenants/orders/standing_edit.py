@@ -293,3 +293,22 @@ __all__ = [
     "update_standing_order",
     "visible_criteria",
 ]
+
+
+def form_lines(items, locale: str) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """The `qty-<product id>` inputs of a posted form as ([(product id, quantity)], {product
+    id: error}); empty inputs and zeros are left out."""
+    from tenants.orders.quantities import parse_quantity
+
+    lines, errors = [], {}
+    for key, value in items:
+        if not key.startswith("qty-") or not (value or "").strip():
+            continue
+        try:
+            quantity = parse_quantity(value, locale)
+        except ValidationFailed as exc:
+            errors[key[4:]] = exc.message
+            continue
+        if quantity:
+            lines.append((key[4:], quantity))
+    return lines, errors

@@ -6,7 +6,7 @@ Two bakeries with colliding data (the `shops` fixture: Tuesday/Thursday delivery
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from config.clock import utcnow
 from tests.support.catalog import tenant_of
 from tests.support.factories import tenant_session
-from tests.support.orders import close, customer_row, set_days
+from tests.support.orders import close, customer_row
 from tests.support.standing import make_standing, occurrence_rows, standing_row
 
 TUE = date(2026, 12, 8)
