@@ -48,6 +48,7 @@ STATES = {
     "paused": "Paused",
     "closed": "Skipped (bakery closed)",
     "needs_attention": "Needs attention",
+    "not_placed": "Not placed",
 }
 
 
@@ -197,7 +198,7 @@ def _state(ctx, order, nominal, row, day, when, now) -> str:
     if row is not None and row.status == "generated":
         return "generated"
     if row is not None and row.status == "failed":
-        return "needs_attention"
+        return "not_placed" if row.resolved_at else "needs_attention"
     if row is not None and row.status == "skipped":
         return "skipped"
     if any(p.first_day <= nominal <= p.last_day for p in ctx.pauses.get(order.id, [])):
