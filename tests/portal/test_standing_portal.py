@@ -188,3 +188,18 @@ def test_without_the_customer_setting_the_pages_are_not_there(app, cafes):
         sign_in_buyer(client, north, "buyer@example.com")
         assert client.get(f"/wholesale/{north.slug}/standing").status_code == 404
         assert "Standing orders" not in page_text(client.get(f"/wholesale/{north.slug}/orders"))
+
+
+def test_a_german_bakerys_preview_and_skip_page_speak_german(app, cafes, mailbox):
+    (north, _ids, _so), _ = cafes
+    with tenant_session(app, north.id) as session:
+        tenant_of(session, north).locale = "de_DE"
+    with freeze_time("2026-12-07 09:00"):
+        _previews(app, north)
+        message = mailbox.messages[-1]
+        assert "Ihr Dauerauftrag für Dienstag" in message["Subject"]
+        body = message.get_body(("plain",)).get_content()
+        assert "Diese Lieferung aussetzen:" in body
+        page = app.test_client().get(link_in(message, "/standing/skip/"))
+        text = page_text(page)
+        assert "Dienstag" in text and "aussetzen?" in text
