@@ -160,7 +160,7 @@ def _place(session, tenant, ctx, occ, row, customer, now, result: Generated) -> 
     else:
         row.order_id, row.placed_on = order.id, occ.delivery_date
         _note_on_order(session, tenant, order, checked.problems, now)
-        _remember_prices(session, occ, checked)
+        _remember_prices(session, ctx, occ, checked)
         result.placed.append(row)
     session.flush()
     _tell_buyers(session, tenant, occ, row, customer, order, checked, now)
@@ -172,20 +172,23 @@ def _note_on_order(session, tenant, order, problems, now) -> None:
         session.add(event(tenant, order, None, "note", now, note=text[:1000]))
 
 
-def _remember_prices(session, occ, checked) -> None:
-    """The buyer has now been told these prices: the next change is measured from them."""
+def _remember_prices(session, ctx, occ, checked) -> None:
+    """The buyer has now been told these prices: the next change is measured from them. Only
+    lines whose price moved are written, in one statement."""
     if checked.priced is None:
         return
-    for line in checked.priced.lines:
-        session.execute(
-            update(StandingOrderLine)
-            .where(
-                StandingOrderLine.standing_order_id == occ.standing_order_id,
-                StandingOrderLine.product_id == line.product.id,
-            )
-            .values(last_unit_price_minor=line.quote.unit_price_minor)
-            .execution_options(synchronize_session=False)
-        )
+    placed = {line.product.id: line.quote.unit_price_minor for line in checked.priced.lines}
+    changed = [
+        {
+            "tenant_id": line.tenant_id,
+            "id": line.id,
+            "last_unit_price_minor": placed[line.product_id],
+        }
+        for line in ctx.lines.get(occ.standing_order_id, [])
+        if line.product_id in placed and line.last_unit_price_minor != placed[line.product_id]
+    ]
+    if changed:
+        session.execute(update(StandingOrderLine), changed)
 
 
 def _location(session, location_id):
