@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, func, insert, select  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
-from scripts.bench_catalog import seed_priced_catalog  # noqa: E402
 from scripts import bench_orders  # noqa: E402
+from scripts.bench_catalog import seed_priced_catalog  # noqa: E402
 
 PRODUCTS = 500
 LINES = 5
