@@ -49,29 +49,29 @@ def sheet_pdf(tenant, sheet: ProductionSheet) -> bytes:
     )
     doc.add_space(3)
     width = doc.width
+    numbers = ["Orders", "Confirmed", "Projected", "To bake"]
+    if not sheet.has_projected:
+        numbers.remove("Projected")
     columns = [
         Column("SKU", 28 * mm),
-        Column("Product", width - 28 * mm - 4 * 22 * mm),
-        Column("Orders", 22 * mm, right=True),
-        Column("Confirmed", 22 * mm, right=True),
-        Column("Projected", 22 * mm, right=True),
-        Column("To bake", 22 * mm, right=True),
+        Column("Product", width - 28 * mm - len(numbers) * 22 * mm),
+        *(Column(heading, 22 * mm, right=True) for heading in numbers),
     ]
     rows: list = []
     for group in sheet.groups:
         rows.append(Group(group.title))
         for line in group.lines:
-            rows.append(
-                [
-                    line.sku,
-                    Muted(line.name, line.unit if line.unit != "each" else ""),
-                    str(line.orders)
-                    + (f" + {line.projected_orders}" if line.projected_orders else ""),
-                    str(line.quantity),
-                    f"{line.projected_quantity} (projected)" if line.projected_quantity else "",
-                    str(line.total),
-                ]
-            )
+            cells = [
+                line.sku,
+                Muted(line.name, line.unit if line.unit != "each" else ""),
+                str(line.orders) + (f" + {line.projected_orders}" if line.projected_orders else ""),
+                str(line.quantity),
+                f"{line.projected_quantity} (projected)" if line.projected_quantity else "",
+                str(line.total),
+            ]
+            if not sheet.has_projected:
+                del cells[4]
+            rows.append(cells)
     if not rows:
         doc.add_paragraph("No confirmed orders for this date yet.")
     else:
@@ -128,7 +128,8 @@ def slips_pdf(tenant, day, slips: list[PackingSlip]) -> bytes:
             doc.new_page()
         stop = f"Stop {slip.position}" if slip.position else "Not on the route"
         doc.add_subheading(f"{stop} · {slip.customer_name} · {slip.location_name}")
-        parts = 1
+        doc.add_paragraph(f"Delivery {_day(tenant, day)}", muted=True)
+        parts = 2
         if slip.address:
             doc.add_paragraph(slip.address)
             parts += 1
