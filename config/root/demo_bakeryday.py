@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from config.clock import utcnow
+from config.root.demo_orders import _forget_mail, _queued
 
 # (customer, location, address, instructions, [(sku, quantity)]); Café Aurora's own demo
 # orders (config/root/demo_orders.py) already cover the coming days.
@@ -55,6 +56,7 @@ def seed_demo_bakery_day(session, tenant, *, now: datetime | None = None) -> Non
     if owner is None or "Corner Deli" not in customers:
         return
     day = default_day(session, tenant, now=now)
+    queued_before = _queued(session)
     locations = _locations(session, DeliveryLocation)
     placed = []
     for customer_name, place, address, instructions, lines in DAY_ORDERS:
@@ -83,6 +85,9 @@ def seed_demo_bakery_day(session, tenant, *, now: datetime | None = None) -> Non
                 position=number,
                 now=now,
             )
+    # Like the other demo orders: the notices they queued happened "earlier"; the captured
+    # mail keeps only what a newcomer does.
+    _forget_mail(session, queued_before)
     session.commit()
 
 

@@ -204,3 +204,24 @@ def test_the_days_pages_send_as_many_statements_for_2_orders_as_for_12(app, day_
     add_orders(10)
     many = _statements(app, client, url)
     assert few > 0 and many == few, f"{url}: {few} statements for 2 orders, {many} for 12"
+
+
+def test_the_home_page_draws_the_charts_as_accessible_svg_with_the_numbers_as_text(app, day_shops):
+    north, south = day_shops
+    with freeze_time("2026-12-06 20:00"):
+        order(app, north, day=DAY - timedelta(days=7), qty=12)  # week of 30 Nov: 1,200 cents
+        order(app, south, day=DAY - timedelta(days=7), qty=77)
+        client = signed_in(app, north.bakery)
+        html = page_text(client.get(f"/admin/{north.bakery.slug}/"))
+    chart = html[html.index('id="weeks-chart"') : html.index("</svg>")]
+    assert 'role="img"' in html and 'aria-labelledby="weeks-title weeks-desc"' in html
+    assert '<title id="weeks-title">' in chart and "Week of 30 Nov: €12.00." in chart
+    assert chart.count("<rect") == 12
+    table = words_of(html[html.index('id="weeks-table"') :])
+    assert "Mon 30 Nov 2026 1 €12.00" in table and "€0.77" not in html and "€77.00" not in html
+    top = words_of(html[html.index('id="top-table"') :])
+    assert "Product Quantity Value Rye loaf · RYE 12 €12.00 Your plan" in top
+
+
+def words_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
