@@ -14,7 +14,7 @@ from tenants.production.charts import HomeCharts, TopProduct, Week
 WIDTH = 360
 WEEK_HEIGHT = 190
 WEEK_TOP, WEEK_BOTTOM, SIDE = 26, 30, 6
-ROW_HEIGHT = 34
+ROW_HEIGHT = 36
 NAME_LIMIT = 34
 LABEL_EVERY = 3
 
@@ -78,7 +78,7 @@ def layout(charts: HomeCharts) -> ChartLayout:
         ProductBar(
             p,
             _short(p.name),
-            y=14 + i * ROW_HEIGHT,
+            y=16 + i * ROW_HEIGHT,
             width=round((WIDTH - 2 * SIDE) * p.value_minor / best, 1) if best else 0,
         )
         for i, p in enumerate(charts.top)
