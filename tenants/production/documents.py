@@ -37,14 +37,14 @@ def sheet_pdf(tenant, sheet: ProductionSheet) -> bytes:
         title=title,
         subtitle=f"Production sheet for delivery on {_day(tenant, sheet.day)}",
     )
+    waiting = (
+        f" {sheet.pending_review} more wait for review and are not included."
+        if sheet.pending_review
+        else ""
+    )
     doc.add_paragraph(
-        f"Generated {format_datetime(sheet.generated_at, tenant)} from {sheet.orders} confirmed "
-        f"orders."
-        + (
-            f" {sheet.pending_review} more wait for review and are not included."
-            if sheet.pending_review
-            else ""
-        ),
+        f"Generated {format_datetime(sheet.generated_at, tenant)} from {sheet.orders} "
+        f"confirmed orders.{waiting}",
         muted=True,
     )
     doc.add_space(3)
