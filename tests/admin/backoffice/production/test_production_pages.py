@@ -53,8 +53,12 @@ def order(app, shop, *, location="Main Street", day=DAY, qty=5, status="confirme
 
 def test_the_production_role_sees_the_sheet_slips_and_route_but_may_not_move_stops(app, day_shops):
     north, _ = day_shops
+    order(app, north, status="pending_review")
     client = signed_in(app, north.bakery, "production")
     slug = north.bakery.slug
+    sheet = page_text(client.get(f"/admin/{slug}/production?date={DAY}"))
+    # Told about the waiting order, but not sent to a review queue it may not open.
+    assert "1 more waits for review" in sheet and "/orders/review" not in sheet
     for url in ("production", "packing", "route"):
         assert client.get(f"/admin/{slug}/{url}?date={DAY}").status_code == 200, url
     assert client.get(f"/admin/{slug}/production/sheet.csv?date={DAY}").status_code == 200
