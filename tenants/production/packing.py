@@ -20,7 +20,7 @@ from sqlalchemy import and_, select
 from tenants.customers.models import Customer, DeliveryLocation
 from tenants.orders.models import Order, OrderLine
 from tenants.production.models import RoutePosition
-from tenants.production.sheet import COUNTED_STATUSES
+from tenants.production.sheet import COUNTED_STATUSES, counted_order_ids
 from tenants.scoping import check_bound
 
 
@@ -54,8 +54,23 @@ class PackingSlip:
 def packing_slips(session, tenant, *, day: date) -> list[PackingSlip]:
     """The day's slips in delivery order."""
     check_bound(session, tenant)
+    # Plain columns, not ORM objects: a day has thousands of orders and lines, and building
+    # an object per row cost more than the queries.
     rows = session.execute(
-        select(Order, Customer, DeliveryLocation, RoutePosition.position)
+        select(
+            Order.id,
+            Order.number,
+            Order.po_number,
+            Order.notes,
+            Customer.id,
+            Customer.trading_name,
+            Customer.business_name,
+            DeliveryLocation.id,
+            DeliveryLocation.name,
+            DeliveryLocation.address,
+            DeliveryLocation.delivery_instructions,
+            RoutePosition.position,
+        )
         .join(
             Customer,
             and_(Customer.tenant_id == Order.tenant_id, Customer.id == Order.customer_id),
@@ -78,25 +93,37 @@ def packing_slips(session, tenant, *, day: date) -> list[PackingSlip]:
         .order_by(Order.number)
     ).all()
     slips: dict[tuple[uuid.UUID, uuid.UUID], PackingSlip] = {}
-    slip_of_order: dict[uuid.UUID, PackingSlip] = {}
-    for order, customer, location, position in rows:
-        key = (customer.id, location.id)
-        slip = slips.get(key)
+    orders: dict[uuid.UUID, tuple[PackingSlip, int]] = {}
+    for (
+        order_id,
+        number,
+        po_number,
+        notes,
+        customer_id,
+        trading_name,
+        business_name,
+        location_id,
+        location_name,
+        address,
+        instructions,
+        position,
+    ) in rows:
+        slip = slips.get((customer_id, location_id))
         if slip is None:
-            slip = slips[key] = PackingSlip(
-                customer_name=customer.display_name,
-                location_name=location.name,
-                address=location.address,
-                instructions=location.delivery_instructions,
+            slip = slips[(customer_id, location_id)] = PackingSlip(
+                customer_name=trading_name or business_name,
+                location_name=location_name,
+                address=address,
+                instructions=instructions,
                 position=position,
             )
-        slip.order_numbers.append(order.number)
-        if order.po_number:
-            slip.po_numbers.append(order.po_number)
-        if order.notes:
-            slip.notes.append(order.notes)
-        slip_of_order[order.id] = slip
-    _add_lines(session, day, slip_of_order)
+        slip.order_numbers.append(number)
+        if po_number:
+            slip.po_numbers.append(po_number)
+        if notes:
+            slip.notes.append(notes)
+        orders[order_id] = (slip, number)
+    _add_lines(session, day, orders)
     return sorted(
         slips.values(),
         key=lambda s: (
@@ -108,23 +135,30 @@ def packing_slips(session, tenant, *, day: date) -> list[PackingSlip]:
     )
 
 
-def _add_lines(session, day: date, slip_of_order: dict) -> None:
-    if not slip_of_order:
+def _add_lines(session, day: date, orders: dict) -> None:
+    """Each slip's products, added up over its orders, in order number then line order."""
+    if not orders:
         return
-    lines = session.scalars(
-        select(OrderLine)
-        .join(Order, and_(Order.tenant_id == OrderLine.tenant_id, Order.id == OrderLine.order_id))
-        .where(Order.delivery_date == day, Order.status.in_(COUNTED_STATUSES))
-        .order_by(Order.number, OrderLine.position)
-    )
+    rows = session.execute(
+        select(
+            OrderLine.order_id,
+            OrderLine.position,
+            OrderLine.product_id,
+            OrderLine.sku,
+            OrderLine.product_name,
+            OrderLine.unit,
+            OrderLine.quantity,
+        ).where(OrderLine.order_id.in_(counted_order_ids(day)))
+    ).all()
+    # An order whose status changed between the two statements is not on a slip: skip it.
+    known = [row for row in rows if row[0] in orders]
+    known.sort(key=lambda row: (orders[row[0]][1], row[1]))
     by_product: dict[tuple[int, uuid.UUID], SlipLine] = {}
-    for line in lines:
-        slip = slip_of_order.get(line.order_id)
-        if slip is None:
-            continue  # changed status between the two statements: the slip lists its orders
-        key = (id(slip), line.product_id)
+    for order_id, _, product_id, sku, name, unit, quantity in known:
+        slip = orders[order_id][0]
+        key = (id(slip), product_id)
         if key in by_product:
-            by_product[key].quantity += line.quantity
+            by_product[key].quantity += quantity
         else:
-            by_product[key] = SlipLine(line.sku, line.product_name, line.unit, line.quantity)
+            by_product[key] = SlipLine(sku, name, unit, quantity)
             slip.lines.append(by_product[key])
