@@ -230,6 +230,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--skip-optional", action="store_true")
     parser.add_argument("--show-sql", action="store_true", help="print the page's statements")
+    parser.add_argument("--explain", action="store_true", help="the sheet query's plan, then stop")
     args = parser.parse_args()
 
     from flask_sqlalchemy.session import _app_ctx_id
@@ -318,6 +319,20 @@ def main() -> None:
                     data = slips_pdf(t, day, packing_slips(session, t, day=day))
                     assert data.startswith(b"%PDF")
 
+                if args.explain:
+                    from sqlalchemy import text
+
+                    from tenants.production.sheet import sheet_statement
+
+                    compiled = sheet_statement(day).compile(
+                        session.get_bind(), compile_kwargs={"literal_binds": True}
+                    )
+                    prefix = (
+                        "EXPLAIN ANALYZE " if "postgresql" in dialect else "EXPLAIN QUERY PLAN "
+                    )
+                    for row in session.execute(text(prefix + str(compiled))):
+                        print(" | ".join(str(v) for v in row))
+                    return
                 for label, fn, runs in (
                     ("production sheet (service)", sheet, args.runs),
                     ("production sheet page (GET, whole request)", page("production"), args.runs),

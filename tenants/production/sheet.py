@@ -106,22 +106,33 @@ def counted_order_ids(day: date):
     return select(Order.id).where(Order.delivery_date == day, Order.status.in_(COUNTED_STATUSES))
 
 
-def _counted(session, day: date):
-    stmt = (
+def sheet_statement(day: date):
+    """The aggregate behind the sheet: per product, its quantity and number of orders.
+
+    The lines are added up per product first and only the ~hundred totals are joined to the
+    catalog, so whatever the planner knows (nothing, right after a bulk load) it cannot join
+    every line to every product before grouping.
+    """
+    totals = (
         select(
-            *_product_columns(),
-            func.sum(OrderLine.quantity),
-            func.count(func.distinct(OrderLine.order_id)),
-        )
-        .select_from(OrderLine)
-        .join(
-            Product,
-            and_(Product.tenant_id == OrderLine.tenant_id, Product.id == OrderLine.product_id),
+            OrderLine.product_id.label("product_id"),
+            func.sum(OrderLine.quantity).label("quantity"),
+            func.count(func.distinct(OrderLine.order_id)).label("orders"),
         )
         .where(OrderLine.order_id.in_(counted_order_ids(day)))
-        .group_by(*_product_columns())
+        .group_by(OrderLine.product_id)
+        .subquery()
     )
-    return session.execute(_with_category(stmt)).all()
+    stmt = (
+        select(*_product_columns(), totals.c.quantity, totals.c.orders)
+        .select_from(totals)
+        .join(Product, Product.id == totals.c.product_id)
+    )
+    return _with_category(stmt)
+
+
+def _counted(session, day: date):
+    return session.execute(sheet_statement(day)).all()
 
 
 def production_sheet(
