@@ -1,6 +1,6 @@
 """The one PDF document module: a bakery-branded document of headings, notes and long tables.
 
-The buyer's catalog uses it, and so will production sheets, packing slips and invoices, so each
+The buyer's catalog, the production sheet and the packing slips use it (invoices will), so each
 gets the same things right once:
 - fonts with full Unicode coverage: DejaVu Sans from Debian's fonts-dejavu-core is embedded
   (reportlab's built-in fonts lack glyphs for names like "Łódź Bakery");
@@ -9,7 +9,10 @@ gets the same things right once:
 - byte-stable output (`invariant=1`), so golden tests can compare documents;
 - branding: the bakery's logo (from bytes, never a URL), name and colour, with header text in
   white or near-black, whichever reads on that colour;
-- "Page x of y" in every page's footer, and table headers repeated on every page.
+- "Page x of y" in every page's footer, and table headers repeated on every page;
+- documents of many parts (a packing slip per page) start each part on a new page with
+  `new_page()`, and keep a short block (a slip's heading and instructions) on one page with
+  `keep_together()`.
 
 Speed: a Paragraph per cell costs a markup parse and a layout each; a catalog of 200 products
 had 800 of them. A cell here is a plain string (measured, not parsed) unless it is too wide for
@@ -32,7 +35,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -105,6 +117,9 @@ class BrandedDocument:
             "title": ParagraphStyle(
                 "title", fontName=FONT_BOLD, fontSize=16, leading=20, textColor=self.brand
             ),
+            "subtitle": ParagraphStyle(
+                "subtitle", fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=4
+            ),
             "body": ParagraphStyle("body", fontName=FONT, fontSize=BODY_SIZE, leading=11),
             "muted": ParagraphStyle(
                 "muted", fontName=FONT, fontSize=BODY_SIZE, leading=11, textColor=colors.grey
@@ -135,6 +150,19 @@ class BrandedDocument:
 
     def add_space(self, height_mm: float = 4) -> None:
         self.story.append(Spacer(1, height_mm * mm))
+
+    def add_subheading(self, text: str) -> None:
+        """A smaller heading (plain text, escaped): a slip's customer, a section."""
+        self.story.append(Paragraph(escape(text), self.styles["subtitle"]))
+
+    def new_page(self) -> None:
+        """Start what follows on a new page (one packing slip per page)."""
+        self.story.append(PageBreak())
+
+    def keep_together(self, count: int) -> None:
+        """Keep the last `count` parts added on one page where they fit."""
+        if count > 1:
+            self.story[-count:] = [KeepTogether(self.story[-count:])]
 
     def add_table(self, columns: Sequence[Column], rows: Iterable[Sequence[Cell] | Group]) -> None:
         """A table whose heading row repeats on every page; `Group` rows span it in bold."""

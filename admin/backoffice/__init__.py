@@ -52,6 +52,7 @@ from admin.backoffice import (  # noqa: E402,F401
     views_mail,
     views_orders,
     views_plan,
+    views_production,
     views_review,
     views_settings,
     views_staff,

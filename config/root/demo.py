@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from config.extensions import db
+from config.root.demo_bakeryday import seed_demo_bakery_day
 from config.root.demo_catalog import seed_demo_catalog
 from tenants.customers import contacts, locations, services
 from tenants.customers.models import Customer
@@ -75,6 +76,7 @@ def seed_demo(app) -> list[str]:
             lines.append(f"    wholesale portal: {base}/wholesale/{slug}/login")
             if slug == "rosemary-rye":
                 lines.extend(_seed_cafe_aurora(tenant, base))
+                seed_demo_bakery_day(db.session, tenant)
     with app.app_context():
         create_operator(
             db.session,
