@@ -124,7 +124,7 @@ def order_rate(order_id):
     form = RatingForm()
     if not form.validate_on_submit():
         return _order_page(order, rating_form=form, status=422 if form.errors else 400)
-    _, refused = commit_change(
+    _rated, refused = commit_change(
         lambda: rate_order(
             db.session,
             g.tenant,

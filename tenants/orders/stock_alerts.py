@@ -26,6 +26,7 @@ from tenants.orders.access import authorize
 from tenants.orders.calendar import delivery_calendar
 from tenants.orders.followup_models import StockRequest
 from tenants.orders.models import Order, OrderLine
+from tenants.orders.pricing import orderable_products
 from tenants.outbox import queue_email
 
 TEMPLATE = "back_in_stock"
@@ -110,10 +111,9 @@ def set_request(
         pid = uuid.UUID(str(product_id))
     except ValueError as exc:
         raise NotFound("No such product.") from exc
-    away = {
-        a.product.id: a
-        for a in away_products(session, tenant, contact=contact, customer=customer, now=now)
-    }
+    product = session.scalar(select(Product).where(Product.id == pid))
+    if product is None:
+        raise NotFound("No such product.")  # another bakery's answers like a missing one
     existing = session.scalar(
         select(StockRequest).where(
             StockRequest.contact_id == contact.id, StockRequest.product_id == pid
@@ -124,8 +124,14 @@ def set_request(
             session.delete(existing)
             session.flush()
         return False
+    away = {
+        a.product.id
+        for a in away_products(session, tenant, contact=contact, customer=customer, now=now)
+    }
     if pid not in away:
-        if session.get(Product, (tenant.id, pid)) is None:
+        if pid not in orderable_products(session, customer, [pid]):
+            # Withdrawn and never ordered here, or outside the customer's assortment: as if
+            # it did not exist, so the page reveals nothing the catalog would not.
             raise NotFound("No such product.")
         raise ValidationFailed("That product can be ordered now.", field="product")
     if existing is None:
