@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from config.extensions import db
 from config.root.demo_catalog import seed_demo_catalog
+from config.root.demo_reminders import seed_demo_reminders
 from tenants.customers import contacts, locations, services
 from tenants.customers.models import Customer
 from tenants.models import Plan, Tenant
@@ -162,4 +163,5 @@ def _seed_orders(tenant, customer) -> None:
 
     owner = db.session.scalar(select(Contact).where(Contact.email == "owner@cafe-aurora.example"))
     seed_demo_orders(db.session, tenant, customer=customer, owner_contact=owner)
+    seed_demo_reminders(db.session, tenant, customer=customer, owner_contact=owner)
     db.session.commit()

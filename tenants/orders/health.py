@@ -27,7 +27,9 @@ from tenants.orders.calendar import delivery_calendar
 from tenants.orders.models import Order, OrderLine
 from tenants.orders.pricing import orderable_products, price_lines
 
-SKIPPED_STATUSES = ("cancelled", "rejected")
+# "The usual order" is the newest the bakery accepted: not one waiting for review, rejected
+# or cancelled.
+USUAL_STATUSES = ("confirmed", "in_production", "out_for_delivery", "delivered")
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,10 @@ class HealthCheck:
 
 
 def last_order(session, customer) -> Order | None:
-    """The customer's latest order that was not cancelled or rejected: the usual order."""
+    """The customer's latest accepted order: the usual order."""
     return session.scalar(
         select(Order)
-        .where(Order.customer_id == customer.id, Order.status.not_in(SKIPPED_STATUSES))
+        .where(Order.customer_id == customer.id, Order.status.in_(USUAL_STATUSES))
         .order_by(Order.placed_at.desc(), Order.number.desc())
         .limit(1)
     )

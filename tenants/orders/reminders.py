@@ -32,6 +32,7 @@ from tenants.customers.portal_auth import can_sign_in
 from tenants.errors import ValidationFailed
 from tenants.orders.calendar import load_schedule, local_instant
 from tenants.orders.followup_models import ReminderSetting
+from tenants.orders.health import USUAL_STATUSES
 from tenants.orders.models import Order
 from tenants.orders.reorder import reorder
 from tenants.outbox import queue_email, token_link
@@ -238,11 +239,11 @@ def coming_standing(session, tenant, customer, *, now: datetime):
 
 
 def last_visible_order(session, contact) -> Order | None:
-    """The newest order `contact` may see that was not cancelled or rejected."""
+    """The newest accepted order `contact` may see (see `health.USUAL_STATUSES`)."""
     criteria = permissions.visible_order_filter(contact).criteria(Order)
     return session.scalar(
         select(Order)
-        .where(*criteria, Order.status.not_in(("cancelled", "rejected")))
+        .where(*criteria, Order.status.in_(USUAL_STATUSES))
         .order_by(Order.placed_at.desc(), Order.number.desc())
         .limit(1)
     )
