@@ -52,7 +52,7 @@ def reminder_link(token: str):
         if result.order_number:
             flash(
                 _(
-                    "Your last order (%(number)s) is in your cart at today's prices.",
+                    "Your last order, number %(number)s, is in your cart at today's prices.",
                     number=result.order_number,
                 )
             )

@@ -29,12 +29,14 @@ STAFF_PAGES = [
     ("/admin/{slug}/orders?sort=customer&source=staff&status=confirmed", "staff_order"),
     ("/admin/{slug}/orders/review", "pending_order"),
     ("/admin/{slug}/", "order_id"),
+    ("/admin/{slug}/feedback", "rated_order"),
 ]
 
 # Rows for pages no route argument names: an order entered by staff, one waiting for review.
 PAGE_FACTORIES = {
     "staff_order": lambda app, bakery: orders.add_order(app, bakery, source="staff"),
     "pending_order": lambda app, bakery: orders.add_order(app, bakery, pending=True),
+    "rated_order": lambda app, bakery: orders.add_rating(app, bakery),
 }
 
 
