@@ -130,3 +130,28 @@ def test_the_email_carries_every_problem_in_words_and_the_cut_off(app, ordered, 
     assert f"/wholesale/{north.bakery.slug}/reminder/" in text
     html = message.get_body(("html",)).get_content()
     assert "Roll is sold out for that delivery." in html
+
+
+def test_a_german_bakerys_reminder_speaks_german_in_its_own_zone(app, ordered, mailbox):
+    from tenants.orders.reminders import set_reminder_time
+
+    _, south = ordered
+    _product(app, south, "bread", base_price_minor=275)
+    with tenant_session(app, south.bakery.id) as session:
+        tenant = tenant_of(session, south.bakery)
+        tenant.locale, tenant.timezone = "de_DE", "Europe/Berlin"
+        set_reminder_time(
+            session,
+            tenant,
+            actor=None,
+            customer=customer_row(session, south.ids["id"]),
+            weekday=0,
+            at=time(10, 0),
+        )
+    with freeze_time("2026-12-07 09:05"):  # 10:05 in Berlin
+        run_job(app, "jobs.schedule.dispatch", None)
+    (message,) = [m for m in mailbox.messages if m["Subject"].startswith("Zeit zu bestellen")]
+    # Tuesday's cut-off, Monday 14:00, is in Berlin time now that the bakery is there.
+    assert message["Subject"] == "Zeit zu bestellen bei South Bakery: bestellen bis Montag 14:00"
+    text = message.get_body(("plain",)).get_content()
+    assert "Baguette: Der Preis hat sich von 2,50\xa0€ auf 2,75\xa0€ geändert." in text
