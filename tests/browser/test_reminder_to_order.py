@@ -30,7 +30,6 @@ def _tap_cafe(app):
     from tenants.catalog.models import Product
     from tenants.models import Tenant
     from tenants.orders.calendar import delivery_calendar
-    from tenants.orders.models import Order
     from tenants.orders.placement import place_order
     from tests.support.orders import customer_row
 
