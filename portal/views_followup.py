@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from config.clock import utcnow
 from config.edge import commit_change, found_or_404
@@ -20,6 +21,23 @@ from tenants.errors import NotFound, ValidationFailed
 from tenants.orders import queries
 from tenants.orders.reminders import prefill_cart, reminder_link_contact, use_reminder_link
 from tenants.orders.stock_alerts import away_products, set_request
+
+# The services' refusals a buyer can meet here, in the buyer's language (the services speak
+# English to every caller; the portal translates what it shows).
+REFUSALS = {
+    "Choose 1 to 5 stars.": _l("Choose 1 to 5 stars."),
+    "You can rate an order once it is delivered.": _l(
+        "You can rate an order once it is delivered."
+    ),
+    "Keep the comment under 2000 characters.": _l("Keep the comment under 2000 characters."),
+    "That product can be ordered now.": _l("That product can be ordered now."),
+}
+
+
+def _translated(exc: ValidationFailed) -> ValidationFailed:
+    for problem in [exc, *getattr(exc, "problems", [])]:
+        problem.message = str(REFUSALS.get(problem.message, problem.message))
+    return exc
 
 
 class _LinkUnusable(ValidationFailed):
@@ -108,7 +126,7 @@ def back_in_stock_set(product_id):
         abort(404)
     except ValidationFailed as exc:
         db.session.rollback()
-        return _away_page(errors={product_id: exc.message}, status=exc.status_code)
+        return _away_page(errors={product_id: _translated(exc).message}, status=exc.status_code)
     flash(_("We'll email you when it's back.") if wanted else _("You won't be emailed about it."))
     return redirect(url_for("portal.back_in_stock"))
 
@@ -138,7 +156,7 @@ def order_rate(order_id):
         catch=ValidationFailed,
     )
     if refused is not None:
-        attach_error(form, refused)
+        attach_error(form, _translated(refused))
         return _order_page(order, rating_form=form, status=refused.status_code)
     flash(_("Thank you for your rating."))
     return redirect(url_for("portal.order_detail", order_id=order.id) + "#rating")
