@@ -145,6 +145,8 @@ TENANT_TASKS: dict[str, TenantTask] = {
         "jobs.reminders.send", Each("tenants.orders.reminders.due"), feature="weekly_reminders"
     ),
     "back_in_stock": TenantTask("jobs.reminders.back_in_stock", Hourly(minute=5)),
+    "standing_orders": TenantTask("jobs.standing.generate", Hourly(), feature="standing_orders"),
+    "standing_previews": TenantTask("jobs.standing.previews", Hourly(), feature="standing_orders"),
 }
 
 

@@ -30,6 +30,8 @@ STAFF_PAGES = [
     ("/admin/{slug}/orders/review", "pending_order"),
     ("/admin/{slug}/", "order_id"),
     ("/admin/{slug}/feedback", "rated_order"),
+    ("/admin/{slug}/standing", "standing_order_id"),
+    ("/admin/{slug}/", "occurrence_id"),
 ]
 
 # Rows for pages no route argument names: an order entered by staff, one waiting for review.

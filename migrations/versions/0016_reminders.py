@@ -1,7 +1,7 @@
 """Weekly reminders, back-in-stock requests and order ratings (issue 14)
 
 Revision ID: 0016_reminders
-Revises: 0013_orderdesk
+Revises: 0014_standing
 Create Date: 2026-12-06 21:12:38.142966
 """
 
@@ -13,7 +13,7 @@ from migrations.rls import enable_tenant_rls, grant_app_access
 TABLES = ("reminder_settings", "stock_requests", "order_ratings")
 
 revision = "0016_reminders"
-down_revision = "0013_orderdesk"
+down_revision = "0014_standing"  # chained after the merged standing branch (issue 14)
 branch_labels = None
 depends_on = None
 
