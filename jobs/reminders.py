@@ -13,8 +13,7 @@ from datetime import datetime
 from config.clock import utcnow
 from config.extensions import db
 from tenants.customers.models import Customer
-from tenants.orders.health import check_coming_order
-from tenants.orders.reminders import queue_reminders, week_key
+from tenants.orders.reminders import queue_reminders, reminder_context, week_key
 from tenants.orders.stock_alerts import send_back_in_stock
 from tenants.scheduled_runs import claim_run
 
@@ -31,48 +30,8 @@ def send(tenant, *, period: str, subject: str, now: datetime | None = None) -> i
     week = week_key(datetime.fromisoformat(period).date())
     if not claim_run(db.session, tenant, task=WEEK_TASK, period=f"{week}/{subject}", now=now):
         return 0
-    context = reminder_context(tenant, customer, now=now)
+    context = reminder_context(db.session, tenant, customer, now=now)
     return queue_reminders(db.session, tenant, customer=customer, context=context, now=now)
-
-
-def reminder_context(tenant, customer, *, now: datetime) -> dict:
-    """What every contact's reminder shows: the health check of the coming order, or, for a
-    customer with an active standing order, that order (see `coming_standing`)."""
-    health = check_coming_order(db.session, tenant, customer=customer, now=now)
-    context = {"customer": customer.display_name, **health.context(tenant)}
-    standing = coming_standing(tenant, customer, now=now)
-    if standing is not None:
-        context["standing"] = standing
-    return context
-
-
-def coming_standing(tenant, customer, *, now: datetime) -> dict | None:
-    """The coming standing-order occurrence as plain data, or None.
-
-    Seam: `tenants.orders.standing.coming_occurrence(session, tenant, customer, *, now)` is
-    published by the standing-orders branch; until it is merged there is no standing order.
-    """
-    try:
-        from tenants.orders.standing import coming_occurrence
-    except ImportError:
-        return None
-    occurrence = coming_occurrence(db.session, tenant, customer, now=now)
-    if occurrence is None:
-        return None
-    return standing_summary(tenant, occurrence)
-
-
-def standing_summary(tenant, occurrence) -> dict:
-    """The occurrence's date and lines for the email (attribute names as `standing` gives)."""
-    from config.formatting import format_date
-
-    return {
-        "delivery_date": format_date(getattr(occurrence, "delivery_date", None), tenant),
-        "lines": [
-            {"name": getattr(line, "product_name", ""), "quantity": getattr(line, "quantity", 0)}
-            for line in getattr(occurrence, "lines", ())
-        ],
-    }
 
 
 def back_in_stock(tenant, *, period: str, now: datetime | None = None) -> int:

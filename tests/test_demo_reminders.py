@@ -39,7 +39,10 @@ def test_the_demo_shows_the_reminder_a_rating_and_a_back_in_stock_request_once(a
         ]
     ((to, status, subject),) = reminders
     assert (to, status) == ("owner@cafe-aurora.example", "sent")
-    assert subject.startswith("Time to order from Rosemary & Rye Bakery: order by ")
+    # Café Aurora keeps a standing order (the standing-orders demo): its reminder shows it.
+    assert subject.startswith(
+        "Your standing order from Rosemary & Rye Bakery: change or skip it by "
+    )
     with tenant_session(app, _tenant_id(app, "little-crumb")) as session:
         assert session.scalar(select(OrderRating.id)) is None
 

@@ -25,16 +25,19 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from config.clock import at_bakery, utcnow
+from config.formatting import format_date
 from tenants.actors import require
+from tenants.catalog.models import Product
 from tenants.customers import permissions
 from tenants.customers.models import Contact, Customer
 from tenants.customers.portal_auth import can_sign_in
 from tenants.errors import ValidationFailed
 from tenants.orders.calendar import load_schedule, local_instant
 from tenants.orders.followup_models import ReminderSetting
-from tenants.orders.health import USUAL_STATUSES
+from tenants.orders.health import USUAL_STATUSES, check_coming_order, cutoff_words
 from tenants.orders.models import Order
 from tenants.orders.reorder import reorder
+from tenants.orders.standing import coming_occurrence
 from tenants.outbox import queue_email, token_link
 from tenants.tokens import consume_token, peek_token
 
@@ -226,16 +229,48 @@ class Prefill:
 
 
 def coming_standing(session, tenant, customer, *, now: datetime):
-    """The customer's coming standing-order occurrence, or None.
-
-    Seam: `tenants.orders.standing.coming_occurrence(session, tenant, customer, *, now)` comes
-    with the standing-orders feature; without it no customer has a standing order.
-    """
-    try:
-        from tenants.orders.standing import coming_occurrence
-    except ImportError:
-        return None
+    """The customer's coming standing-order occurrence (not yet placed), or None: what the
+    reminder shows instead of the last order (`standing.coming_occurrence`)."""
     return coming_occurrence(session, tenant, customer, now=now)
+
+
+def standing_path(tenant, occurrence) -> str:
+    """Where the buyer sees and changes that standing order in the portal."""
+    return f"/wholesale/{tenant.slug}/standing/{occurrence.standing_order_id}"
+
+
+def reminder_context(session, tenant, customer, *, now: datetime) -> dict:
+    """What every contact's reminder shows (plain JSON): for a customer with a standing order
+    its coming occurrence with the problems its own check found; otherwise the health check
+    of the coming order (`health.check_coming_order`). Computed once per customer."""
+    context = {"customer": customer.display_name}
+    occurrence = coming_standing(session, tenant, customer, now=now)
+    if occurrence is None:
+        return {
+            **context,
+            **check_coming_order(session, tenant, customer=customer, now=now).context(tenant),
+        }
+    names = dict(
+        session.execute(
+            select(Product.id, Product.name).where(
+                Product.id.in_([pid for pid, _qty in occurrence.lines])
+            )
+        ).all()
+    )
+    return {
+        **context,
+        "delivery_date": format_date(occurrence.delivery_date, tenant),
+        "cutoff_words": cutoff_words(occurrence.cutoff_at, tenant) if occurrence.cutoff_at else "",
+        "problems": [],
+        "standing": {
+            "delivery_date": format_date(occurrence.delivery_date, tenant),
+            "lines": [
+                {"name": names.get(pid, ""), "quantity": qty} for pid, qty in occurrence.lines
+            ],
+            "problems": [dict(p) for p in occurrence.problems],
+            "path": standing_path(tenant, occurrence),
+        },
+    }
 
 
 def last_visible_order(session, contact) -> Order | None:
@@ -252,8 +287,9 @@ def last_visible_order(session, contact) -> Order | None:
 def prefill_cart(session, tenant, *, contact, customer, now: datetime) -> Prefill:
     """Put the contact's last order in their cart through `reorder` (today's prices, and what
     changed), unless the customer has a standing order: then point at it instead."""
-    if coming_standing(session, tenant, customer, now=now) is not None:
-        return Prefill(standing_url=f"/wholesale/{tenant.slug}/standing")
+    occurrence = coming_standing(session, tenant, customer, now=now)
+    if occurrence is not None:
+        return Prefill(standing_url=standing_path(tenant, occurrence))
     if not permissions.can(contact, customer, "create_orders"):
         return Prefill()
     order = last_visible_order(session, contact)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from freezegun import freeze_time
@@ -46,8 +46,8 @@ def field_error_for(page: str, field: str) -> str | None:
     return html.unescape(match.group(1)) if match else None
 
 
-def _remind(app, shop, mailbox):
-    """Set the café's reminder to Monday 09:00, run the scheduler at 09:05, return the email."""
+def _monday_nine(app, shop):
+    """Set the café's reminder to Monday 09:00 (bakery time)."""
     from tenants.orders.reminders import set_reminder_time
 
     with tenant_session(app, shop.bakery.id) as session:
@@ -59,13 +59,20 @@ def _remind(app, shop, mailbox):
             weekday=0,
             at=time(9, 0),
         )
-    with freeze_time("2026-12-07 09:05"):
-        run_job(app, "jobs.schedule.dispatch", None)
+
+
+def _remind(app, shop, mailbox, *, dispatch=True):
+    """Set the café's reminder to Monday 09:00, run the scheduler at 09:05, return the email."""
+    if dispatch:
+        _monday_nine(app, shop)
+        with freeze_time("2026-12-07 09:05"):
+            run_job(app, "jobs.schedule.dispatch", None)
     found = [
         m
         for m in mailbox.messages
-        if m["Subject"].startswith("Time to order")
+        if m["X-Envelope-To"] == "buyer@example.com"
         and shop.bakery.slug.split("-")[0].title() in m["Subject"]
+        and ("Time to order" in m["Subject"] or "standing order" in m["Subject"])
     ]
     assert len(found) == 1, [m["Subject"] for m in mailbox.messages]
     return found[0]
@@ -319,3 +326,37 @@ def test_staff_set_a_customers_reminder_time_with_errors_next_to_the_field(app, 
     assert "Weekly reminder: default" in staff.get(
         f"/admin/{north.bakery.slug}/customers/{north.ids['id']}"
     ).get_data(as_text=True)
+
+
+def test_a_standing_order_customer_is_shown_the_coming_standing_order_not_a_filled_cart(
+    app, shops, mailbox
+):
+    from tests.support.standing import make_standing
+
+    north, south = shops
+    place(app, north, [(north.ids["bread"], 10)])
+    place(app, south, [(south.ids["bread"], 3)])
+    standing_id = make_standing(
+        app,
+        north.bakery,
+        north.ids,
+        starts_on=date(2026, 12, 10),
+        now=datetime(2026, 12, 7, 9, tzinfo=UTC),
+        lines=[(north.ids["roll"], 24)],
+    )
+    _monday_nine(app, south)
+    message = _remind(app, north, mailbox)
+    # Thursday 10 December's occurrence, closing Wednesday 14:00; no last-order pre-fill.
+    assert message["Subject"].strip() == (  # a long header may be folded before its first word
+        "Your standing order from North Bakery: change or skip it by Wednesday 14:00"
+    )
+    text = message.get_body(("plain",)).get_content()
+    assert "Your standing order delivers on 10 Dec 2026." in text and "- 24 × Roll" in text
+    assert "One tap puts your last order" not in text
+    client = app.test_client()
+    answer = client.post(link_in(message, "/reminder/"))
+    assert answer.location.endswith(f"/wholesale/{north.bakery.slug}/standing/{standing_id}")
+    assert _cart(app, north) == []
+    # The other bakery's café, without a standing order, still gets its last order.
+    other = _remind(app, south, mailbox, dispatch=False)
+    assert "One tap puts your last order" in other.get_body(("plain",)).get_content()
