@@ -19,7 +19,12 @@ from portal.access import buyer_required
 from portal.forms_followup import RatingForm, StockRequestForm
 from tenants.errors import NotFound, ValidationFailed
 from tenants.orders import queries
-from tenants.orders.reminders import prefill_cart, reminder_link_contact, use_reminder_link
+from tenants.orders.reminders import (
+    coming_standing,
+    prefill_cart,
+    reminder_link_contact,
+    use_reminder_link,
+)
 from tenants.orders.stock_alerts import away_products, set_request
 
 # The services' refusals a buyer can meet here, in the buyer's language (the services speak
@@ -83,7 +88,10 @@ def reminder_link(token: str):
         return redirect(url_for("portal.cart"))
     if contact is None:
         return render_template("portal/link_invalid.html", what="sign-in link"), 410
-    return render_template("portal/reminder_continue.html", form=form, contact=contact)
+    standing = coming_standing(db.session, g.tenant, contact.customer, now=utcnow()) is not None
+    return render_template(
+        "portal/reminder_continue.html", form=form, contact=contact, standing=standing
+    )
 
 
 @bp.get("/back-in-stock")

@@ -354,7 +354,9 @@ def test_a_standing_order_customer_is_shown_the_coming_standing_order_not_a_fill
     assert "Your standing order delivers on 10 Dec 2026." in text and "- 24 × Roll" in text
     assert "One tap puts your last order" not in text
     client = app.test_client()
-    answer = client.post(link_in(message, "/reminder/"))
+    path = link_in(message, "/reminder/")
+    assert "see your coming standing order" in page_text(client.get(path))
+    answer = client.post(path)
     assert answer.location.endswith(f"/wholesale/{north.bakery.slug}/standing/{standing_id}")
     assert _cart(app, north) == []
     # The other bakery's café, without a standing order, still gets its last order.
