@@ -187,3 +187,17 @@ def test_no_reminder_without_the_tier_feature_or_for_a_customer_who_may_not_orde
     _set_reminder(app, south, 0, time(16))
     _dispatch(app, "2026-12-07 16:05")
     assert _weekly(app, north) == _weekly(app, south) == []
+
+
+def test_a_retried_or_duplicate_customer_job_writes_the_week_once(app, shops):
+    north, south = shops
+    _set_reminder(app, north, 0, time(16))
+    _dispatch(app, "2026-12-07 16:05")
+    with freeze_time("2026-12-07 16:20"):
+        for _ in range(2):  # RQ hands the same job out again, or a retry runs it
+            args = (str(north.bakery.id), str(north.ids["id"]), "2026-W50")
+            assert run_job(app, "jobs.reminders.remind_customer", *args) == 0
+        # The other bakery's customer of the same week is its own claim.
+        args = (str(south.bakery.id), str(south.ids["id"]), "2026-W50")
+        assert run_job(app, "jobs.reminders.remind_customer", *args) == 1
+    assert _weekly(app, north) == _weekly(app, south) == ["buyer@example.com"]
