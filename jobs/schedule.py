@@ -141,6 +141,10 @@ PLATFORM_TASKS: dict[str, PlatformTask] = {
 #   "hourly": TenantTask("jobs.something.tick", Hourly()),
 TENANT_TASKS: dict[str, TenantTask] = {
     "housekeeping": TenantTask("jobs.housekeeping.prune", Daily(hour=3)),
+    "weekly_reminders": TenantTask(
+        "jobs.reminders.send", Each("tenants.orders.reminders.due"), feature="weekly_reminders"
+    ),
+    "back_in_stock": TenantTask("jobs.reminders.back_in_stock", Hourly(minute=5)),
     "standing_orders": TenantTask("jobs.standing.generate", Hourly(), feature="standing_orders"),
     "standing_previews": TenantTask("jobs.standing.previews", Hourly(), feature="standing_orders"),
 }

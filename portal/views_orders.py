@@ -20,6 +20,7 @@ from config.formatting import format_date
 from config.forms import attach_error
 from portal import bp
 from portal.access import buyer_required, may
+from portal.forms_followup import RatingForm
 from portal.forms_orders import (
     CheckoutForm,
     MessageForm,
@@ -37,6 +38,7 @@ from tenants.orders.errors import OpenOrderExists, OrderConflict
 from tenants.orders.messages import ask_bakery
 from tenants.orders.models import STATUSES
 from tenants.orders.quantities import parse_quantity
+from tenants.orders.ratings import rating_for
 from tenants.orders.reorder import reorder
 from tenants.orders.timeline import KINDS, order_timeline
 
@@ -239,8 +241,9 @@ def order_detail(order_id):
     return _order_page(order)
 
 
-def _order_page(order, *, message_form=None, status=200):
+def _order_page(order, *, message_form=None, rating_form=None, status=200):
     refusal = change_refusal(db.session, g.tenant, customer=g.customer, order=order, now=utcnow())
+    rating = rating_for(db.session, order)
     return render_template(
         "portal/order.html",
         order=order,
@@ -253,6 +256,13 @@ def _order_page(order, *, message_form=None, status=200):
         may_change=may("edit_orders") and refusal is None,
         form=OrderActionForm(formdata=None, version=order.version),
         message_form=message_form or MessageForm(formdata=None),
+        rating=rating,
+        rating_form=rating_form
+        or RatingForm(
+            formdata=None,
+            score=str(rating.score) if rating else None,
+            comment=rating.comment if rating else "",
+        ),
         when=lambda value: format_date(value, g.tenant, with_time=True),
     ), status
 

@@ -29,6 +29,7 @@ STAFF_PAGES = [
     ("/admin/{slug}/orders?sort=customer&source=staff&status=confirmed", "staff_order"),
     ("/admin/{slug}/orders/review", "pending_order"),
     ("/admin/{slug}/", "order_id"),
+    ("/admin/{slug}/feedback", "rated_order"),
     ("/admin/{slug}/standing", "standing_order_id"),
     ("/admin/{slug}/", "occurrence_id"),
 ]
@@ -37,6 +38,7 @@ STAFF_PAGES = [
 PAGE_FACTORIES = {
     "staff_order": lambda app, bakery: orders.add_order(app, bakery, source="staff"),
     "pending_order": lambda app, bakery: orders.add_order(app, bakery, pending=True),
+    "rated_order": lambda app, bakery: orders.add_rating(app, bakery),
 }
 
 

@@ -48,6 +48,7 @@ from admin.backoffice import (  # noqa: E402,F401
     views_catalog_pricing,
     views_customers,
     views_desk,
+    views_followup,
     views_home,
     views_mail,
     views_orders,

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from config.extensions import db
 from config.root.demo_bakeryday import seed_demo_bakery_day
 from config.root.demo_catalog import seed_demo_catalog
+from config.root.demo_reminders import seed_demo_reminders
 from tenants.customers import contacts, locations, services
 from tenants.customers.models import Customer
 from tenants.models import Plan, Tenant
@@ -167,4 +168,5 @@ def _seed_orders(tenant, customer) -> None:
     __import__("config.root.demo_standing").root.demo_standing.seed_demo_standing(
         db.session, tenant, customer=customer, owner_contact=owner
     )
+    seed_demo_reminders(db.session, tenant, customer=customer, owner_contact=owner)
     db.session.commit()

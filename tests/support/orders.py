@@ -143,3 +143,27 @@ def add_closure(app, bakery, *, days_ahead: int = 30, reason: str = "Stocktake")
             last_day=day,
             reason=reason,
         ).id
+
+
+def add_rating(app, bakery, *, score: int = 4, comment: str = "Lovely bread"):
+    """A delivered order of a fresh customer, rated with a comment; returns the rating's id."""
+    from config.clock import utcnow
+    from tenants.orders.followup_models import OrderRating
+    from tenants.orders.models import Order
+
+    order_id = add_order(app, bakery)
+    with tenant_session(app, bakery.id) as session:
+        order = session.scalar(select(Order).where(Order.id == order_id))
+        order.status = "delivered"
+        rating = OrderRating(
+            tenant_id=bakery.id,
+            order_id=order.id,
+            customer_id=order.customer_id,
+            score=score,
+            comment=comment,
+            rated_by_name="Alex Buyer",
+            updated_at=utcnow(),
+        )
+        session.add(rating)
+        session.flush()
+        return rating.id
