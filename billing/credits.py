@@ -18,7 +18,7 @@ from billing.errors import InvoiceLocked
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from billing.numbering import take_number
 from billing.settings import get_settings
-from billing.totals import line_amount, line_tax
+from billing.totals import priced_line
 from config.clock import bakery_today, utcnow
 from tenants.actors import as_actor, require
 from tenants.customers.models import Customer
@@ -110,8 +110,7 @@ def issue_credit_note(
     for position, line in enumerate(
         (line for line in lines.values() if line.id in wanted), start=1
     ):
-        amount = line_amount(wanted[line.id], line.unit_price_minor)
-        line_tax_minor = line_tax(amount, line.tax_rate)
+        amount, line_tax_minor = priced_line(wanted[line.id], line.unit_price_minor, line.tax_rate)
         subtotal, tax = subtotal + amount, tax + line_tax_minor
         session.add(
             CreditNoteLine(

@@ -20,7 +20,7 @@ from billing.numbering import take_number
 from billing.periods import Period, last_closed_period, period_of
 from billing.settings import customer_billing, get_settings
 from billing.terms import due_date
-from billing.totals import line_amount, line_tax
+from billing.totals import priced_line
 from config.clock import bakery_today, utcnow
 from tenants.actors import as_actor, require
 from tenants.customers.models import Customer, DeliveryLocation
@@ -131,8 +131,9 @@ def _add_orders_and_lines(session, tenant, invoice, orders, lines_by_order) -> N
             )
         )
         for line in lines_by_order.get(order.id, []):
-            amount = line_amount(line.quantity, line.unit_price_minor)
-            line_tax_minor = line_tax(amount, line.tax_rate)
+            amount, line_tax_minor = priced_line(
+                line.quantity, line.unit_price_minor, line.tax_rate
+            )
             subtotal += amount
             tax += line_tax_minor
             discount += max(0, line.base_price_minor - line.unit_price_minor) * line.quantity

@@ -32,3 +32,9 @@ def tax_by_rate(lines: Iterable) -> list[tuple[Decimal, int, int]]:
         net[rate] += line.line_total_minor
         tax[rate] += line.tax_minor
     return [(rate, net[rate], tax[rate]) for rate in sorted(net, reverse=True)]
+
+
+def priced_line(quantity: int, unit_price_minor: int, rate: Decimal) -> tuple[int, int]:
+    """(amount, tax) of one line: the rule every invoice and credit note line follows."""
+    amount = line_amount(quantity, unit_price_minor)
+    return amount, line_tax(amount, rate)
