@@ -39,11 +39,10 @@ from tenants.orders.models import (
 from tenants.orders.numbering import next_order_number
 from tenants.orders.pricing import PricedCart, orderable_products, price_lines
 from tenants.orders.quantities import check_quantity
-
-INVOICE_ON_PLACEMENT_JOB = "jobs.invoicing.invoice_placed_order"
 from tenants.orders.timeline import event
 
 MAX_LINES = 500
+INVOICE_ON_PLACEMENT_JOB = "jobs.invoicing.invoice_placed_order"
 MAX_KEY_LENGTH = 64
 
 
