@@ -121,8 +121,6 @@ def _invoice_pdf(session, tenant, invoice, *, now) -> bytes:
     rows = []
     for line in detail.lines:
         qty = f"{line.quantity} {line.unit}".strip()
-        if line.quantity != line.quantity_ordered and line.quantity_ordered:
-            qty = Muted(qty, _("of %(n)s ordered", n=line.quantity_ordered))
         price = money(line.unit_price_minor)
         if line.base_price_minor > line.unit_price_minor:
             price = Muted(price, _("base %(price)s", price=money(line.base_price_minor)))

@@ -28,6 +28,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -49,6 +50,10 @@ def register_fonts() -> None:
     """Embed DejaVu Sans (regular and bold) once per process."""
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    # So <b> in a Paragraph (a block's title) picks the bold face instead of a fallback.
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+    )
 
 
 def text_colour_on(background: colors.Color) -> colors.Color:
@@ -108,6 +113,9 @@ class BrandedDocument:
                 "title", fontName=FONT_BOLD, fontSize=16, leading=20, textColor=self.brand
             ),
             "body": ParagraphStyle("body", fontName=FONT, fontSize=BODY_SIZE, leading=11),
+            "right": ParagraphStyle(
+                "right", fontName=FONT, fontSize=BODY_SIZE, leading=11, alignment=TA_RIGHT
+            ),
             "muted": ParagraphStyle(
                 "muted", fontName=FONT, fontSize=BODY_SIZE, leading=11, textColor=colors.grey
             ),
@@ -221,12 +229,13 @@ class BrandedDocument:
             else:
                 return Paragraph(
                     f"{escape(value.text)}<br/><font color='grey'>{escape(value.note)}</font>",
-                    self.styles["body"],
+                    self.styles["right" if column.right else "body"],
                 )
         # A plain string cell is drawn as it is (no markup parsing) but does not wrap.
         if "\n" not in value and pdfmetrics.stringWidth(value, FONT, BODY_SIZE) <= room:
             return value
-        return Paragraph(escape(value).replace("\n", "<br/>"), self.styles["body"])
+        style = self.styles["right" if column.right else "body"]
+        return Paragraph(escape(value).replace("\n", "<br/>"), style)
 
     def render(self) -> bytes:
         """The PDF's bytes (identical for identical content)."""
