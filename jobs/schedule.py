@@ -147,6 +147,7 @@ TENANT_TASKS: dict[str, TenantTask] = {
     "back_in_stock": TenantTask("jobs.reminders.back_in_stock", Hourly(minute=5)),
     "standing_orders": TenantTask("jobs.standing.generate", Hourly(), feature="standing_orders"),
     "standing_previews": TenantTask("jobs.standing.previews", Hourly(), feature="standing_orders"),
+    "invoicing": TenantTask("jobs.invoicing.run", Hourly(minute=5)),
 }
 
 

@@ -265,6 +265,7 @@ from portal import (  # noqa: E402,F401
     views_account,
     views_catalog,
     views_followup,
+    views_invoices,
     views_orders,
     views_standing,
 )

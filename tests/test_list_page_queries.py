@@ -32,6 +32,8 @@ STAFF_PAGES = [
     ("/admin/{slug}/feedback", "rated_order"),
     ("/admin/{slug}/standing", "standing_order_id"),
     ("/admin/{slug}/", "occurrence_id"),
+    ("/admin/{slug}/invoices", "invoice_id"),
+    ("/admin/{slug}/invoices?status=unpaid", "invoice_id"),
 ]
 
 # Rows for pages no route argument names: an order entered by staff, one waiting for review.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from tests.support import catalog, orders, standing
+from tests.support import catalog, invoices, orders, standing
 from tests.support.factories import (
     add_contact,
     add_outbound_email,
@@ -53,6 +53,8 @@ ID_FACTORIES: dict[str, Callable] = {
     "standing_order_id": lambda app, bakery: standing.add_standing(app, bakery),
     "occurrence_id": lambda app, bakery: standing.add_skipped_occurrence(app, bakery),
     "pause_id": lambda app, bakery: standing.add_pause(app, bakery),
+    "invoice_id": lambda app, bakery: invoices.add_invoice(app, bakery),
+    "note_id": lambda app, bakery: invoices.add_invoice(app, bakery, with_credit_note=True),
 }
 
 SCOPED_PREFIXES = ("/admin/<slug>/", "/wholesale/<slug>/")
@@ -121,6 +123,8 @@ CUSTOMER_CHILD_IDS = {
     "standing_order_id",
     "occurrence_id",
     "pause_id",
+    "invoice_id",
+    "note_id",
 }
 
 
