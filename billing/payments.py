@@ -34,6 +34,11 @@ MAX_REFERENCE = 100
 MAX_NOTES = 1000
 
 
+def alloc_field(invoice_id) -> str:
+    """The form field an amount for invoice `invoice_id` is typed in (errors name it)."""
+    return f"alloc_{uuid.UUID(str(invoice_id)).hex}"
+
+
 def _open_invoice_filter():
     return (
         Invoice.voided_at.is_(None),
@@ -186,13 +191,13 @@ def _checked_split(session, customer, invoices, allocations, amount_minor) -> di
             if exists is None:
                 raise NotFound("No such invoice.")
             raise ValidationFailed(
-                f"Invoice {exists} has nothing left to pay.", field=f"alloc-{key}"
+                f"Invoice {exists} has nothing left to pay.", field=alloc_field(key)
             )
         if amount < 0:
-            raise ValidationFailed("An amount cannot be negative.", field=f"alloc-{key}")
+            raise ValidationFailed("An amount cannot be negative.", field=alloc_field(key))
         if amount > invoice.balance_minor:
             raise ValidationFailed(
-                f"Invoice {invoice.number} has less than that left to pay.", field=f"alloc-{key}"
+                f"Invoice {invoice.number} has less than that left to pay.", field=alloc_field(key)
             )
         split[key] = amount
     if sum(split.values()) > amount_minor:

@@ -11,6 +11,7 @@ from admin.backoffice.forms_customers import (
     SuspendCustomerForm,
     TemporaryPasswordForm,
 )
+from admin.backoffice.views_receivables import customer_balance_card
 from admin.forms import SearchForm
 from config.confirm import confirm_page
 from config.edge import apply_change, found_or_404, save_form
@@ -88,6 +89,7 @@ def customer_detail(customer_id):
         grantable=GRANTABLE,
         minimum=format_money(customer.minimum_order_minor, g.tenant),
         password_form=TemporaryPasswordForm(),
+        balance_card=customer_balance_card(customer),
     )
 
 
