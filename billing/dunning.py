@@ -160,10 +160,17 @@ def send_due_reminders(session, tenant, *, now: datetime | None = None) -> int:
 
 def reminders_of(session, invoice) -> list[InvoiceReminder]:
     """The reminders sent for `invoice`, oldest first (for the invoice pages)."""
-    return list(
-        session.scalars(
+    return reminders_by_invoice(session, [invoice.id])[invoice.id]
+
+
+def reminders_by_invoice(session, invoice_ids) -> dict:
+    """{invoice id: its reminders, oldest first} for many invoices in one statement."""
+    found: dict = {invoice_id: [] for invoice_id in invoice_ids}
+    if found:
+        for reminder in session.scalars(
             select(InvoiceReminder)
-            .where(InvoiceReminder.invoice_id == invoice.id)
+            .where(InvoiceReminder.invoice_id.in_(list(found)))
             .order_by(InvoiceReminder.sent_at, InvoiceReminder.step)
-        )
-    )
+        ):
+            found[reminder.invoice_id].append(reminder)
+    return found

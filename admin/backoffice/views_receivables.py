@@ -15,7 +15,7 @@ from admin.backoffice.access import staff_required
 from admin.backoffice.forms_receivables import ExportForm, ReceivablesSettingsForm
 from admin.backoffice.views_catalog_io import csv_response
 from billing import ageing, exports, receivables_settings, statements
-from billing.dunning import reminders_of
+from billing.dunning import reminders_by_invoice
 from billing.payment_queries import payments_page
 from config.clock import bakery_today
 from config.edge import apply_change, found_or_404, save_form
@@ -54,9 +54,7 @@ def customer_account(customer_id):
         balance=ageing.customer_balance(db.session, customer.id, today=today),
         buckets=ageing.BUCKETS,
         payments=payments_page(db.session, customer_id=customer.id),
-        reminders={
-            line.invoice.id: reminders_of(db.session, line.invoice) for line in statement.lines
-        },
+        reminders=reminders_by_invoice(db.session, [line.invoice.id for line in statement.lines]),
     )
 
 
