@@ -15,6 +15,7 @@ from sqlalchemy import or_, select, update
 from config.clock import utcnow
 from config.extensions import db
 from config.formatting import format_date
+from config.queue import resolve
 from jobs.runtime import handles_suspension
 from tenants.mail_preferences import opted_out, preferences_url
 from tenants.outbox import STALE_CLAIM, OutboundEmail
@@ -31,6 +32,12 @@ BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
 # A suspended bakery's mail waits this long before it is looked at again: far enough that the
 # relay does not offer it every minute, near enough that it goes out soon after reactivation.
 SUSPENDED_HOLD = timedelta(hours=1)
+# Documents an email may carry: kind -> dotted path of `render(session, tenant, id)`, which
+# returns (file name, content type, bytes) rendered from the rows as they are at send time.
+ATTACHMENTS = {
+    "invoice_pdf": "billing.documents.invoice_attachment",
+    "credit_note_pdf": "billing.documents.credit_note_attachment",
+}
 
 
 @handles_suspension
@@ -181,4 +188,9 @@ def render_message(tenant, row: OutboundEmail, *, now: datetime) -> EmailMessage
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text_body)
     message.add_alternative(html_body, subtype="html")
+    if row.attachment:
+        render = resolve(ATTACHMENTS[row.attachment["kind"]])
+        filename, content_type, data = render(db.session, tenant, row.attachment["id"])
+        maintype, subtype = content_type.split("/", 1)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message

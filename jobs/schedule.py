@@ -141,6 +141,7 @@ PLATFORM_TASKS: dict[str, PlatformTask] = {
 #   "hourly": TenantTask("jobs.something.tick", Hourly()),
 TENANT_TASKS: dict[str, TenantTask] = {
     "housekeeping": TenantTask("jobs.housekeeping.prune", Daily(hour=3)),
+    "invoicing": TenantTask("jobs.invoicing.run", Hourly(minute=5)),
     "payment_reminders": TenantTask("jobs.receivables.send_payment_reminders", Daily(hour=8)),
     "statements": TenantTask("jobs.receivables.send_statements", Daily(hour=8, minute=30)),
 }

@@ -63,6 +63,9 @@ class OutboundEmail(TenantOwned, db.Model):
     # {"purpose", "subject_id", "ttl_seconds", "path"}: the job issues the token at send time.
     token_link: Mapped[dict | None] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    # {"kind", "id"}: a document the sending job renders and attaches (an invoice's PDF), so
+    # no file sits in the row and the PDF is rendered from the data as it is at send time.
+    attachment: Mapped[dict | None] = mapped_column(JSON)
     # "" for transactional mail; an OPT_OUT_CATEGORIES key for reminders and marketing.
     category: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
@@ -100,6 +103,7 @@ def queue_email(
     context: dict | None = None,
     token_link: dict | None = None,
     category: str = "",
+    attachment: tuple[str, object] | None = None,
     now: datetime | None = None,
 ) -> OutboundEmail:
     """Write an email to the outbox and have it sent once the transaction commits.
@@ -107,7 +111,8 @@ def queue_email(
     `category` marks reminder or marketing mail: it gets a preferences link, and an address that
     opted out gets a 'suppressed' row (visible to staff) instead of an email. A bakery whose owner
     has not confirmed their address, or that used its trial's invitations, is refused
-    (`tenants.mail_gates`).
+    (`tenants.mail_gates`). `attachment=("invoice_pdf", invoice_id)` names a document the
+    sending job renders and attaches (kinds: `jobs.mail.ATTACHMENTS`).
     """
     if category and category not in OPT_OUT_CATEGORIES:
         raise ValueError(f"unknown mail category {category!r}")
@@ -120,6 +125,7 @@ def queue_email(
         context=context or {},
         token_link=token_link,
         category=category,
+        attachment={"kind": attachment[0], "id": str(attachment[1])} if attachment else None,
         next_attempt_at=now or utcnow(),
     )
     if category and opted_out(session, to_email, category):

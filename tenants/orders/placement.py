@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from config.clock import bakery_today
+from config.queue import enqueue_after_commit, safe_job_id
 from tenants.customers.models import DeliveryLocation
 from tenants.errors import ValidationFailed
 from tenants.orders import access, notifications
@@ -41,6 +42,7 @@ from tenants.orders.quantities import check_quantity
 from tenants.orders.timeline import event
 
 MAX_LINES = 500
+INVOICE_ON_PLACEMENT_JOB = "jobs.invoicing.invoice_placed_order"
 MAX_KEY_LENGTH = 64
 
 
@@ -278,6 +280,14 @@ def place_order(
         location=location,
         actor=actor,
         now=now,
+    )
+    # Billing decides (by the bakery's invoicing mode) whether the order is invoiced now.
+    enqueue_after_commit(
+        session,
+        INVOICE_ON_PLACEMENT_JOB,
+        str(tenant.id),
+        str(order.id),
+        job_id=safe_job_id("invoice-placed", order.id),
     )
     return Placement(order, True)
 
