@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from billing.models import Invoice
+from billing.notify import recipients
 from billing.receivables_models import InvoiceReminder
 from billing.receivables_settings import get_settings
-from billing.recipients import contacts_by_customer, invoice_recipients
 from config.clock import bakery_today, utcnow
 from config.formatting import format_date
 from tenants.base import new_id
@@ -123,7 +123,6 @@ def send_due_reminders(session, tenant, *, now: datetime | None = None) -> int:
     customers = {
         c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))
     }
-    contacts = contacts_by_customer(session, customer_ids)
     reminded = 0
     for invoice in invoices:
         step = due_step(invoice, steps, today)
@@ -132,7 +131,7 @@ def send_due_reminders(session, tenant, *, now: datetime | None = None) -> int:
         if not _claim(session, tenant, invoice, step, today=today, now=now):
             continue
         customer = customers.get(invoice.customer_id)
-        people = invoice_recipients(session, invoice, contacts=contacts[invoice.customer_id])
+        people = recipients(session, customer, invoice) if customer is not None else []
         context = reminder_context(tenant, invoice, customer, today=today)
         for email, name in people:
             queue_email(

@@ -20,7 +20,7 @@ from billing.models import Invoice
 from billing.payments import account_credit, open_invoices
 from billing.receivables_models import StatementSend
 from billing.receivables_settings import get_settings
-from billing.recipients import sees_invoice, statement_recipients
+from billing.recipients import contact_sees_invoice, sees_whole_account, statement_recipients
 from config.clock import bakery_today, utcnow
 from config.formatting import format_date
 from config.money import money_formatter
@@ -78,8 +78,8 @@ def build_statement(session, tenant, customer, *, today: date, contact=None) -> 
     invoices = open_invoices(session, customer.id)
     credit = account_credit(session, customer.id)
     if contact is not None:
-        invoices = [i for i in invoices if sees_invoice(contact, i)]
-        if contact.access_level != "organization":
+        invoices = [i for i in invoices if contact_sees_invoice(contact, i)]
+        if not sees_whole_account(contact):
             credit = None
     lines = [StatementLine(i, i.status(today), max((today - i.due_date).days, 0)) for i in invoices]
     return Statement(customer=customer, as_of=today, lines=lines, credit_minor=credit)

@@ -112,6 +112,7 @@ def record(app, bakery, customer_id, amount: int, *, allocations=None, on=None, 
     from billing.payments import record_payment
     from tests.support.orders import customer_row
 
+    on = on or date(2026, 11, 20)
     with tenant_session(app, bakery.id) as session:
         recorded = record_payment(
             session,
@@ -120,9 +121,9 @@ def record(app, bakery, customer_id, amount: int, *, allocations=None, on=None, 
             customer=customer_row(session, customer_id),
             method=method,
             amount_minor=amount,
-            received_on=on or date(2026, 11, 20),
+            received_on=on,
             allocations=allocations,
-            now=datetime(2026, 11, 20, 12, tzinfo=UTC),
+            now=datetime(on.year, on.month, on.day, 12, tzinfo=UTC),
         )
         return recorded.payment.id
 
