@@ -27,3 +27,4 @@ def _add_slug(endpoint, values):
 
 
 from portal import views  # noqa: E402,F401
+from portal import views_statements  # noqa: E402,F401
