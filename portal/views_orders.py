@@ -32,6 +32,7 @@ from tenants.orders import queries
 from tenants.orders.calendar import delivery_calendar
 from tenants.orders.cart import cart_lines, find_cart, set_quantity
 from tenants.orders.checkout import add_cart_to_order, checkout, checkout_page
+from tenants.orders.delivery import adjustments_of
 from tenants.orders.editing import cancel_order, change_refusal, edit_order
 from tenants.orders.errors import OpenOrderExists, OrderConflict
 from tenants.orders.messages import ask_bakery
@@ -246,6 +247,7 @@ def _order_page(order, *, message_form=None, status=200):
         order=order,
         lines=queries.order_lines(db.session, order),
         location=queries.order_location(db.session, order),
+        delivery=adjustments_of(db.session, [order.id]).get(order.id, []),
         timeline=order_timeline(db.session, order),
         kinds=KINDS,
         statuses=STATUSES,

@@ -29,6 +29,7 @@ from config.extensions import db
 from config.formatting import format_date, minor_to_decimal
 from tenants.errors import NotFound
 from tenants.orders import desk, queries
+from tenants.orders.delivery import adjustments_of
 from tenants.orders.models import SOURCES, STATUSES
 from tenants.orders.states import change_status, next_statuses
 from tenants.orders.timeline import KINDS, order_timeline
@@ -159,6 +160,7 @@ def _order_page(order, *, review_errors=None, reject_form=None, status=200):
         customer=customer,
         lines=queries.order_lines(db.session, order),
         location=queries.order_location(db.session, order),
+        delivery=adjustments_of(db.session, [order.id]).get(order.id, []),
         timeline=timeline,
         messages=[e for e in timeline if e.kind == "message"],
         kinds=KINDS,

@@ -28,13 +28,13 @@ class Shop:
         return self.customer["locations"]["Harbour"]
 
 
-def make_shop(app, bakery, name="Café Aurora", email="billing@example.com") -> Shop:
+def make_shop(app, bakery, name="Café Aurora", email="billing@example.com", sku="") -> Shop:
     customer = make_customer(app, bakery, name, billing_email="", payment_terms="net_14")
     contact = add_contact(
         app, bakery, customer["id"], email=email, grants=("view_orders", "view_invoices")
     )
-    bread = add_product(app, bakery, sku="BAG-01", name="Baguette", price=250, tax_rate=7)
-    roll = add_product(app, bakery, sku="ROL-01", name="Roll", price=80, tax_rate=19)
+    bread = add_product(app, bakery, sku=f"BAG-01{sku}", name="Baguette", price=250, tax_rate=7)
+    roll = add_product(app, bakery, sku=f"ROL-01{sku}", name="Roll", price=80, tax_rate=19)
     return Shop(bakery, customer, bread, roll, contact)
 
 
