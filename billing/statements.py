@@ -33,6 +33,9 @@ from tenants.pdf import BrandedDocument, Column
 from tenants.scoping import check_bound
 
 TEMPLATE = "account_statement"
+# The monthly statements go out on the statement day, or on the next days if the job could not
+# run that day; after that the month is skipped rather than sent late out of the blue.
+CATCH_UP_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -230,13 +233,15 @@ def _claim_month(session, tenant, customer_id, period: str, now: datetime) -> bo
 
 
 def send_monthly_statements(session, tenant, *, now: datetime | None = None) -> int:
-    """On or after the bakery's statement day, email each customer owing money this month's
-    statement, once; returns how many customers were sent one."""
+    """On the bakery's statement day (or within CATCH_UP_DAYS after it), email each customer
+    owing money this month's statement, once; returns how many customers were sent one."""
     check_bound(session, tenant)
     now = now or utcnow()
     settings = get_settings(session)
     today = bakery_today(tenant, now)
-    if not settings.statements_enabled or today.day < settings.statement_day:
+    if not settings.statements_enabled:
+        return 0
+    if not settings.statement_day <= today.day < settings.statement_day + CATCH_UP_DAYS:
         return 0
     period = today.strftime("%Y-%m")
     owing = session.scalars(
