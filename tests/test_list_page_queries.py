@@ -29,6 +29,8 @@ STAFF_PAGES = [
     ("/admin/{slug}/orders?sort=customer&source=staff&status=confirmed", "staff_order"),
     ("/admin/{slug}/orders/review", "pending_order"),
     ("/admin/{slug}/", "order_id"),
+    ("/admin/{slug}/invoices", "invoice_id"),
+    ("/admin/{slug}/invoices?status=unpaid", "invoice_id"),
     ("/admin/{slug}/payments", "payment_id"),
     ("/admin/{slug}/receivables", "payment_id"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from tests.support import catalog, orders, receivables
+from tests.support import catalog, invoices, orders, receivables
 from tests.support.factories import (
     add_contact,
     add_outbound_email,
@@ -50,6 +50,8 @@ ID_FACTORIES: dict[str, Callable] = {
     "run_id": lambda app, bakery: catalog.add_import_run(app, bakery),
     "order_id": lambda app, bakery: orders.add_order(app, bakery),
     "closure_id": lambda app, bakery: orders.add_closure(app, bakery),
+    "invoice_id": lambda app, bakery: invoices.add_invoice(app, bakery),
+    "note_id": lambda app, bakery: invoices.add_invoice(app, bakery, with_credit_note=True),
     "payment_id": lambda app, bakery: receivables.add_payment(app, bakery),
 }
 
@@ -111,7 +113,14 @@ def test_another_bakerys_id_answers_404_on_every_route(app, two_bakeries):
 
 
 # Ids that belong to a customer account: within one bakery, another account's id must 404 too.
-CUSTOMER_CHILD_IDS = {"contact_id", "location_id", "order_id", "payment_id"}
+CUSTOMER_CHILD_IDS = {
+    "contact_id",
+    "location_id",
+    "order_id",
+    "invoice_id",
+    "note_id",
+    "payment_id",
+}
 
 
 def test_another_customers_contact_or_location_answers_404_within_the_same_bakery(

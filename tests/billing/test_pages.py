@@ -188,3 +188,30 @@ def test_a_contact_without_the_permission_sees_no_invoice_anywhere(app, client, 
         ).all()
         assert [r.to_email for r in rows] == ["billing@example.com"]
         assert rows[0].attachment == {"kind": "invoice_pdf", "id": str(invoice_id)}
+
+
+def test_the_buyers_invoice_list_sends_as_many_statements_for_2_as_for_12(app, client, shops):
+    from config.extensions import db
+    from tests.support.queries import count_queries
+
+    north, south = shops
+    sign_in_buyer(client, north.bakery, "billing@example.com")
+    url = f"/wholesale/{north.bakery.slug}/invoices"
+
+    def invoices(count):
+        for _ in range(count):
+            _invoice(app, north)
+            _invoice(app, south)
+
+    def statements():
+        with app.app_context():
+            engine = db.engine
+        with count_queries(engine) as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    invoices(2)
+    client.get(url)
+    few = statements()
+    invoices(10)
+    assert statements() == few > 0

@@ -109,3 +109,44 @@ def set_mode(app, bakery, mode: str, **fields) -> None:
     } | fields
     with tenant_session(app, bakery.id) as session:
         update_settings(session, tenant_of(session, bakery), actor=None, **values)
+
+
+def add_invoice(app, bakery, *, with_credit_note: bool = False):
+    """An issued invoice of a fresh customer of `bakery` (one delivered order); returns its
+    id, or with `with_credit_note` the id of a credit note on it."""
+    import uuid
+
+    from billing.credits import issue_credit_note
+    from billing.invoicing import issue_invoice
+    from billing.models import InvoiceLine
+    from tenants.orders.models import Order
+    from tests.support.catalog import add_product
+    from tests.support.factories import make_customer
+
+    made = make_customer(app, bakery, f"I {uuid.uuid4().hex[:8]}")
+    product = add_product(app, bakery, sku=f"I-{uuid.uuid4().hex[:8]}", name="Invoice loaf")
+    order = delivered_order(
+        app,
+        bakery,
+        customer_id=made["id"],
+        location_id=next(iter(made["locations"].values())),
+        day=date(2026, 12, 1),
+        lines=[(product, 2, None)],
+    )
+    from tests.support.orders import customer_row
+
+    with tenant_session(app, bakery.id) as session:
+        tenant = tenant_of(session, bakery)
+        invoice = issue_invoice(
+            session,
+            tenant,
+            customer=customer_row(session, made["id"]),
+            orders=[session.scalar(select(Order).where(Order.id == order))],
+            mode="on_demand",
+        )
+        if not with_credit_note:
+            return invoice.id
+        line = session.scalar(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id))
+        return issue_credit_note(
+            session, tenant, actor=None, invoice=invoice, quantities={line.id: 1}, reason="Test"
+        ).id
