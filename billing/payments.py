@@ -305,6 +305,37 @@ def apply_account_credit(session, tenant, invoice, *, actor=None, now: datetime 
     return applied
 
 
+def release_overpayment(session, tenant, invoice, *, actor=None, now=None) -> int:
+    """When a credit note leaves `invoice` paid more than it now costs (a negative balance),
+    take the excess off its allocations, newest first, back to the payments as account credit
+    for the next invoice; returns the minor amount released. The credit note code calls it."""
+    check_bound(session, tenant)
+    excess = min(-invoice.balance_minor, invoice.paid_minor)
+    if excess <= 0:
+        return 0
+    rows = session.execute(
+        select(PaymentAllocation, Payment)
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(PaymentAllocation.invoice_id == invoice.id, Payment.voided_at.is_(None))
+        .order_by(PaymentAllocation.allocated_at.desc(), PaymentAllocation.id.desc())
+        .with_for_update(of=Payment)
+    ).all()
+    released = 0
+    for allocation, payment in rows:
+        take = min(excess - released, allocation.amount_minor)
+        if take <= 0:
+            break
+        payment.allocated_minor -= take
+        invoice.paid_minor -= take
+        released += take
+        if take == allocation.amount_minor:
+            session.delete(allocation)
+        else:
+            allocation.amount_minor -= take
+    session.flush()
+    return released
+
+
 def apply_credit_to_open_invoices(
     session, tenant, *, actor, customer, now: datetime | None = None
 ) -> int:

@@ -76,3 +76,45 @@ def test_credit_larger_than_the_invoice_pays_it_and_the_rest_waits(app, shops):
 
     with tenant_session(app, north.bakery.id) as session:
         assert account_credit(session, north.customer["id"]) == 2_325
+
+
+def test_a_credit_note_on_a_paid_invoice_turns_the_excess_into_account_credit(app, shops):
+    from billing.credits import issue_credit_note
+    from billing.models import InvoiceLine
+    from billing.payments import account_credit
+
+    north, south = shops
+    invoices = {}
+    for shop in (north, south):
+        order = delivered_order(
+            app,
+            shop.bakery,
+            customer_id=shop.customer["id"],
+            location_id=shop.main,
+            day=date(2026, 12, 3),
+            lines=[(shop.bread, 10, None)],
+        )
+        invoices[shop.bakery.slug] = _issue(app, shop, order)
+        record(app, shop.bakery, shop.customer["id"], 2_675, on=date(2026, 12, 7))
+    mine = invoices[north.bakery.slug]
+    with tenant_session(app, north.bakery.id) as session:
+        invoice = invoice_row(session, mine)
+        line = session.scalar(select(InvoiceLine).where(InvoiceLine.invoice_id == mine))
+        issue_credit_note(
+            session,
+            tenant_of(session, north.bakery),
+            actor=None,
+            invoice=invoice,
+            quantities={line.id: 4},  # 4 x 2.50 + 7% = 10.70
+            reason="Four were burnt",
+            now=NOW,
+        )
+    with tenant_session(app, north.bakery.id) as session:
+        invoice = invoice_row(session, mine)
+        assert (invoice.credited_minor, invoice.paid_minor, invoice.balance_minor) == (
+            1_070,
+            1_605,
+            0,
+        )
+        assert account_credit(session, north.customer["id"]) == 1_070
+    assert _state(app, south, invoices[south.bakery.slug]) == (2_675, 2_675, "paid")
