@@ -66,8 +66,19 @@ def delivered_lines(session, orders: list[Order]) -> dict[uuid.UUID, list[Delive
     result: dict[uuid.UUID, list[DeliveredLine]] = {order_id: [] for order_id in ids}
     if not ids:
         return result
-    lines = session.scalars(
-        select(OrderLine)
+    # Columns, not entities: a month-end run reads tens of thousands of lines at once.
+    lines = session.execute(
+        select(
+            OrderLine.id,
+            OrderLine.order_id,
+            OrderLine.sku,
+            OrderLine.product_name,
+            OrderLine.unit,
+            OrderLine.quantity,
+            OrderLine.base_price_minor,
+            OrderLine.unit_price_minor,
+            OrderLine.tax_rate,
+        )
         .where(OrderLine.order_id.in_(ids))
         .order_by(OrderLine.order_id, OrderLine.position)
     )
