@@ -100,3 +100,23 @@ def test_staff_email_a_statement_on_demand(app, two_bakeries, owing):
         email_statement(
             session, tenant_of(session, north), actor=None, customer=customer_row(session, lonely)
         )
+
+
+def test_the_statement_email_lists_the_open_invoices_in_the_bakerys_language(
+    app, two_bakeries, owing, mailbox
+):
+    north, _ = two_bakeries
+    record(app, north, owing[north.slug], 1_200, on=date(2026, 11, 12))  # part pays 12.00
+    mailbox.clear()
+    with tenant_session(app, north.id) as session:
+        tenant_of(session, north).locale = "de_DE"
+    with tenant_session(app, north.id) as session:
+        send_monthly_statements(
+            session, tenant_of(session, north), now=datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+        )
+    subjects = {m["Subject"] for m in mailbox.messages}
+    assert subjects == {"Ihr monatlicher Kontoauszug von North Bakery"}
+    body = mailbox.messages[0].get_body(("plain",)).get_content()
+    assert "INV-2026-0001" in body and "30,00" in body and "seit 21 Tagen überfällig" in body
+    html = mailbox.messages[0].get_body(("html",)).get_content()
+    assert "Offene Rechnungen" in html and "30,00" in html
