@@ -87,7 +87,10 @@ def payment_new(customer_id):
         chosen = request.args.get("invoice_id")
         for invoice in invoices:
             if str(invoice.id) == chosen:
-                form.amount.data = minor_to_decimal(invoice.balance_minor, g.tenant.currency)
+                # From an invoice's page: its balance, set against that invoice.
+                owed = minor_to_decimal(invoice.balance_minor, g.tenant.currency)
+                form.amount.data = owed
+                getattr(form, payments.alloc_field(invoice.id)).data = owed
 
     def record():
         return payments.record_payment(

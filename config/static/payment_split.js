@@ -10,7 +10,9 @@
   var scale = Math.pow(10, places);
   var amount = form.querySelector("[name=amount]");
   var rows = Array.prototype.slice.call(form.querySelectorAll("#open-invoices tbody tr[data-balance]"));
-  var touched = false;
+  // Boxes that arrive filled (from an invoice's page, or a form sent back with an error) were
+  // chosen by a person: the script leaves them alone.
+  var touched = rows.some(function (row) { return row.querySelector("input.alloc").value; });
   function parse(text) {
     var clean = String(text).replace(/[\s\u00a0\u202f'\u2019]/g, "");
     if (decimal === ",") clean = clean.replace(/\./g, "").replace(",", ".");

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -298,3 +299,26 @@ def test_the_invoice_and_payment_exports_escape_formulas_and_keep_numbers(
         "2026-11-19", "'@Evil Café", "Cash", "", "EUR", "50.00", "20.00", "30.00",
         "INV-2026-0001 (20.00)",
     ]  # fmt: skip
+
+
+def test_from_an_invoice_page_the_form_pays_that_invoice(app, client, two_bakeries, cafes):
+    north, _ = two_bakeries
+    cafe, first, second = cafes[north.slug]
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/customers/{cafe}/payments/new?invoice_id={second}"
+    html = client.get(url).get_data(as_text=True)
+    box = re.search(rf'<input[^>]*name="alloc_{second.hex}"[^>]*>', html).group(0)
+    assert 'value="50.00"' in box
+    other = re.search(rf'<input[^>]*name="alloc_{first.hex}"[^>]*>', html).group(0)
+    assert 'value=""' in other
+    client.post(
+        url,
+        data={
+            "amount": "50.00",
+            "received_on": "2026-11-20",
+            "method": "bank_transfer",
+            f"alloc_{first.hex}": "",
+            f"alloc_{second.hex}": "50.00",
+        },
+    )
+    assert _paid(app, north, second) == 5_000 and _paid(app, north, first) == 0
