@@ -19,9 +19,10 @@ render at send time, so they are not in this number). It runs `--runs` times (de
 it is the slow one), each in a savepoint rolled back afterwards, after one warm-up run.
 PDFs: `billing.documents.invoice_pdf` of one customer's consolidated invoice cut to 10 lines
 (one page) and of an invoice with 300 lines (several pages), each rendered `--runs` times after
-a warm-up in this one process (one core, one thread); PDFs per second on one core is 1 / the median CPU time of this process per PDF
-(wall times are printed too; on a shared machine they include waiting for a core).
-Times are wall-clock (time.perf_counter); statements are one run's, counted by a listener.
+a warm-up in this one process (one core, one thread); PDFs per second on one core is 1 / the
+median CPU time (time.process_time) of this process per PDF. Wall-clock times
+(time.perf_counter) are printed too: on a shared machine they include waiting for a core and,
+on PostgreSQL, the database's own work. Statements are one run's, counted by a listener.
 """
 
 from __future__ import annotations

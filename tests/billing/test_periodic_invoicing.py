@@ -4,7 +4,7 @@ period, under a frozen clock."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from freezegun import freeze_time
@@ -134,3 +134,20 @@ def test_a_customer_override_beats_the_bakery_mode(app, shops):
     _order(app, north, date(2026, 12, 1))
     with freeze_time("2026-12-02 10:00"):
         assert [key for key, _ in _run(app, north)] == [None]
+
+
+def test_per_order_on_placement_invoices_an_order_as_it_is_placed(app, shops):
+    from billing.models import Invoice
+    from tests.support.orders import add_order, set_days
+
+    north, south = shops
+    set_mode(app, north.bakery, "per_order_on_placement")
+    for shop in shops:
+        set_days(app, shop.bakery, {d: (1, time(14)) for d in range(7)})
+    placed = add_order(app, north.bakery, customer_id=north.customer["id"], location_id=north.main)
+    add_order(app, south.bakery, customer_id=south.customer["id"], location_id=south.main)
+    with tenant_session(app, north.bakery.id) as session:
+        assert session.scalars(select(Invoice.order_id)).all() == [placed]
+    with tenant_session(app, south.bakery.id) as session:
+        # The other bakery invoices per delivered order (the default): nothing yet.
+        assert session.scalars(select(Invoice.order_id)).all() == []
