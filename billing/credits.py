@@ -17,6 +17,7 @@ from billing import notify
 from billing.errors import InvoiceLocked
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from billing.numbering import take_number
+from billing.payments import release_overpayment
 from billing.settings import get_settings
 from billing.totals import priced_line
 from config.clock import bakery_today, utcnow
@@ -129,6 +130,8 @@ def issue_credit_note(
         )
     note.subtotal_minor, note.tax_minor, note.total_minor = subtotal, tax, subtotal + tax
     invoice.credited_minor += note.total_minor
+    # Crediting a paid invoice frees what was paid over its new total as account credit.
+    release_overpayment(session, tenant, invoice, actor=actor, now=now)
     session.flush()
     customer = session.scalar(select(Customer).where(Customer.id == invoice.customer_id))
     notify.credit_note_issued(

@@ -17,6 +17,7 @@ from billing import notify
 from billing.errors import NothingToInvoice
 from billing.models import CustomerBilling, Invoice, InvoiceLine, InvoiceOrder
 from billing.numbering import take_number
+from billing.payments import apply_account_credit
 from billing.periods import Period, last_closed_period, period_of
 from billing.settings import customer_billing, get_settings
 from billing.terms import due_date
@@ -103,6 +104,8 @@ def issue_invoice(
     session.add(invoice)
     session.flush()
     _add_orders_and_lines(session, tenant, invoice, orders, lines_by_order)
+    # Credit the customer holds on account (an overpayment) pays the new invoice first.
+    apply_account_credit(session, tenant, invoice, actor=actor, now=now)
     notify.invoice_issued(session, tenant, invoice=invoice, customer=customer, now=now)
     return invoice
 

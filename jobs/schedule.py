@@ -148,6 +148,8 @@ TENANT_TASKS: dict[str, TenantTask] = {
     "standing_orders": TenantTask("jobs.standing.generate", Hourly(), feature="standing_orders"),
     "standing_previews": TenantTask("jobs.standing.previews", Hourly(), feature="standing_orders"),
     "invoicing": TenantTask("jobs.invoicing.run", Hourly(minute=5)),
+    "payment_reminders": TenantTask("jobs.receivables.send_payment_reminders", Daily(hour=8)),
+    "statements": TenantTask("jobs.receivables.send_statements", Daily(hour=8, minute=30)),
 }
 
 

@@ -26,4 +26,4 @@ def _add_slug(endpoint, values):
         values["slug"] = g.tenant.slug
 
 
-from portal import views  # noqa: E402,F401
+from portal import views, views_statements  # noqa: E402,F401

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from billing import queries
 from billing.documents import credit_note_pdf, invoice_pdf
+from billing.payments import payments_of_invoice
 from config.clock import bakery_today
 from config.edge import found_or_404
 from config.extensions import db
@@ -76,6 +77,7 @@ def invoice_detail(invoice_id):
         "portal/invoice.html",
         invoice=invoice,
         detail=queries.invoice_detail(db.session, invoice),
+        payments=payments_of_invoice(db.session, invoice),
         status=invoice.status(bakery_today(g.tenant)),
         labels=STATUS_LABELS,
         day=_day,

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from config.extensions import db
-from tests.support import orders
+from tests.support import orders, receivables
 from tests.support.factories import make_buyer, sign_in_buyer, sign_in_staff
 from tests.support.queries import count_queries
 from tests.test_route_isolation import ID_FACTORIES
@@ -34,6 +34,8 @@ STAFF_PAGES = [
     ("/admin/{slug}/", "occurrence_id"),
     ("/admin/{slug}/invoices", "invoice_id"),
     ("/admin/{slug}/invoices?status=unpaid", "invoice_id"),
+    ("/admin/{slug}/payments", "payment_id"),
+    ("/admin/{slug}/receivables", "payment_id"),
 ]
 
 # Rows for pages no route argument names: an order entered by staff, one waiting for review.
@@ -72,6 +74,30 @@ def test_a_staff_list_page_sends_as_many_statements_for_2_rows_as_for_12(
         make(app, south)
     many = _statements(app, client, url)
     assert few > 0 and many == few, f"{url}: {few} statements for 2 rows, {many} for 12"
+
+
+def test_a_customers_account_page_sends_as_many_statements_for_2_invoices_as_for_12(
+    app, two_bakeries
+):
+    north, south = two_bakeries
+    mine = receivables.make_customer(app, north, "Account Café")["id"]
+    theirs = receivables.make_customer(app, south, "Account Café")["id"]
+    client = app.test_client()
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/customers/{mine}/account"
+
+    def owing(count):
+        for _ in range(count):
+            for bakery, customer in ((north, mine), (south, theirs)):
+                receivables.add_invoice(app, bakery, customer, total=1_000)
+                receivables.record(app, bakery, customer, 300)
+
+    owing(2)
+    client.get(url)
+    few = _statements(app, client, url)
+    owing(10)
+    many = _statements(app, client, url)
+    assert few > 0 and many == few, f"{few} statements for 2 invoices, {many} for 12"
 
 
 def test_the_portal_users_page_sends_as_many_statements_for_2_colleagues_as_for_12(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from tests.support import catalog, invoices, orders, standing
+from tests.support import catalog, invoices, orders, receivables, standing
 from tests.support.factories import (
     add_contact,
     add_outbound_email,
@@ -55,6 +55,7 @@ ID_FACTORIES: dict[str, Callable] = {
     "pause_id": lambda app, bakery: standing.add_pause(app, bakery),
     "invoice_id": lambda app, bakery: invoices.add_invoice(app, bakery),
     "note_id": lambda app, bakery: invoices.add_invoice(app, bakery, with_credit_note=True),
+    "payment_id": lambda app, bakery: receivables.add_payment(app, bakery),
 }
 
 SCOPED_PREFIXES = ("/admin/<slug>/", "/wholesale/<slug>/")
@@ -125,6 +126,7 @@ CUSTOMER_CHILD_IDS = {
     "pause_id",
     "invoice_id",
     "note_id",
+    "payment_id",
 }
 
 

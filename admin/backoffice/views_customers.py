@@ -12,6 +12,7 @@ from admin.backoffice.forms_customers import (
     TemporaryPasswordForm,
 )
 from admin.backoffice.views_followup import customer_followup
+from admin.backoffice.views_receivables import customer_balance_card
 from admin.forms import SearchForm
 from config.confirm import confirm_page
 from config.edge import apply_change, found_or_404, save_form
@@ -90,6 +91,7 @@ def customer_detail(customer_id):
         minimum=format_money(customer.minimum_order_minor, g.tenant),
         password_form=TemporaryPasswordForm(),
         **customer_followup(db.session, g.tenant, customer),
+        balance_card=customer_balance_card(customer),
     )
 
 

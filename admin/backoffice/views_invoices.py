@@ -26,8 +26,10 @@ from admin.backoffice.forms_invoices import (
 from billing import queries
 from billing.credits import credited_quantities, issue_credit_note
 from billing.documents import credit_note_pdf, invoice_pdf
+from billing.dunning import reminders_of
 from billing.invoicing import invoice_customer_now
 from billing.models import INVOICING_MODES, STATUSES
+from billing.payments import payments_of_invoice
 from billing.settings import customer_billing, get_settings, update_customer_billing
 from billing.settings import update_settings as update_billing_settings
 from billing.voiding import void_invoice
@@ -123,6 +125,8 @@ def invoice_view(invoice_id):
         status=invoice.status(bakery_today(g.tenant)),
         statuses=STATUSES,
         modes=INVOICING_MODES,
+        payments=payments_of_invoice(db.session, invoice),
+        reminders=reminders_of(db.session, invoice),
     )
 
 

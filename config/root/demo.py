@@ -162,6 +162,7 @@ def _seed_orders(tenant, customer) -> None:
     """Café Aurora's orders in every status, and the bakery's delivery calendar."""
     from config.root.demo_invoices import seed_demo_invoices
     from config.root.demo_orders import seed_demo_orders
+    from config.root.demo_receivables import seed_demo_receivables
     from tenants.customers.models import Contact
 
     owner = db.session.scalar(select(Contact).where(Contact.email == "owner@cafe-aurora.example"))
@@ -171,4 +172,5 @@ def _seed_orders(tenant, customer) -> None:
     )
     seed_demo_reminders(db.session, tenant, customer=customer, owner_contact=owner)
     seed_demo_invoices(db.session, tenant, customer=customer)
+    seed_demo_receivables(db.session, tenant, customer=customer)
     db.session.commit()
