@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from babel.core import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_skeleton, get_day_names
 from babel.dates import format_time as babel_time
-from babel.dates import get_day_names
 from babel.numbers import get_currency_precision
 from flask import g
+from flask_babel import get_locale
 
 from config.clock import at_bakery, bakery_zone
 
@@ -56,9 +59,48 @@ def bakery_time_filter(value: datetime | None, tenant=None) -> str:
     return format_datetime(value, tenant if tenant is not None else g.tenant)
 
 
+def _page_locale(locale) -> Locale:
+    """The locale given, else the current page's or email's (Flask-Babel), else English."""
+    if locale is not None:
+        return Locale.parse(locale)
+    return get_locale() or Locale.parse("en")
+
+
+@cache
+def _full_without_year(locale: Locale) -> str:
+    """The locale's full date pattern less its year: 'EEEE d MMMM' (en_GB), 'EEEE, d. MMMM' (de)."""
+    pattern = locale.date_formats["full"].pattern
+    return re.sub(r"[\s,.]*y+\.?", "", pattern).strip(" ,")
+
+
+def format_day(value: date | None, style: str = "day", locale=None) -> str:
+    """A calendar date in words, in the page's language (or `locale`'s). Styles:
+    'weekday' Tuesday / Dienstag; 'day' Tuesday 8 December / Dienstag, 8. Dezember;
+    'day_year' with the year; 'short' Tue, 8 Dec 2026 / Di., 8. Dez. 2026; 'short_day' Tue 8 Dec.
+    Every date written in words goes through here (never `strftime`, which speaks only English).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    loc = _page_locale(locale)
+    if style == "weekday":
+        return babel_date(value, "EEEE", locale=loc)
+    if style == "day":
+        return babel_date(value, _full_without_year(loc), locale=loc)
+    if style == "day_year":
+        return babel_date(value, "full", locale=loc)
+    if style == "short":
+        return format_skeleton("yMMMEd", value, locale=loc)
+    if style == "short_day":
+        return format_skeleton("MMMEd", value, locale=loc)
+    raise ValueError(f"unknown date style {style!r}")
+
+
 def install_template_filters(app) -> None:
     """The display filters every template may use."""
     app.add_template_filter(bakery_time_filter, "bakery_time")
+    app.add_template_filter(format_day, "day")
 
 
 def weekday_names(tenant, width: str = "abbreviated") -> list[str]:

@@ -15,11 +15,13 @@ and translate the new entries in each messages.po.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
+from babel import Locale, localedata
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import g
+from flask import g, has_request_context, request
 from flask_babel import Babel
 
 SOURCES = Path(__file__).resolve().parent / "translations"
@@ -46,10 +48,34 @@ def compile_catalogs(target: Path, sources: Path = SOURCES) -> list[Path]:
     return written
 
 
+# The pages a bakery's buyers read (and its mail-preferences page, reached from their emails)
+# speak the bakery's language; the back office and the operators' console are English for now,
+# so a German bakery's staff don't get a sign-in form half in German.
+BUYER_PREFIXES = ("/wholesale/", "/mail/")
+
+
 def bakery_locale() -> str:
-    """The request's bakery's locale ('de_DE'), English outside a bakery."""
+    """The locale for this request: the bakery's ('de_DE') on buyers' pages, else English.
+
+    Numbers and money keep following the bakery's locale everywhere (they are formatted and
+    parsed with `tenant.locale` directly); only words switch here.
+    """
     tenant = g.get("tenant")
-    return tenant.locale if tenant is not None else "en"
+    if tenant is None:
+        return "en"
+    # By path, not blueprint: a buyer's 404 has no matched rule and still deserves their language.
+    if has_request_context() and not request.path.startswith(BUYER_PREFIXES):
+        return english_for(tenant.locale)
+    return tenant.locale
+
+
+@cache
+def english_for(locale: str) -> str:
+    """English as written in the bakery's country: 'en_DE' for a German bakery ('Tuesday,
+    8 December', 24-hour times), 'en_GB', 'en_US'; plain 'en' where CLDR has no such variant."""
+    territory = Locale.parse(locale).territory
+    candidate = f"en_{territory}" if territory else "en"
+    return candidate if localedata.exists(candidate) else "en"
 
 
 def bakery_timezone() -> str:

@@ -24,6 +24,7 @@ from babel.numbers import (
     get_group_symbol,
     parse_decimal,
 )
+from flask_babel import gettext
 
 # The platform's own pages (the operators' console, sign-up) have no bakery locale.
 DEFAULT_LOCALE = "en_GB"
@@ -45,11 +46,12 @@ class NumberInputError(ValueError):
 def example(locale: str, *, places: int = 2, whole: bool = False) -> str:
     """How a number looks in `locale`: '3.40 or 1,234.50' (en_GB), '3,40 oder 1.234,50' style."""
     if whole:
-        return f"12 or {format_decimal(1200, format='#,##0', locale=locale)}"
+        big = format_decimal(1200, format="#,##0", locale=locale)
+        return gettext("%(small)s or %(big)s", small="12", big=big)
     pattern = "#,##0." + "0" * places if places else "#,##0"
     small = format_decimal(Decimal("3.40"), format=pattern, locale=locale)
     big = format_decimal(Decimal("1234.50"), format=pattern, locale=locale)
-    return f"{small} or {big}"
+    return gettext("%(small)s or %(big)s", small=small, big=big)
 
 
 def percent_example(locale: str | None) -> str:
@@ -73,7 +75,7 @@ def parse_number(text: str, locale: str | None, *, message: str | None = None) -
     naming the locale's format) when it is not one. A leading sign is kept, so range checks
     can say "cannot be negative" rather than "not a number"."""
     locale = locale or DEFAULT_LOCALE
-    message = message or f"Enter a number like {example(locale)}."
+    message = message or gettext("Enter a number like %(example)s.", example=example(locale))
     raw = _normalise(str(text), locale)
     if not _PLAIN.match(raw):
         raise NumberInputError(message)
@@ -93,7 +95,9 @@ def parse_number(text: str, locale: str | None, *, message: str | None = None) -
 def parse_whole_number(text: str, locale: str | None, *, message: str | None = None) -> int:
     """`text` as an int in `locale` ('1,200' in en_GB, '1.200' in de_DE); no decimals."""
     locale = locale or DEFAULT_LOCALE
-    message = message or f"Enter a whole number like {example(locale, whole=True)}."
+    message = message or gettext(
+        "Enter a whole number like %(example)s.", example=example(locale, whole=True)
+    )
     value = parse_number(text, locale, message=message)
     if value != value.to_integral_value():
         raise NumberInputError(message)

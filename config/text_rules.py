@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
+
 MULTILINE_ALLOWED = frozenset({"\n", "\r", "\t"})
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-SINGLE_LINE_MESSAGE = "Use a single line of text, without line breaks."
-MULTILINE_MESSAGE = "Remove the control characters from this text."
+# Lazy: each page shows them in its own language (a buyer's in the bakery's).
+SINGLE_LINE_MESSAGE = _l("Use a single line of text, without line breaks.")
+MULTILINE_MESSAGE = _l("Remove the control characters from this text.")
 
 
 def text_problem(value: str | None, *, multiline: bool = False) -> str | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import uuid
 
+from flask_babel import force_locale
+
 from config.extensions import db
 from config.queue import resolve
 from tenants.models import Tenant
@@ -67,7 +69,9 @@ def execute(app, path: str, tenant_id: str | None, *args):
                     log.info("job %s held: bakery %s is suspended", path, tenant_id)
                     return "suspended"
                 bind_tenant(db.session, tenant.id)
-                result = fn(tenant, *args)
+                # What a job writes for people (refusals, notes, mail) is in the bakery's language.
+                with force_locale(tenant.locale):
+                    result = fn(tenant, *args)
             db.session.commit()
             return result
         except Exception:

@@ -6,6 +6,7 @@ use the token only on POST, so mail scanners that pre-fetch links cannot burn th
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from config import throttle
 from config.edge import commit_change, submit_form
@@ -30,7 +31,7 @@ from tenants.customers import portal_auth
 from tenants.customers.view_as import VIEW_AS_KEY
 from tenants.errors import ValidationFailed
 
-TOO_MANY = "Too many attempts. Wait 15 minutes, or use the link in your email."
+TOO_MANY = _l("Too many attempts. Wait 15 minutes, or use the link in your email.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -48,10 +49,11 @@ def login():
         ),
         home=url_for("portal.home"),
         within=f"/wholesale/{g.tenant.slug}/",
-        too_many=(
+        too_many=_(
             "Too many failed sign-ins. Wait 15 minutes, reset your password or ask for a "
             "sign-in link."
         ),
+        no_match=_("That email and password don't match an account here."),
     )
     if response is not None:
         return response
@@ -229,8 +231,10 @@ def change_password():
     account, address = throttle_keys("buyer-password", str(g.tenant.id), str(g.contact.id))
     if throttle.is_throttled(db.session, account=account, address=address):
         form.form_errors.append(
-            'Too many wrong current passwords. Wait 15 minutes, or sign out and use "Forgot '
-            'password".'
+            _(
+                'Too many wrong current passwords. Wait 15 minutes, or sign out and use "Forgot '
+                'password".'
+            )
         )
         return page(429)
 

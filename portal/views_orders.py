@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from config.clock import utcnow
 from config.edge import found_or_404
 from config.extensions import db
-from config.formatting import format_date
+from config.formatting import format_date, format_day
 from config.forms import attach_error
 from portal import bp
 from portal.access import buyer_required, may
@@ -193,7 +193,7 @@ def _placed(placement):
             _(
                 "Thank you! Order %(number)s is placed for %(day)s.",
                 number=order.number,
-                day=order.delivery_date.strftime("%A %-d %B"),
+                day=format_day(order.delivery_date),
             )
         )
     return redirect(url_for("portal.order_detail", order_id=order.id))

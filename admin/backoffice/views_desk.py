@@ -15,6 +15,7 @@ from admin.backoffice.forms_orders import DeskOrderForm
 from config.clock import utcnow
 from config.edge import commit_change, found_or_404
 from config.extensions import db
+from config.formatting import format_day
 from config.forms import attach_error
 from tenants.customers import services as customers
 from tenants.customers.locations import list_locations
@@ -27,7 +28,7 @@ from tenants.orders.quantities import parse_quantity
 
 
 def _day_label(option) -> str:
-    text = option.day.strftime("%A %-d %B")
+    text = format_day(option.day)
     return text if option.orderable else f"{text} (cut-off passed: give a reason)"
 
 

@@ -29,6 +29,7 @@ from jobs.mail import templates as mail_templates
 from jobs.transport import transport_for
 from portal import bp as portal_bp
 from tenants import sign_in_sessions
+from tenants.orders.models import status_text
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     app.after_request(touch_used_session)
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
     install_template_filters(app)
+    app.add_template_filter(status_text, "order_status")
     i18n.init_app(app)
     if settings.trusted_proxies:
         # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.

@@ -7,6 +7,7 @@ context, below both edges, so neither edge imports the other; CSRF and text chec
 config.forms.Form.
 """
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -18,18 +19,22 @@ from tenants.customers.permissions import GRANTABLE, role_defaults
 class CompanyForm(Form):
     """Company details an account owner may edit (staff edit them with the rest of the account)."""
 
-    trading_name = StringField("Trading name", validators=[Length(max=200)])
-    tax_number = StringField("Tax / VAT number", validators=[Length(max=40)])
-    billing_email = EmailField("Billing email", validators=[Optional(), Email(), Length(max=254)])
-    phone = TelField("Phone", validators=[Length(max=40)])
+    trading_name = StringField(_l("Trading name"), validators=[Length(max=200)])
+    tax_number = StringField(_l("Tax / VAT number"), validators=[Length(max=40)])
+    billing_email = EmailField(
+        _l("Billing email"), validators=[Optional(), Email(), Length(max=254)]
+    )
+    phone = TelField(_l("Phone"), validators=[Length(max=40)])
 
 
 class LocationForm(Form):
     """A delivery location."""
 
-    name = StringField("Location name", validators=[DataRequired(), Length(max=120)])
-    address = TextAreaField("Address", validators=[Length(max=1000)])
-    delivery_instructions = TextAreaField("Delivery instructions", validators=[Length(max=2000)])
+    name = StringField(_l("Location name"), validators=[DataRequired(), Length(max=120)])
+    address = TextAreaField(_l("Address"), validators=[Length(max=1000)])
+    delivery_instructions = TextAreaField(
+        _l("Delivery instructions"), validators=[Length(max=2000)]
+    )
 
 
 def access_level_field(label: str) -> SelectField:
@@ -39,7 +44,7 @@ def access_level_field(label: str) -> SelectField:
 
 def location_field(label: str) -> SelectField:
     """A contact's location; the choices come from `PersonForm.set_locations`."""
-    return SelectField(label, choices=[("", "None")], default="", validate_choice=False)
+    return SelectField(label, choices=[("", _l("None"))], default="", validate_choice=False)
 
 
 def grants_field(label: str) -> CheckboxesField:
@@ -54,17 +59,19 @@ def grants_field(label: str) -> CheckboxesField:
 class PersonForm(Form):
     """A contact of the account: name, email, phone, which orders, location, permissions."""
 
-    first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
-    last_name = StringField("Last name", validators=[Length(max=80)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    phone = TelField("Phone", validators=[Length(max=40)])
-    access_level = access_level_field("Access level")
-    location_id = location_field("Assigned location")
-    grants = grants_field("Permissions")
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
+    last_name = StringField(_l("Last name"), validators=[Length(max=80)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    phone = TelField(_l("Phone"), validators=[Length(max=40)])
+    access_level = access_level_field(_l("Access level"))
+    location_id = location_field(_l("Assigned location"))
+    grants = grants_field(_l("Permissions"))
 
     def set_locations(self, locations) -> None:
         """Offer the account's locations (and None) to choose from."""
-        self.location_id.choices = [("", "None")] + [(str(loc.id), loc.name) for loc in locations]
+        self.location_id.choices = [("", _l("None"))] + [
+            (str(loc.id), loc.name) for loc in locations
+        ]
 
     def values(self) -> dict:
         """The contact service's keyword arguments."""

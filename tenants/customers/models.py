@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -39,9 +40,9 @@ PAYMENT_TERMS = {
 }
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ACCESS_LEVELS = {
-    "individual": "Individual: orders they placed",
-    "location": "Location: orders for their assigned location",
-    "organization": "Organization: all the account's orders",
+    "individual": _l("Individual: orders they placed"),
+    "location": _l("Location: orders for their assigned location"),
+    "organization": _l("Organization: all the account's orders"),
 }
 CONTACT_STATES = ("not_invited", "invited", "active", "disabled")
 

@@ -16,18 +16,23 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+
 if TYPE_CHECKING:  # the models ask this module (Contact.may), so it must not import them
     from tenants.customers.models import Contact, Customer
 
 ORDER_PERMISSIONS = {
-    "view_orders": "View orders",
-    "create_orders": "Create orders",
-    "edit_orders": "Edit / cancel orders",
+    "view_orders": _l("View orders"),
+    "create_orders": _l("Create orders"),
+    "edit_orders": _l("Edit / cancel orders"),
 }
-INVOICE_PERMISSIONS = {"view_invoices": "View invoices", "pay_invoices": "Pay invoices"}
+INVOICE_PERMISSIONS = {"view_invoices": _l("View invoices"), "pay_invoices": _l("Pay invoices")}
 GRANTABLE = {**ORDER_PERMISSIONS, **INVOICE_PERMISSIONS}
 # Only account owners hold these; they are not checkboxes.
-OWNER_ONLY = {"manage_users": "Manage the account's users", "edit_account": "Edit company details"}
+OWNER_ONLY = {
+    "manage_users": _l("Manage the account's users"),
+    "edit_account": _l("Edit company details"),
+}
 # Changes; a suspended account keeps only the views.
 WRITES = {"create_orders", "edit_orders", "pay_invoices", "manage_users", "edit_account"}
 

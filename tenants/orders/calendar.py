@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from config.clock import bakery_today
+from config.formatting import format_day
 from tenants.catalog.models import Product, SoldOut
 from tenants.orders.errors import DateNotOrderable
 from tenants.orders.models import Closure, DeliveryDay
@@ -159,13 +161,21 @@ def load_schedule(session, tenant, *, first: date, last: date) -> Schedule:
     return Schedule(cutoffs, closures, ZoneInfo(tenant.timezone))
 
 
+# Refusals are sentences for people, written in the language of the page or email that shows
+# them (Flask-Babel's current locale: the bakery's on buyers' pages and mail, English in the
+# back office), with dates in words from the one date formatter.
 def _format_day(day: date) -> str:
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {day:%b}"
+    return format_day(day, "short_day")
 
 
 def _format_cutoff(instant: datetime, tz: ZoneInfo) -> str:
     local = instant.astimezone(tz)
-    return f"{_format_day(local.date())} at {local:%H:%M} ({tz.key})"
+    return gettext(
+        "%(day)s at %(time)s (%(zone)s)",
+        day=_format_day(local.date()),
+        time=local.strftime("%H:%M"),
+        zone=tz.key,
+    )
 
 
 def _calendar_refusals(schedule: Schedule, customer, day: date, now: datetime) -> list[Refusal]:
@@ -173,18 +183,28 @@ def _calendar_refusals(schedule: Schedule, customer, day: date, now: datetime) -
     cutoff_at = cutoff_for(schedule, day)
     if cutoff_at is None:
         refusals.append(
-            Refusal("not_delivery_day", f"No deliveries on {WEEKDAY_NAMES[day.weekday()]}s.")
+            Refusal(
+                "not_delivery_day",
+                # Translators: English makes the weekday plural with the trailing "s".
+                gettext("No deliveries on %(weekday)ss.", weekday=format_day(day, "weekday")),
+            )
         )
     elif customer.delivery_weekdays and day.weekday() not in customer.delivery_weekdays:
-        refusals.append(Refusal("not_customer_day", "Not one of your delivery days."))
+        refusals.append(Refusal("not_customer_day", gettext("Not one of your delivery days.")))
     for closure in schedule.closures:
         if closure.covers(day):
-            refusals.append(Refusal("closed", f"Closed: {closure.reason}."))
+            refusals.append(
+                Refusal("closed", gettext("Closed: %(reason)s.", reason=closure.reason))
+            )
     if cutoff_at is not None and now >= cutoff_at:
         refusals.append(
             Refusal(
                 "past_cutoff",
-                f"Orders for {_format_day(day)} closed {_format_cutoff(cutoff_at, schedule.tz)}.",
+                gettext(
+                    "Orders for %(day)s closed %(cutoff)s.",
+                    day=_format_day(day),
+                    cutoff=_format_cutoff(cutoff_at, schedule.tz),
+                ),
             )
         )
     return refusals
@@ -196,25 +216,45 @@ def _product_refusals(
     refusals = []
     for p in products:
         if (day - today).days < p.lead_time_days:
-            days = "1 day's" if p.lead_time_days == 1 else f"{p.lead_time_days} days'"
-            refusals.append(Refusal("lead_time", f"{p.name} needs {days} notice.", p.id))
+            notice = ngettext(
+                "%(product)s needs %(num)d day's notice.",
+                "%(product)s needs %(num)d days' notice.",
+                p.lead_time_days,
+                product=p.name,
+            )
+            refusals.append(Refusal("lead_time", notice, p.id))
         if not p.baked_on(day):
-            weekday = WEEKDAY_NAMES[day.weekday()]
-            refusals.append(Refusal("not_baked", f"{p.name} is not baked on {weekday}s.", p.id))
+            weekday = format_day(day, "weekday")
+            message = gettext(
+                "%(product)s is not baked on %(weekday)ss.", product=p.name, weekday=weekday
+            )
+            refusals.append(Refusal("not_baked", message, p.id))
         if not p.in_season(day):
             refusals.append(Refusal("out_of_season", _season_message(p), p.id))
         if (p.id, day) in sold_out:
-            refusals.append(Refusal("sold_out", f"{p.name} is sold out that day.", p.id))
+            message = gettext("%(product)s is sold out that day.", product=p.name)
+            refusals.append(Refusal("sold_out", message, p.id))
     return refusals
 
 
 def _season_message(product: Product) -> str:
     start, end = product.available_from, product.available_until
     if start and end:
-        return f"{product.name} is available {_format_day(start)} to {_format_day(end)} only."
+        return gettext(
+            "%(product)s is available %(start)s to %(end)s only.",
+            product=product.name,
+            start=_format_day(start),
+            end=_format_day(end),
+        )
     if start:
-        return f"{product.name} is available from {_format_day(start)}."
-    return f"{product.name} was available until {_format_day(end)}."
+        return gettext(
+            "%(product)s is available from %(start)s.",
+            product=product.name,
+            start=_format_day(start),
+        )
+    return gettext(
+        "%(product)s was available until %(end)s.", product=product.name, end=_format_day(end)
+    )
 
 
 def _load_products(session, product_ids: Iterable[uuid.UUID], first: date, last: date):
@@ -265,7 +305,9 @@ def day_option(
     schedule = load_schedule(session, tenant, first=day, last=day)
     products, sold_out = _load_products(session, product_ids, day, day)
     if day < today:
-        return DayOption(day, cutoff_for(schedule, day), (Refusal("past", "That day has passed."),))
+        return DayOption(
+            day, cutoff_for(schedule, day), (Refusal("past", gettext("That day has passed.")),)
+        )
     refusals = _calendar_refusals(schedule, customer, day, now)
     refusals += _product_refusals(products, sold_out, day, today)
     return DayOption(day, cutoff_for(schedule, day), tuple(refusals))
@@ -300,16 +342,22 @@ def next_cutoff(calendar: Calendar, now: datetime) -> DayOption | None:
     return min(open_days, key=lambda d: d.cutoff_at, default=None)
 
 
-def countdown_text(option: DayOption, now: datetime) -> str:
-    """ "Tuesday's order closes in 3 h 12 min" (server-rendered; a script may refresh it)."""
-    left = option.cutoff_at - now
-    minutes = int(left.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
+def countdown_span(minutes: int) -> str:
+    """ "3 h 12 min", "2 d 4 h", "less than a minute": the time left, in the page's language."""
+    days, rest = divmod(max(minutes, 0), 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        span = f"{days} d {hours} h"
-    elif hours:
-        span = f"{hours} h {mins} min"
-    else:
-        span = f"{mins} min" if mins else "less than a minute"
-    return f"{WEEKDAY_NAMES[option.day.weekday()]}'s order closes in {span}"
+        return gettext("%(days)d d %(hours)d h", days=days, hours=hours)
+    if hours:
+        return gettext("%(hours)d h %(mins)d min", hours=hours, mins=mins)
+    return gettext("%(mins)d min", mins=mins) if mins else gettext("less than a minute")
+
+
+def countdown_text(option: DayOption, now: datetime) -> str:
+    """ "Tuesday's order closes in 3 h 12 min" (server-rendered; a script may refresh it)."""
+    minutes = int((option.cutoff_at - now).total_seconds() // 60)
+    return gettext(
+        "%(weekday)s's order closes in %(span)s",
+        weekday=format_day(option.day, "weekday"),
+        span=countdown_span(minutes),
+    )

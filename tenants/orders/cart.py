@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -78,7 +79,7 @@ def set_quantity(
     try:
         pid = uuid.UUID(str(product_id))
     except ValueError as exc:
-        raise ValidationFailed("That product is not available.", field="product") from exc
+        raise ValidationFailed(gettext("That product is not available."), field="product") from exc
     cart = _cart_for_writing(session, tenant, contact, now)
     # FOR UPDATE: two tabs adding to one line take turns, so neither addition is lost.
     line = session.scalar(
@@ -94,13 +95,14 @@ def set_quantity(
         return None
     product = orderable_products(session, customer, [pid]).get(pid)
     if product is None:
-        raise ValidationFailed("That product is not available.", field="product")
+        raise ValidationFailed(gettext("That product is not available."), field="product")
     check_quantity(product, wanted)
     if line is None:
         count = session.scalar(select(func.count()).where(CartLine.cart_id == cart.id))
         if count >= MAX_CART_LINES:
             raise ValidationFailed(
-                f"A cart holds at most {MAX_CART_LINES} products.", field="product"
+                gettext("A cart holds at most %(num)d products.", num=MAX_CART_LINES),
+                field="product",
             )
         line = CartLine(
             tenant_id=tenant.id, cart_id=cart.id, product_id=pid, position=count, quantity=wanted
@@ -154,7 +156,7 @@ def view_cart(session, tenant, *, contact, customer, now: datetime) -> CartView:
     lines = cart_lines(session, find_cart(session, contact))
     products = orderable_products(session, customer, [line.product_id for line in lines])
     unavailable = tuple(
-        "A product in your cart is no longer available and was left out."
+        gettext("A product in your cart is no longer available and was left out.")
         for line in lines
         if line.product_id not in products
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 
 from config.clock import bakery_today
@@ -43,7 +44,10 @@ def _authorize_change(tenant, actor, customer, order: Order, *, now) -> None:
         raise NotFound("No such order.")
     if not order.is_open:
         raise ValidationFailed(
-            f"This order is {order.status_label.lower()} and can no longer be changed.",
+            gettext(
+                "This order is %(status)s and can no longer be changed.",
+                status=order.status_label.lower(),
+            ),
             field="form",
         )
 
@@ -52,7 +56,7 @@ def _override_reason(actor, reason: str) -> str:
     reason = (reason or "").strip()
     if reason and (access.is_system(actor) or access.is_contact(actor)):
         raise ValidationFailed(
-            "Only the bakery can change an order past its cut-off.", field="form"
+            gettext("Only the bakery can change an order past its cut-off."), field="form"
         )
     return reason
 
@@ -112,7 +116,8 @@ def edit_order(
         session, customer, order.location_id, day, other_than=order
     ):
         raise ValidationFailed(
-            "You already have an open order for that day and place.", field="delivery_date"
+            gettext("You already have an open order for that day and place."),
+            field="delivery_date",
         )
 
     existing = {
@@ -210,7 +215,10 @@ def change_refusal(session, tenant, *, customer, order: Order, now: datetime) ->
     """Why a buyer can no longer change or cancel `order` (its status, or its cut-off has
     passed), or None while they still can. Pages show it instead of the buttons."""
     if not order.is_open:
-        return f"This order is {order.status_label.lower()} and can no longer be changed."
+        return gettext(
+            "This order is %(status)s and can no longer be changed.",
+            status=order.status_label.lower(),
+        )
     option = day_option(session, tenant, customer=customer, day=order.delivery_date, now=now)
     passed = [r.message for r in option.refusals if r.code in ("past_cutoff", "past")]
     return " ".join(passed) or None

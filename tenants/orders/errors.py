@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from tenants.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 
 __all__ = [
@@ -29,8 +31,11 @@ class OpenOrderExists(DomainError):
 
     def __init__(self, order):
         super().__init__(
-            f"You already have order {order.number} for that day and place. "
-            "Add these items to it instead, or place a second order on purpose.",
+            gettext(
+                "You already have order %(number)s for that day and place. "
+                "Add these items to it instead, or place a second order on purpose.",
+                number=order.number,
+            ),
             field="delivery_date",
         )
         self.order = order
@@ -43,7 +48,10 @@ class OrderConflict(DomainError):
 
     def __init__(self, order, who: str, when_text: str):
         super().__init__(
-            f"This order was changed by {who or 'someone else'} at {when_text}. "
-            "Review it and save again."
+            gettext(
+                "This order was changed by %(who)s at %(when)s. Review it and save again.",
+                who=who or gettext("someone else"),
+                when=when_text,
+            )
         )
         self.order = order

@@ -14,6 +14,7 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -33,20 +34,28 @@ from config.extensions import db
 from tenants.base import TenantOwned, UTCDateTime
 
 # Where an order came from. `standing_order` arrives with the standing-orders issue.
+# Labels are lazy: each page or email shows them in its own language (buyers' in the bakery's).
 SOURCES = {
-    "wholesale_portal": "Wholesale portal",
-    "staff": "Entered by staff",
-    "standing_order": "Standing order",
+    "wholesale_portal": _l("Wholesale portal"),
+    "staff": _l("Entered by staff"),
+    "standing_order": _l("Standing order"),
 }
 STATUSES = {
-    "pending_review": "Waiting for review",
-    "confirmed": "Confirmed",
-    "in_production": "In production",
-    "out_for_delivery": "Out for delivery",
-    "delivered": "Delivered",
-    "rejected": "Rejected",
-    "cancelled": "Cancelled",
+    "pending_review": _l("Waiting for review"),
+    "confirmed": _l("Confirmed"),
+    "in_production": _l("In production"),
+    "out_for_delivery": _l("Out for delivery"),
+    "delivered": _l("Delivered"),
+    "rejected": _l("Rejected"),
+    "cancelled": _l("Cancelled"),
 }
+
+
+def status_text(status: str) -> str:
+    """A status for people, in the current page's or email's language ('Bestätigt')."""
+    return str(STATUSES.get(status, status))
+
+
 # Statuses in which the buyer may still edit or cancel (before the cut-off).
 OPEN_STATUSES = ("pending_review", "confirmed")
 MAX_PO_LENGTH = 40
@@ -181,7 +190,7 @@ class Order(TenantOwned, db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        return status_text(self.status)
 
 
 class OrderLine(TenantOwned, db.Model):

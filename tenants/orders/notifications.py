@@ -25,7 +25,8 @@ def _summary(tenant, order, customer, location, lines: list[dict]) -> dict:
         "order_id": str(order.id),
         "customer": customer.display_name,
         "placed_by": order.placed_by_name,
-        "status": order.status_label,
+        # The code, not the words: the email says it in the bakery's language when it renders.
+        "status": order.status,
         "delivery_date": format_date(order.delivery_date, tenant),
         "location": location.name,
         "address": location.address,

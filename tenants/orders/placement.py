@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -63,17 +64,21 @@ def clean_lines(session, customer, lines: Iterable[tuple]) -> tuple[list, dict]:
             pid = uuid.UUID(str(raw_id))
         except ValueError as exc:
             raise ValidationFailed(
-                "A product in the order is not available.", field="lines"
+                gettext("A product in the order is not available."), field="lines"
             ) from exc
         merged[pid] = merged.get(pid, 0) + int(quantity)
     if not merged:
-        raise ValidationFailed("Add at least one product.", field="lines")
+        raise ValidationFailed(gettext("Add at least one product."), field="lines")
     if len(merged) > MAX_LINES:
-        raise ValidationFailed(f"An order holds at most {MAX_LINES} products.", field="lines")
+        raise ValidationFailed(
+            gettext("An order holds at most %(num)d products.", num=MAX_LINES), field="lines"
+        )
     products = orderable_products(session, customer, merged)
     for number, (pid, quantity) in enumerate(merged.items(), start=1):
         if pid not in products:
-            raise ValidationFailed(f"Line {number}: this product is not available.", field="lines")
+            raise ValidationFailed(
+                gettext("Line %(num)d: this product is not available.", num=number), field="lines"
+            )
         check_quantity(products[pid], quantity, field="lines")
     return list(merged.items()), products
 
@@ -82,10 +87,13 @@ def clean_text(po_number: str, notes: str) -> tuple[str, str]:
     po_number, notes = (po_number or "").strip(), (notes or "").strip()
     if len(po_number) > MAX_PO_LENGTH:
         raise ValidationFailed(
-            f"Keep the PO number to {MAX_PO_LENGTH} characters.", field="po_number"
+            gettext("Keep the PO number to %(num)d characters.", num=MAX_PO_LENGTH),
+            field="po_number",
         )
     if len(notes) > MAX_NOTES_LENGTH:
-        raise ValidationFailed(f"Keep notes to {MAX_NOTES_LENGTH} characters.", field="notes")
+        raise ValidationFailed(
+            gettext("Keep notes to %(num)d characters.", num=MAX_NOTES_LENGTH), field="notes"
+        )
     return po_number, notes
 
 
@@ -94,7 +102,7 @@ def resolve_location(session, actor, customer, location_id) -> DeliveryLocation:
     try:
         key = uuid.UUID(str(location_id))
     except ValueError as exc:
-        raise ValidationFailed("Choose a delivery location.", field="location") from exc
+        raise ValidationFailed(gettext("Choose a delivery location."), field="location") from exc
     location = session.scalar(
         select(DeliveryLocation).where(
             DeliveryLocation.id == key, DeliveryLocation.customer_id == customer.id
@@ -103,7 +111,7 @@ def resolve_location(session, actor, customer, location_id) -> DeliveryLocation:
     if location is None or (
         access.is_contact(actor) and not access.contact_may_use_location(actor, location)
     ):
-        raise ValidationFailed("Choose one of your delivery locations.", field="location")
+        raise ValidationFailed(gettext("Choose one of your delivery locations."), field="location")
     return location
 
 
@@ -184,7 +192,7 @@ def place_order(
     """
     key = (idempotency_key or "").strip() or None
     if key and len(key) > MAX_KEY_LENGTH:
-        raise ValidationFailed("This form is out of date; reload the page.", field="form")
+        raise ValidationFailed(gettext("This form is out of date; reload the page."), field="form")
     access.authorize(tenant, actor, customer, "create_orders", now=now)
     earlier = _by_key(session, key)
     if earlier is not None:
@@ -196,7 +204,9 @@ def place_order(
     if override and (
         access.is_contact(actor) or (access.is_system(actor) and not system_at_cutoff)
     ):
-        raise ValidationFailed("Only the bakery can take an order past its cut-off.", field="form")
+        raise ValidationFailed(
+            gettext("Only the bakery can take an order past its cut-off."), field="form"
+        )
     location = resolve_location(session, actor, customer, location_id)
     po_number, notes = clean_text(po_number, notes)
     clean, products = clean_lines(session, customer, lines)
@@ -218,7 +228,9 @@ def place_order(
         on=bakery_today(tenant, now),
     )
     if access.is_contact(actor) and not priced.meets_minimum:
-        raise ValidationFailed("Your order is below your minimum order value.", field="lines")
+        raise ValidationFailed(
+            gettext("Your order is below your minimum order value."), field="lines"
+        )
     duplicate = find_open_order(session, customer, location.id, delivery_date)
     if duplicate is not None and key and duplicate.idempotency_key == key:
         return _replayed(duplicate, customer)  # the same form, committed meanwhile
@@ -306,5 +318,5 @@ def _first_status(tenant, customer) -> str:
 def _replayed(order: Order, customer) -> Placement:
     if order.customer_id != customer.id:
         # Keys are random per form; one reused across accounts is a forged form.
-        raise ValidationFailed("This form is out of date; reload the page.", field="form")
+        raise ValidationFailed(gettext("This form is out of date; reload the page."), field="form")
     return Placement(order, False)

@@ -183,7 +183,7 @@ def test_an_english_bakerys_ordering_pages_and_emails_stay_english(app, two_bake
         _, south, _, cafe = _cafes_ordering(app, two_bakeries)
         client, cart, order = _place(app, south, cafe)
         assert "Your cart" in cart and "Subtotal" in cart and "Ihr Warenkorb" not in cart
-        assert "Thank you! Order 1 is placed for Tuesday 8 December." in order
+        assert "Thank you! Order 1 is placed for Tuesday, 8 December." in order
         assert "Placed by" in order and "Aufgegeben" not in order
         orders = page_text(client.get(f"/wholesale/{south.slug}/orders"))
         assert "Your orders" in orders and "PO PO-1" in orders

@@ -87,14 +87,14 @@ def test_a_buyer_adds_from_the_catalog_checks_out_and_sees_the_confirmation(app,
     cart = page_text(client.get(f"/wholesale/{north.slug}/cart"))
     assert "Add 4 more for €1.80 each" in cart
     assert "Tax 7% on €16.00" in cart and "Total" in cart
-    assert "Tuesday 8 December (earliest)" in cart
+    assert "Tuesday, 8 December (earliest)" in cart
     assert "Why not other dates?" in cart and "No deliveries on Wednesdays." in cart
 
     placed = _checkout(client, north, cafe)
     assert placed.status_code == 302
     detail = client.get(placed.headers["Location"])
     text = page_text(detail)
-    assert "Thank you! Order 1 is placed for Tuesday 8 December." in text
+    assert "Thank you! Order 1 is placed for Tuesday, 8 December." in text
     assert "Baguette" in text and "Cafés: fixed price" in text and "PO: PO-1" in text
     assert "Placed" in text and "Alex Buyer" in text
     assert page_text(client.get(f"/wholesale/{north.slug}/cart")).count("Your cart is empty")
@@ -137,7 +137,7 @@ def test_checkout_refuses_a_date_past_its_cutoff_and_a_location_of_another_custo
     frozen.move_to("2026-12-07 14:00")
     late = _checkout(client, north, cafe, idempotency_key="key-2")
     assert late.status_code == 422
-    assert "Orders for Tuesday 8 Dec closed Monday 7 Dec at 14:00" in page_text(late)
+    assert "Orders for Tue 8 Dec closed Mon 7 Dec at 14:00" in page_text(late)
     too_long = _checkout(client, north, cafe, idempotency_key="k3", po_number="P" * 41)
     assert too_long.status_code == 422
     assert _order_count(app, north) == 0
@@ -327,7 +327,7 @@ def test_after_the_cutoff_the_order_says_why_and_the_buyer_can_ask_the_bakery(
     frozen.move_to("2026-12-07 14:30")
     page = client.get(order_url)
     text = page_text(page)
-    assert "Orders for Tuesday 8 Dec closed Monday 7 Dec at 14:00" in text
+    assert "Orders for Tue 8 Dec closed Mon 7 Dec at 14:00" in text
     assert b"Change quantities" not in page.data and b"Cancel this order" not in page.data
     assert client.get(order_url + "/edit").status_code == 200  # the page, but saving refuses
     refused = client.post(order_url + "/edit", data={"version": "1", f"qty-{cafe['bread']}": "5"})

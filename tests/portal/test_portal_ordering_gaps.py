@@ -176,7 +176,7 @@ def test_the_orders_list_filters_by_delivery_dates_and_keeps_them_when_paging(ap
     _place(south_client, south, south_cafe, "2026-12-10", "k3")
     url = f"/wholesale/{north.slug}/orders"
     later = page_text(client.get(url, query_string={"delivery_from": "2026-12-09"}))
-    assert "Thu 10 Dec 2026" in later and "Tue 8 Dec 2026" not in later
+    assert "Thu, 10 Dec 2026" in later and "Tue, 8 Dec 2026" not in later
     assert "Order 2" in later and "Order 1" not in later
     earlier = page_text(client.get(url, query_string={"delivery_until": "2026-12-08"}))
     assert "Order 1" in earlier and "Order 2" not in earlier
@@ -221,7 +221,7 @@ def test_a_buyer_moves_an_order_to_another_delivery_date_through_the_calendar(ap
     assert "Choose a delivery date." in page_text(nonsense)
     moved = client.post(edit_url, data={"version": "1", bread: "2", "delivery_date": "2026-12-10"})
     assert moved.headers["Location"] == order_url
-    assert "Thursday 10 December" in page_text(client.get(order_url))
+    assert "Thursday, 10 December" in page_text(client.get(order_url))
 
 
 def test_another_customers_order_edit_page_of_the_same_bakery_is_not_found(app, cafes):

@@ -296,7 +296,7 @@ def test_the_home_page_counts_tomorrows_deliveries_reviews_and_orders_since_the_
     assert "Tomorrow 1 deliveries · €26.75" in home
     assert "New since yesterday 1 orders placed" in home
     # Thursday's cut-off (Wednesday 14:00) is more than 12 hours away; Tuesday's is at 14:00
-    assert "Orders for Tuesday 8 December close" in home
+    assert "Orders for Tuesday, 8 December close" in home
     frozen.tick(60)
     _approval_required(app, north)
     place(app, north, delivery_date=THURSDAY)
