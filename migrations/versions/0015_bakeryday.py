@@ -11,7 +11,7 @@ from alembic import op
 from migrations.rls import enable_tenant_rls, grant_app_access
 
 revision = "0015_bakeryday"
-down_revision = "0013_orderdesk"
+down_revision = "0014_standing"
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ from migrations.rls import enable_tenant_rls, grant_app_access
 TABLES = ("reminder_settings", "stock_requests", "order_ratings")
 
 revision = "0016_reminders"
-down_revision = "0014_standing"  # chained after the merged standing branch (issue 14)
+down_revision = "0015_bakeryday"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from alembic import op
 from migrations.rls import enable_tenant_rls, grant_app_access
 
 revision = "0017_invoices"
-down_revision = "0013_orderdesk"
+down_revision = "0016_reminders"
 branch_labels = None
 depends_on = None
 
