@@ -132,6 +132,7 @@ def occurrence_label(local: datetime) -> str:
 PLATFORM_TASKS: dict[str, PlatformTask] = {
     "outbox_relay": PlatformTask("jobs.relay.relay_outbox", every_seconds=60),
     "dispatch": PlatformTask("jobs.schedule.dispatch", every_seconds=600),
+    "stripe_relay": PlatformTask("jobs.stripe_relay.relay_stripe_events", every_seconds=60),
 }
 
 # Later features add theirs here, e.g.
@@ -141,6 +142,7 @@ PLATFORM_TASKS: dict[str, PlatformTask] = {
 #   "hourly": TenantTask("jobs.something.tick", Hourly()),
 TENANT_TASKS: dict[str, TenantTask] = {
     "housekeeping": TenantTask("jobs.housekeeping.prune", Daily(hour=3)),
+    "stripe_reconcile": TenantTask("jobs.stripe_relay.reconcile_with_stripe", Daily(hour=4)),
 }
 
 

@@ -15,6 +15,7 @@ from admin.devmail import bp as devmail_bp
 from admin.platform import bp as platform_bp
 from admin.preferences import bp as preferences_bp
 from admin.public import bp as signup_bp
+from billing.webhooks import bp as stripe_webhooks_bp
 from config import i18n, money, web_errors
 from config.auth import touch_used_session, use_session_store
 from config.db_roles import check_app_role
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         portal_bp,
         preferences_bp,
         mail_templates,
+        stripe_webhooks_bp,
     ):
         app.register_blueprint(bp)
 
