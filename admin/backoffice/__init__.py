@@ -51,6 +51,7 @@ from admin.backoffice import (  # noqa: E402,F401
     views_home,
     views_mail,
     views_orders,
+    views_payments,
     views_plan,
     views_review,
     views_settings,
