@@ -50,8 +50,18 @@ def customers(app, priced_plans):
     """North and South bakeries, each a platform customer with a connected account."""
     north = make_bakery(app, "north-bakery", status="trialing")
     south = make_bakery(app, "south-bakery")
-    set_stripe(app, north, stripe_customer_id="cus_north", stripe_account_id="acct_north",
-               stripe_account_status="onboarding")
-    set_stripe(app, south, stripe_customer_id="cus_south", stripe_account_id="acct_south",
-               stripe_account_status="active")
+    set_stripe(
+        app,
+        north,
+        stripe_customer_id="cus_north",
+        stripe_account_id="acct_north",
+        stripe_account_status="onboarding",
+    )
+    set_stripe(
+        app,
+        south,
+        stripe_customer_id="cus_south",
+        stripe_account_id="acct_south",
+        stripe_account_status="active",
+    )
     return north, south

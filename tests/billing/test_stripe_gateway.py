@@ -24,7 +24,10 @@ def test_without_keys_stripe_is_off_and_no_call_is_made(app):
         assert gateway.is_on() is False
         with pytest.raises(gateway.StripeOff):
             gateway.retrieve_subscription("sub_1")
-        assert payments_enabled(Tenant(stripe_account_id="acct_1", stripe_account_status="active")) is False
+        assert (
+            payments_enabled(Tenant(stripe_account_id="acct_1", stripe_account_status="active"))
+            is False
+        )
 
 
 def test_only_the_gateway_imports_stripe():
@@ -35,8 +38,11 @@ def test_only_the_gateway_imports_stripe():
             tree = ast.parse(path.read_text())
             for node in ast.walk(tree):
                 names = (
-                    [a.name for a in node.names] if isinstance(node, ast.Import)
-                    else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
                 )
                 if any(n == "stripe" or n.startswith("stripe.") for n in names):
                     importers.append(str(path.relative_to(root)))
@@ -51,7 +57,9 @@ def test_client_retries_on_the_network_and_keeps_the_idempotency_key(app, stripe
         customer = gateway.create_customer(tenant_id="t-1", name="North", email="n@example.com")
     assert customer["id"].startswith("cus_")
     first, retry = stripe_fake.of("POST", "/v1/customers")
-    assert first.header("Idempotency-Key") == retry.header("Idempotency-Key") == "bakery-customer-t-1"
+    assert (
+        first.header("Idempotency-Key") == retry.header("Idempotency-Key") == "bakery-customer-t-1"
+    )
     assert retry.params == {"name": "North", "email": "n@example.com", "metadata[tenant_id]": "t-1"}
 
 
@@ -62,7 +70,9 @@ def test_first_subscription_goes_through_checkout_in_subscription_mode(app, stri
     from tenants.staff.models import StaffUser
 
     north, south = customers
-    set_stripe(app, north, stripe_customer_id=None, trial_ends_at=datetime(2026, 12, 20, tzinfo=UTC))
+    set_stripe(
+        app, north, stripe_customer_id=None, trial_ends_at=datetime(2026, 12, 20, tzinfo=UTC)
+    )
     with app.app_context():
         from config.extensions import db
 
@@ -71,8 +81,13 @@ def test_first_subscription_goes_through_checkout_in_subscription_mode(app, stri
         owner = db.session.get(StaffUser, (north.id, north.owner_id))
         plan = db.session.query(Plan).filter_by(code="professional").one()
         url = plan_billing.start_plan_change(
-            db.session, tenant, actor=owner, plan=plan,
-            success_url="https://bakery.test/ok", cancel_url="https://bakery.test/back", now=NOW,
+            db.session,
+            tenant,
+            actor=owner,
+            plan=plan,
+            success_url="https://bakery.test/ok",
+            cancel_url="https://bakery.test/back",
+            now=NOW,
         )
         assert tenant.stripe_customer_id.startswith("cus_")
     (customer_call,) = stripe_fake.of("POST", "/v1/customers")
@@ -107,8 +122,13 @@ def test_switching_a_live_subscription_opens_the_portal_confirm_page(app, stripe
         owner = db.session.get(StaffUser, (north.id, north.owner_id))
         plan = db.session.query(Plan).filter_by(code="enterprise").one()
         url = plan_billing.start_plan_change(
-            db.session, tenant, actor=owner, plan=plan,
-            success_url="https://bakery.test/ok", cancel_url="https://bakery.test/back", now=NOW,
+            db.session,
+            tenant,
+            actor=owner,
+            plan=plan,
+            success_url="https://bakery.test/ok",
+            cancel_url="https://bakery.test/back",
+            now=NOW,
         )
     assert url.startswith("https://billing.stripe.test/p/")
     assert stripe_fake.of("POST", "/v1/checkout/sessions") == []  # no second subscription
@@ -153,8 +173,12 @@ def test_onboarding_creates_one_account_and_a_link(app, stripe_fake, customers):
         bind_tenant(db.session, tenant.id)
         owner = db.session.get(StaffUser, (north.id, north.owner_id))
         url = connect.start_onboarding(
-            db.session, tenant, actor=owner, refresh_url="https://bakery.test/r",
-            return_url="https://bakery.test/b", now=NOW,
+            db.session,
+            tenant,
+            actor=owner,
+            refresh_url="https://bakery.test/r",
+            return_url="https://bakery.test/b",
+            now=NOW,
         )
         account_id = tenant.stripe_account_id
     (create,) = stripe_fake.of("POST", "/v1/accounts")

@@ -86,18 +86,26 @@ class FakeStripe(stripe.HTTPClient):
         if call.path == "/v1/customers":
             return {"id": f"cus_test{n}", "object": "customer"}, 200
         if call.path == "/v1/checkout/sessions":
-            return {"id": f"cs_test{n}", "object": "checkout.session",
-                    "url": f"https://checkout.stripe.test/c/cs_test{n}"}, 200
+            return {
+                "id": f"cs_test{n}",
+                "object": "checkout.session",
+                "url": f"https://checkout.stripe.test/c/cs_test{n}",
+            }, 200
         if call.path == "/v1/billing_portal/sessions":
-            return {"id": f"bps_test{n}", "object": "billing_portal.session",
-                    "url": f"https://billing.stripe.test/p/bps_test{n}"}, 200
+            return {
+                "id": f"bps_test{n}",
+                "object": "billing_portal.session",
+                "url": f"https://billing.stripe.test/p/bps_test{n}",
+            }, 200
         if call.path == "/v1/accounts":
             account = account_object(f"acct_test{n}", details_submitted=False)
             self.put(account)
             return account, 200
         if call.path == "/v1/account_links":
-            return {"object": "account_link",
-                    "url": f"https://connect.stripe.test/setup/{call.params['account']}"}, 200
+            return {
+                "object": "account_link",
+                "url": f"https://connect.stripe.test/setup/{call.params['account']}",
+            }, 200
         return {"error": {"message": f"stand-in has no answer for {call.path}"}}, 400
 
     def request_stream(self, *args, **kwargs):
@@ -170,8 +178,9 @@ def event(event_id: str, event_type: str, obj: dict, *, account: str | None = No
     return data
 
 
-def post_event(client, endpoint: str, body: dict | str, *, secret=None, timestamp=None,
-               signature=None):
+def post_event(
+    client, endpoint: str, body: dict | str, *, secret=None, timestamp=None, signature=None
+):
     """POST `body` to /webhooks/stripe/<endpoint> signed as Stripe signs it."""
     payload = body if isinstance(body, str) else json.dumps(body)
     secret = secret or (PLATFORM_SECRET if endpoint == "platform" else CONNECT_SECRET)
