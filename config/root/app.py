@@ -150,6 +150,11 @@ def _refuse_nul_characters():
         abort(400, description="The request contained a NUL character, which no field accepts.")
 
 
+# Stripe's hosted pages a form may redirect to (Checkout, the customer portal, Connect
+# onboarding): browsers apply form-action to the redirect after a POST too.
+STRIPE_PAGES = "https://checkout.stripe.com https://billing.stripe.com https://connect.stripe.com"
+
+
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if "_user_id" in session and response.mimetype == "text/html":
@@ -166,6 +171,6 @@ def _security_headers(response):
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "form-action 'self'; frame-ancestors 'none'" + scripts,
+        f"form-action 'self' {STRIPE_PAGES}; frame-ancestors 'none'" + scripts,
     )
     return response

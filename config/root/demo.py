@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from config.extensions import db
 from config.root.demo_catalog import seed_demo_catalog
+from config.root.demo_stripebill import seed_demo_billing
 from tenants.customers import contacts, locations, services
 from tenants.customers.models import Customer
 from tenants.models import Plan, Tenant
@@ -75,6 +76,7 @@ def seed_demo(app) -> list[str]:
             lines.append(f"    wholesale portal: {base}/wholesale/{slug}/login")
             if slug == "rosemary-rye":
                 lines.extend(_seed_cafe_aurora(tenant, base))
+    seed_demo_billing(app)
     with app.app_context():
         create_operator(
             db.session,

@@ -67,7 +67,7 @@ def test_with_stripe_a_priced_tier_is_bought_through_checkout(app, client, strip
         f"/admin/{north.slug}/plan/checkout", data={"plan_id": _plan_id(app, "enterprise")}
     )
     assert response.status_code == 303
-    assert response.location.startswith("https://checkout.stripe.test/c/")
+    assert response.location.startswith("https://checkout.stripe.com/c/pay/")
     (checkout,) = stripe_fake.of("POST", "/v1/checkout/sessions")
     assert checkout.params["customer"] == "cus_north"
     assert (
@@ -78,7 +78,7 @@ def test_with_stripe_a_priced_tier_is_bought_through_checkout(app, client, strip
     assert tenant_row(app, south)["stripe_subscription_id"] is None
 
     portal = client.post(f"/admin/{north.slug}/plan/portal")
-    assert portal.status_code == 303 and portal.location.startswith("https://billing.stripe.test/")
+    assert portal.status_code == 303 and portal.location.startswith("https://billing.stripe.com/")
 
     back = client.get(f"/admin/{north.slug}/plan?checkout=done", follow_redirects=True)
     assert "as soon as Stripe confirms the payment" in page_text(back)
@@ -129,7 +129,7 @@ def test_connect_onboarding_status_and_disconnect(app, client, stripe_fake, cust
     started = client.post(f"/admin/{north.slug}/payments/connect")
     assert started.status_code == 303
     account_id = tenant_row(app, north)["stripe_account_id"]
-    assert started.location == f"https://connect.stripe.test/setup/{account_id}"
+    assert started.location == f"https://connect.stripe.com/setup/s/{account_id}"
     (link,) = stripe_fake.of("POST", "/v1/account_links")
     assert link.params["return_url"] == f"https://bakery.test/admin/{north.slug}/payments/return"
     assert link.params["refresh_url"] == f"https://bakery.test/admin/{north.slug}/payments/refresh"

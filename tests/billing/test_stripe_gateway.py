@@ -94,7 +94,7 @@ def test_first_subscription_goes_through_checkout_in_subscription_mode(app, stri
     assert customer_call.header("Idempotency-Key") == f"bakery-customer-{north.id}"
     assert customer_call.header("Stripe-Account") is None  # the platform's own account
     (checkout,) = stripe_fake.of("POST", "/v1/checkout/sessions")
-    assert url.startswith("https://checkout.stripe.test/c/cs_test")
+    assert url.startswith("https://checkout.stripe.com/c/pay/cs_test")
     assert checkout.params["mode"] == "subscription"
     assert checkout.params["line_items[0][price]"] == "price_pro"
     assert checkout.params["customer"] == tenant.stripe_customer_id
@@ -130,7 +130,7 @@ def test_switching_a_live_subscription_opens_the_portal_confirm_page(app, stripe
             cancel_url="https://bakery.test/back",
             now=NOW,
         )
-    assert url.startswith("https://billing.stripe.test/p/")
+    assert url.startswith("https://billing.stripe.com/p/session/")
     assert stripe_fake.of("POST", "/v1/checkout/sessions") == []  # no second subscription
     (portal,) = stripe_fake.of("POST", "/v1/billing_portal/sessions")
     assert portal.params["flow_data[type]"] == "subscription_update_confirm"
@@ -193,4 +193,4 @@ def test_onboarding_creates_one_account_and_a_link(app, stripe_fake, customers):
         "type": "account_onboarding",
     }
     assert link.header("Idempotency-Key") == f"account-link-{account_id}-202612070930"
-    assert url == f"https://connect.stripe.test/setup/{account_id}"
+    assert url == f"https://connect.stripe.com/setup/s/{account_id}"

@@ -89,13 +89,13 @@ class FakeStripe(stripe.HTTPClient):
             return {
                 "id": f"cs_test{n}",
                 "object": "checkout.session",
-                "url": f"https://checkout.stripe.test/c/cs_test{n}",
+                "url": f"https://checkout.stripe.com/c/pay/cs_test{n}",
             }, 200
         if call.path == "/v1/billing_portal/sessions":
             return {
                 "id": f"bps_test{n}",
                 "object": "billing_portal.session",
-                "url": f"https://billing.stripe.test/p/bps_test{n}",
+                "url": f"https://billing.stripe.com/p/session/bps_test{n}",
             }, 200
         if call.path == "/v1/accounts":
             account = account_object(f"acct_test{n}", details_submitted=False)
@@ -104,7 +104,7 @@ class FakeStripe(stripe.HTTPClient):
         if call.path == "/v1/account_links":
             return {
                 "object": "account_link",
-                "url": f"https://connect.stripe.test/setup/{call.params['account']}",
+                "url": f"https://connect.stripe.com/setup/s/{call.params['account']}",
             }, 200
         return {"error": {"message": f"stand-in has no answer for {call.path}"}}, 400
 
