@@ -101,7 +101,9 @@ def apply_subscription(session, tenant: Tenant, sub: dict, *, now: datetime | No
         wanted["trial_ends_at"] = _at(sub["trial_end"])
     price = _price_id(sub)
     plan = session.scalar(select(Plan).where(Plan.stripe_price_id == price)) if price else None
-    if plan is not None:
+    if plan is not None and mapped is not None:
+        # An incomplete first payment buys nothing yet: the tier moves once Stripe has a status
+        # that decides it (a trial of the new tier, active, past due...).
         wanted["plan_id"] = plan.id
     elif price:
         log.warning("bakery %s subscribes to price %s, which no tier has", tenant.id, price)

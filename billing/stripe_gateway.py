@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import stripe
 from flask import current_app
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # unless asked. Creations are safe to retry because each carries an idempotency key.
 MAX_NETWORK_RETRIES = 2
 HTTP_CLIENT_KEY = "stripe_http_client"
+# Checkout refuses a trial_end less than two days away; a trial that short is charged now.
+MIN_CHECKOUT_TRIAL = timedelta(days=2)
 
 
 class StripeOff(DomainError):
@@ -117,7 +119,7 @@ def create_subscription_checkout(
 ) -> dict:
     """A Checkout Session in subscription mode for `price_id`; keyed by bakery, price and hour."""
     subscription_data: dict = {"metadata": {"tenant_id": str(tenant_id)}}
-    if trial_end is not None and trial_end > now:
+    if trial_end is not None and trial_end > now + MIN_CHECKOUT_TRIAL:
         # The platform's own trial carries over: the first charge comes when it ends.
         subscription_data["trial_end"] = int(trial_end.timestamp())
     return _call(

@@ -73,7 +73,9 @@ def test_an_incomplete_first_checkout_leaves_the_trial_alone(app, customers):
         "trialing",
         "incomplete",
     )
-    assert row["plan_code"] == "enterprise"  # the tier they are buying, in force once it pays
+    assert row["plan_code"] == "professional"  # Enterprise only once the payment goes through
+    _apply(app, north, subscription_object("sub_n", "cus_north", "active", "price_ent"), NOW)
+    assert tenant_row(app, north)["effective_code"] == "enterprise"
 
 
 def test_nightly_reconcile_corrects_drift_and_records_it(app, stripe_fake, customers):

@@ -4,7 +4,7 @@ idempotency key as the real `stripe` library sends them to the stand-in."""
 from __future__ import annotations
 
 import ast
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,6 +104,27 @@ def test_first_subscription_goes_through_checkout_in_subscription_mode(app, stri
     )
     assert checkout.header("Idempotency-Key") == f"plan-checkout-{north.id}-price_pro-2026120709"
     assert checkout.header("Stripe-Account") is None
+
+
+def test_a_trial_ending_within_two_days_is_not_carried_into_checkout(app, stripe_fake):
+    from billing import stripe_gateway as gateway
+
+    with app.app_context():
+        for trial_end in (NOW + timedelta(days=1), NOW + timedelta(days=3)):
+            gateway.create_subscription_checkout(
+                tenant_id="t-1",
+                customer_id="cus_1",
+                price_id="price_pro",
+                success_url="https://bakery.test/ok",
+                cancel_url="https://bakery.test/back",
+                trial_end=trial_end,
+                now=NOW,
+            )
+    short, long = stripe_fake.of("POST", "/v1/checkout/sessions")
+    assert "subscription_data[trial_end]" not in short.params
+    assert long.params["subscription_data[trial_end]"] == str(
+        int((NOW + timedelta(days=3)).timestamp())
+    )
 
 
 def test_switching_a_live_subscription_opens_the_portal_confirm_page(app, stripe_fake, customers):
