@@ -185,6 +185,8 @@ def test_operators_see_stripe_state_and_set_price_ids(app, client, customers):
     sign_in_operator(client)
     text = page_text(client.get(f"/platform/bakeries/{north.id}"))
     assert "cus_north" in text and "sub_n (past_due)" in text and "acct_north (onboarding)" in text
+    listing = page_text(client.get("/platform/"))
+    assert "Stripe: past_due" in listing and "Stripe customer, no subscription" in listing
 
     form = {
         "name": "Starter",
