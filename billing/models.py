@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from config.clock import utcnow
@@ -33,7 +33,6 @@ class _EventColumns:
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What applying did, in a few words ("subscription active on professional").
     outcome: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class StripePlatformEvent(_EventColumns, db.Model):

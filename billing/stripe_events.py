@@ -141,7 +141,6 @@ def apply_platform_event(event_id: str, *, now: datetime | None = None) -> str:
     row = _locked(session, select(StripePlatformEvent).where(StripePlatformEvent.id == event_id))
     if row is None or row.status != "pending":
         return row.status if row else "missing"
-    row.attempts += 1
     handler = PLATFORM_HANDLERS.get(row.type)
     if handler is None:
         return _finish(row, "ignored", f"no handler for {row.type}", now)
@@ -160,7 +159,6 @@ def apply_connect_event(tenant, row_id: str, *, now: datetime | None = None) -> 
     )
     if row is None or row.status != "pending":
         return row.status if row else "missing"
-    row.attempts += 1
     handler = CONNECT_HANDLERS.get(row.type)
     if handler is None:
         return _finish(row, "ignored", f"no handler for {row.type} yet", now)

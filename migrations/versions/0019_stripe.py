@@ -32,7 +32,6 @@ def _event_columns():
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("outcome", sa.Text(), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
     ]
 
 

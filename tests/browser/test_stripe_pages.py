@@ -37,12 +37,6 @@ def test_plan_and_payments_pages_without_stripe(live_server, phone_page):
     assert "not set up on this platform" in page.inner_text("#connect-status")
     check_page(page, "stripe-payments-off")
 
-    page.context.clear_cookies()
-    _sign_in(page, base_url, "little-crumb")
-    page.goto(f"{base_url}/admin/little-crumb/plan")
-    assert page.locator("#trial-end").is_visible()
-    check_page(page, "stripe-plan-trial")
-
 
 @pytest.fixture
 def stripe_on_live(live_server):
