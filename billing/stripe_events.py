@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 
 from billing.connect import tenant_by_account
 from billing.connect_events import HANDLERS as CONNECT_HANDLERS
-from billing.models import StripeConnectEvent, StripePlatformEvent
 from billing.plan_billing import PLATFORM_HANDLERS
+from billing.stripe_models import StripeConnectEvent, StripePlatformEvent
 from config.clock import utcnow
 from config.extensions import db
 from config.queue import enqueue_after_commit, safe_job_id

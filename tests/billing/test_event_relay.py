@@ -32,7 +32,7 @@ def _owner_mail(app, bakery):
 
 
 def _platform_status(app, event_id):
-    from billing.models import StripePlatformEvent
+    from billing.stripe_models import StripePlatformEvent
 
     with platform_session(app) as session:
         return session.get(StripePlatformEvent, event_id).status

@@ -24,7 +24,7 @@ FROZEN = "2026-12-07 10:00:00"
 
 
 def _platform_events(app):
-    from billing.models import StripePlatformEvent
+    from billing.stripe_models import StripePlatformEvent
 
     with platform_session(app) as session:
         return {
@@ -34,7 +34,7 @@ def _platform_events(app):
 
 
 def _connect_events(app, bakery):
-    from billing.models import StripeConnectEvent
+    from billing.stripe_models import StripeConnectEvent
 
     with tenant_session(app, bakery.id) as session:
         return {
