@@ -97,6 +97,10 @@ class PlanForm(Form):
         places=2,
         validators=[InputRequired(), NumberRange(min=0, max=MAX_MONTHLY_PRICE_MINOR // 100)],
     )
+    stripe_price_id = StringField(
+        "Stripe price id (price_...; blank: not sold online, bakeries request it)",
+        validators=[Optional(), Length(max=100)],
+    )
     features = CheckboxesField("Features", choices=list(FEATURES.items()))
     max_customers = WholeNumberField(
         "Customers (blank = unlimited)", validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT)]

@@ -132,6 +132,7 @@ def occurrence_label(local: datetime) -> str:
 PLATFORM_TASKS: dict[str, PlatformTask] = {
     "outbox_relay": PlatformTask("jobs.relay.relay_outbox", every_seconds=60),
     "dispatch": PlatformTask("jobs.schedule.dispatch", every_seconds=600),
+    "stripe_relay": PlatformTask("jobs.stripe_relay.relay_stripe_events", every_seconds=60),
 }
 
 # Later features add theirs here, e.g.
@@ -150,6 +151,7 @@ TENANT_TASKS: dict[str, TenantTask] = {
     "invoicing": TenantTask("jobs.invoicing.run", Hourly(minute=5)),
     "payment_reminders": TenantTask("jobs.receivables.send_payment_reminders", Daily(hour=8)),
     "statements": TenantTask("jobs.receivables.send_statements", Daily(hour=8, minute=30)),
+    "stripe_reconcile": TenantTask("jobs.stripe_relay.reconcile_with_stripe", Daily(hour=4)),
 }
 
 

@@ -21,6 +21,7 @@ ACTIONS: dict[str, str] = {
     "tenant.upgrade_request": "Upgrade requested",
     "plan.create": "Tier created",
     "plan.update": "Tier edited",
+    "tenant.stripe_reconcile": "Stripe state corrected",
 }
 
 
@@ -102,4 +103,10 @@ def sentence(entry: AuditEntry, tenant: Tenant | None, people: dict, tiers: dict
             return f"{who} created the tier {d.get('after', {}).get('name', entry.target)}"
         case "plan.update":
             return f"{who} edited the tier {d.get('after', {}).get('name', entry.target)}"
+        case "tenant.stripe_reconcile":
+            fixed = "; ".join(
+                f"{field} {before or '-'} -> {after or '-'}"
+                for field, (before, after) in d.get("corrected", {}).items()
+            )
+            return f"{who} corrected {bakery} to match Stripe: {fixed}"
     return f"{who}: {entry.action} {entry.target}".strip()

@@ -29,6 +29,8 @@ class Plan(db.Model):
     max_customers: Mapped[int | None] = mapped_column(Integer)
     max_staff_users: Mapped[int | None] = mapped_column(Integer)
     max_products: Mapped[int | None] = mapped_column(Integer)
+    # The Stripe Billing price bakeries subscribe to for this tier ("" : not sold through Stripe).
+    stripe_price_id: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     # The tier a bakery falls back to when its subscription lapses; exactly one plan has it.
     is_fallback: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -70,6 +72,21 @@ class Tenant(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     # Until the owner who signed up confirms their address, the bakery mails nobody else.
     owner_email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Stripe, kept in step by billing/ (webhooks and the nightly reconcile). They live on the
+    # directory row because a webhook names a customer or connected account before anyone
+    # knows which bakery it is for: the look-up must work with no bakery bound.
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(100))
+    # Stripe's own word for the subscription ("incomplete", "paused", ...), for operators.
+    stripe_subscription_status: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    current_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_at_period_end: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    stripe_account_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # "" (not connected), "onboarding", "active" or "restricted"; what Stripe still asks for.
+    stripe_account_status: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    stripe_account_due: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    stripe_account_disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan] = relationship(foreign_keys=[plan_id], lazy="joined")
     override_plan: Mapped[Plan | None] = relationship(

@@ -38,6 +38,14 @@ def effective_plan(
     ):
         return tenant.override_plan
     status = tenant.subscription_status
+    if (
+        tenant.cancel_at_period_end
+        and tenant.current_period_end is not None
+        and tenant.current_period_end <= now
+    ):
+        # Cancelled at the period's end, which has passed: the tier lapses even if Stripe's
+        # "deleted" event is still on its way.
+        return fallback or fallback_plan()
     if status == "active":
         return tenant.plan
     if status == "trialing" and tenant.trial_ends_at is not None and tenant.trial_ends_at > now:

@@ -191,9 +191,10 @@ def save_plan(
     monthly_price_minor: int,
     features: list[str],
     limits: dict[str, int | None],
+    stripe_price_id: str | None = None,
     now=None,
 ) -> Plan:
-    """Create a tier (plan None) or edit one."""
+    """Create a tier (plan None) or edit one (`stripe_price_id` None: leave it as it is)."""
     code = code.strip().lower()
     if not code or not code.replace("-", "").replace("_", "").isalnum():
         raise ValidationFailed("Use letters, digits, '-' and '_' for the code.", field="code")
@@ -217,6 +218,20 @@ def save_plan(
             raise ValidationFailed(
                 f"Use at most {MAX_LIMIT:,}, or leave it blank for unlimited.", field=f"max_{key}"
             )
+    if stripe_price_id is not None:
+        stripe_price_id = stripe_price_id.strip()
+        if stripe_price_id and not stripe_price_id.startswith("price_"):
+            raise ValidationFailed(
+                "A Stripe price id starts with price_ (Stripe dashboard › Products).",
+                field="stripe_price_id",
+            )
+        taken = (
+            session.scalar(select(Plan.id).where(Plan.stripe_price_id == stripe_price_id))
+            if stripe_price_id
+            else None
+        )
+        if taken and (plan is None or taken != plan.id):
+            raise ValidationFailed("Another tier has this Stripe price.", field="stripe_price_id")
     clash = session.scalar(select(Plan.id).where(Plan.code == code))
     if clash and (plan is None or clash != plan.id):
         raise ValidationFailed("Another tier has this code.", field="code")
@@ -227,6 +242,8 @@ def save_plan(
     before = {} if created else _plan_snapshot(plan)
     plan.code, plan.name, plan.monthly_price_minor = code, name.strip(), monthly_price_minor
     plan.features = sorted(features)
+    if stripe_price_id is not None:
+        plan.stripe_price_id = stripe_price_id
     for key, value in limits.items():
         setattr(plan, f"max_{key}", value)
     session.flush()
@@ -246,6 +263,7 @@ def _plan_snapshot(plan: Plan) -> dict:
         "code": plan.code,
         "name": plan.name,
         "monthly_price_minor": plan.monthly_price_minor,
+        "stripe_price_id": plan.stripe_price_id or "",
         "features": list(plan.features or []),
         **{f"max_{k}": plan.limit(k) for k in LIMITS},
     }

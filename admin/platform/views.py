@@ -237,6 +237,7 @@ def _edit_plan(plan):
             code=form.code.data,
             name=form.name.data,
             monthly_price_minor=minor,
+            stripe_price_id=form.stripe_price_id.data or "",
             features=form.features.data,
             limits={name: getattr(form, f"max_{name}").data for name in LIMITS},
         )

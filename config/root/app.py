@@ -15,6 +15,7 @@ from admin.devmail import bp as devmail_bp
 from admin.platform import bp as platform_bp
 from admin.preferences import bp as preferences_bp
 from admin.public import bp as signup_bp
+from billing.webhooks import bp as stripe_webhooks_bp
 from config import i18n, money, web_errors
 from config.auth import touch_used_session, use_session_store
 from config.db_roles import check_app_role
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         portal_bp,
         preferences_bp,
         mail_templates,
+        stripe_webhooks_bp,
     ):
         app.register_blueprint(bp)
 
@@ -150,6 +152,11 @@ def _refuse_nul_characters():
         abort(400, description="The request contained a NUL character, which no field accepts.")
 
 
+# Stripe's hosted pages a form may redirect to (Checkout, the customer portal, Connect
+# onboarding): browsers apply form-action to the redirect after a POST too.
+STRIPE_PAGES = "https://checkout.stripe.com https://billing.stripe.com https://connect.stripe.com"
+
+
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if "_user_id" in session and response.mimetype == "text/html":
@@ -166,6 +173,6 @@ def _security_headers(response):
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "form-action 'self'; frame-ancestors 'none'" + scripts,
+        f"form-action 'self' {STRIPE_PAGES}; frame-ancestors 'none'" + scripts,
     )
     return response

@@ -8,6 +8,7 @@ from config.extensions import db
 from config.root.demo_bakeryday import seed_demo_bakery_day
 from config.root.demo_catalog import seed_demo_catalog
 from config.root.demo_reminders import seed_demo_reminders
+from config.root.demo_stripebill import seed_demo_billing
 from tenants.customers import contacts, locations, services
 from tenants.customers.models import Customer
 from tenants.models import Plan, Tenant
@@ -78,6 +79,7 @@ def seed_demo(app) -> list[str]:
             if slug == "rosemary-rye":
                 lines.extend(_seed_cafe_aurora(tenant, base))
                 seed_demo_bakery_day(db.session, tenant)
+    seed_demo_billing(app)
     with app.app_context():
         create_operator(
             db.session,
