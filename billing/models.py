@@ -134,7 +134,6 @@ class Invoice(TenantOwned, db.Model):
         UniqueConstraint("tenant_id", "order_id"),
         _fk("customer_id", "customers"),
         _fk("location_id", "delivery_locations"),
-        _fk("placed_by_contact_id", "contacts"),
         _fk("order_id", "orders"),
         CheckConstraint("total_minor = subtotal_minor + tax_minor", name="invoice_total_sum"),
         Index("ix_invoices_customer_due", "tenant_id", "customer_id", "due_date"),
@@ -145,6 +144,8 @@ class Invoice(TenantOwned, db.Model):
     sequence: Mapped[int] = mapped_column(Integer, nullable=False)
     customer_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     location_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # No foreign key: a scoping value (an individual-level buyer sees invoices of orders they
+    # placed); removing that contact later must not be blocked by their invoices.
     placed_by_contact_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # The per-order modes' key (once per order); None for consolidated and on-demand invoices.
     order_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -150,11 +150,6 @@ def upgrade():
             name=op.f("fk_invoices_tenant_id_order_id_orders"),
         ),
         sa.ForeignKeyConstraint(
-            ["tenant_id", "placed_by_contact_id"],
-            ["contacts.tenant_id", "contacts.id"],
-            name=op.f("fk_invoices_tenant_id_placed_by_contact_id_contacts"),
-        ),
-        sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenants.id"],
             name=op.f("fk_invoices_tenant_id_tenants"),
