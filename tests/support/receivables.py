@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.support.catalog import tenant_of
 from tests.support.factories import make_customer, tenant_session
@@ -36,6 +36,7 @@ def add_invoice(
     one tax-free line of `total`.
     """
     from billing.models import Invoice, InvoiceLine
+    from billing.numbering import next_sequence
 
     if customer_id is None:
         customer_id = make_customer(app, bakery, f"I {uuid.uuid4().hex[:8]}")["id"]
@@ -45,7 +46,14 @@ def add_invoice(
         lines = [("Bread and pastries", 1, total, Decimal("0"))]
     with tenant_session(app, bakery.id) as session:
         tenant = tenant_of(session, bakery)
-        sequence = (session.scalar(select(func.max(Invoice.sequence))) or 0) + 1
+        # The bakery's own counter, so invoices issued by the invoicing code never collide.
+        sequence = next_sequence(
+            session,
+            tenant,
+            series="invoice",
+            year=issue_date.year,
+            now=datetime.combine(issue_date, datetime.min.time(), tzinfo=UTC),
+        )
         subtotal = sum(q * p for _, q, p, _ in lines)
         taxes = [
             int((Decimal(q * p) * rate / 100).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
