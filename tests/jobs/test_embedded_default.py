@@ -96,12 +96,22 @@ def test_the_relay_and_the_scheduler_work_on_sqlite(sqlite_app):
         add_outbound_email(sqlite_app, north, to_email="waiting@example.com")
         add_outbound_email(sqlite_app, south, status="sent")
     with freeze_time("2026-11-23 03:05:00"):
+        from config.clock import utcnow
+        from jobs import schedule
+
+        # Every task due at 03:05 London (housekeeping, the hourly ones), for both bakeries.
+        due = sorted(
+            name
+            for name, task in schedule.TENANT_TASKS.items()
+            if task.due_occurrence(utcnow(), "Europe/London")
+        )
+        assert "housekeeping" in due
         assert relay(sqlite_app) == 1
-        assert run_job(sqlite_app, "jobs.schedule.dispatch", None) == 2  # housekeeping, both
-        assert run_job(sqlite_app, "jobs.schedule.dispatch", None) == 2
+        assert run_job(sqlite_app, "jobs.schedule.dispatch", None) == 2 * len(due)
+        assert run_job(sqlite_app, "jobs.schedule.dispatch", None) == 2 * len(due)
     captured = sqlite_app.extensions["mail_transport"].messages()
     assert [m["To"] for m in captured] == ["waiting@example.com"]
     for bakery in (north, south):
         with tenant_session(sqlite_app, bakery.id) as session:
-            periods = list(session.scalars(select(ScheduledRun.period)))
-        assert periods == ["2026-11-23T03:00"]
+            periods = sorted(session.execute(select(ScheduledRun.task, ScheduledRun.period)))
+        assert periods == [(name, "2026-11-23T03:00") for name in due]
