@@ -141,6 +141,8 @@ PLATFORM_TASKS: dict[str, PlatformTask] = {
 #   "hourly": TenantTask("jobs.something.tick", Hourly()),
 TENANT_TASKS: dict[str, TenantTask] = {
     "housekeeping": TenantTask("jobs.housekeeping.prune", Daily(hour=3)),
+    "standing_orders": TenantTask("jobs.standing.generate", Hourly(), feature="standing_orders"),
+    "standing_previews": TenantTask("jobs.standing.previews", Hourly(), feature="standing_orders"),
 }
 
 

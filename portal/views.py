@@ -261,4 +261,4 @@ def change_password():
     return redirect(url_for("portal.home"))
 
 
-from portal import views_account, views_catalog, views_orders  # noqa: E402,F401
+from portal import views_account, views_catalog, views_orders, views_standing  # noqa: E402,F401

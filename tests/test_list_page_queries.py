@@ -29,6 +29,8 @@ STAFF_PAGES = [
     ("/admin/{slug}/orders?sort=customer&source=staff&status=confirmed", "staff_order"),
     ("/admin/{slug}/orders/review", "pending_order"),
     ("/admin/{slug}/", "order_id"),
+    ("/admin/{slug}/standing", "standing_order_id"),
+    ("/admin/{slug}/", "occurrence_id"),
 ]
 
 # Rows for pages no route argument names: an order entered by staff, one waiting for review.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from tests.support import catalog, orders
+from tests.support import catalog, orders, standing
 from tests.support.factories import (
     add_contact,
     add_outbound_email,
@@ -21,7 +21,7 @@ from tests.support.factories import (
 )
 
 # Arguments that are not object ids of a bakery.
-NOT_IDS = {"slug", "token", "filename"}
+NOT_IDS = {"slug", "token", "filename", "day"}
 
 # argument name -> function(app, bakery) returning the id of a fresh object of that bakery.
 ID_FACTORIES: dict[str, Callable] = {
@@ -50,6 +50,9 @@ ID_FACTORIES: dict[str, Callable] = {
     "run_id": lambda app, bakery: catalog.add_import_run(app, bakery),
     "order_id": lambda app, bakery: orders.add_order(app, bakery),
     "closure_id": lambda app, bakery: orders.add_closure(app, bakery),
+    "standing_order_id": lambda app, bakery: standing.add_standing(app, bakery),
+    "occurrence_id": lambda app, bakery: standing.add_skipped_occurrence(app, bakery),
+    "pause_id": lambda app, bakery: standing.add_pause(app, bakery),
 }
 
 SCOPED_PREFIXES = ("/admin/<slug>/", "/wholesale/<slug>/")
@@ -72,7 +75,8 @@ def sign_in_for(rule, client, app, bakery):
         # An account owner of this bakery: every portal page is open to them, so a 404 can only
         # come from the foreign id.
         email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
-        make_buyer(app, bakery, email=email, customer_name=f"Own {uuid.uuid4().hex[:8]}")
+        own = make_buyer(app, bakery, email=email, customer_name=f"Own {uuid.uuid4().hex[:8]}")
+        standing.allow_standing(app, bakery, own["id"])  # its pages are open to them too
         sign_in_buyer(client, bakery, email)
 
 
@@ -110,7 +114,14 @@ def test_another_bakerys_id_answers_404_on_every_route(app, two_bakeries):
 
 
 # Ids that belong to a customer account: within one bakery, another account's id must 404 too.
-CUSTOMER_CHILD_IDS = {"contact_id", "location_id", "order_id"}
+CUSTOMER_CHILD_IDS = {
+    "contact_id",
+    "location_id",
+    "order_id",
+    "standing_order_id",
+    "occurrence_id",
+    "pause_id",
+}
 
 
 def test_another_customers_contact_or_location_answers_404_within_the_same_bakery(

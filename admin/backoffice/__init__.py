@@ -56,4 +56,5 @@ from admin.backoffice import (  # noqa: E402,F401
     views_review,
     views_settings,
     views_staff,
+    views_standing,
 )

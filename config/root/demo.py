@@ -164,4 +164,7 @@ def _seed_orders(tenant, customer) -> None:
 
     owner = db.session.scalar(select(Contact).where(Contact.email == "owner@cafe-aurora.example"))
     seed_demo_orders(db.session, tenant, customer=customer, owner_contact=owner)
+    __import__("config.root.demo_standing").root.demo_standing.seed_demo_standing(
+        db.session, tenant, customer=customer, owner_contact=owner
+    )
     db.session.commit()

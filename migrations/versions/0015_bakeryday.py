@@ -1,7 +1,7 @@
 """The bakery's day: delivery route positions and production sheet / packing slip prints
 
 Revision ID: 0015_bakeryday
-Revises: 0013_orderdesk
+Revises: 0014_standing
 Create Date: 2026-12-06 21:40:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from migrations.rls import enable_tenant_rls, grant_app_access
 
 revision = "0015_bakeryday"
-down_revision = "0013_orderdesk"
+down_revision = "0014_standing"
 branch_labels = None
 depends_on = None
 
