@@ -1,7 +1,7 @@
 """The bakery's day: delivery route positions and production sheet / packing slip prints
 
 Revision ID: 0015_bakeryday
-Revises: 0013_orderdesk
+Revises: 0014_standing
 Create Date: 2026-12-06 21:40:00
 """
 

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.catalog import add_category, add_product
 from tests.support.factories import make_customer
+from tests.tenants.orders.conftest import frozen, shops  # noqa: F401 - fixtures (standing tests)
 
 DAY = date(2026, 12, 8)  # a Tuesday
 
