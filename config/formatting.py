@@ -76,7 +76,8 @@ def _full_without_year(locale: Locale) -> str:
 def format_day(value: date | None, style: str = "day", locale=None) -> str:
     """A calendar date in words, in the page's language (or `locale`'s). Styles:
     'weekday' Tuesday / Dienstag; 'day' Tuesday 8 December / Dienstag, 8. Dezember;
-    'day_year' with the year; 'short' Tue, 8 Dec 2026 / Di., 8. Dez. 2026; 'short_day' Tue 8 Dec.
+    'day_year' with the year; 'short' Tue, 8 Dec 2026 / Di., 8. Dez. 2026; 'short_day' Tue 8 Dec;
+    without the weekday: 'date' 8 Dec 2026 / 08.12.2026, 'long' 8 December 2026, 'day_month' 8 Dec.
     Every date written in words goes through here (never `strftime`, which speaks only English).
     """
     if value is None:
@@ -94,6 +95,10 @@ def format_day(value: date | None, style: str = "day", locale=None) -> str:
         return format_skeleton("yMMMEd", value, locale=loc)
     if style == "short_day":
         return format_skeleton("MMMEd", value, locale=loc)
+    if style in ("date", "long"):
+        return babel_date(value, "medium" if style == "date" else "long", locale=loc)
+    if style == "day_month":
+        return format_skeleton("MMMd", value, locale=loc)
     raise ValueError(f"unknown date style {style!r}")
 
 

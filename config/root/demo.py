@@ -7,7 +7,11 @@ from sqlalchemy import select
 from config.extensions import db
 from config.root.demo_bakeryday import seed_demo_bakery_day
 from config.root.demo_catalog import seed_demo_catalog
+from config.root.demo_invoices import seed_demo_invoices
+from config.root.demo_orders import seed_demo_orders
+from config.root.demo_receivables import seed_demo_receivables
 from config.root.demo_reminders import seed_demo_reminders
+from config.root.demo_standing import seed_demo_standing
 from config.root.demo_stripebill import seed_demo_billing
 from tenants.customers import contacts, locations, services
 from tenants.customers.models import Customer
@@ -162,16 +166,11 @@ def _seed_cafe_aurora(tenant, base: str) -> list[str]:
 
 def _seed_orders(tenant, customer) -> None:
     """Café Aurora's orders in every status, and the bakery's delivery calendar."""
-    from config.root.demo_invoices import seed_demo_invoices
-    from config.root.demo_orders import seed_demo_orders
-    from config.root.demo_receivables import seed_demo_receivables
     from tenants.customers.models import Contact
 
     owner = db.session.scalar(select(Contact).where(Contact.email == "owner@cafe-aurora.example"))
     seed_demo_orders(db.session, tenant, customer=customer, owner_contact=owner)
-    __import__("config.root.demo_standing").root.demo_standing.seed_demo_standing(
-        db.session, tenant, customer=customer, owner_contact=owner
-    )
+    seed_demo_standing(db.session, tenant, customer=customer, owner_contact=owner)
     seed_demo_reminders(db.session, tenant, customer=customer, owner_contact=owner)
     seed_demo_invoices(db.session, tenant, customer=customer)
     seed_demo_receivables(db.session, tenant, customer=customer)

@@ -78,7 +78,7 @@ def test_the_sheet_page_shows_the_days_totals_and_steps_to_the_days_around(app, 
     order(app, south, qty=900)
     client = signed_in(app, north.bakery)
     page = words(client.get(f"/admin/{north.bakery.slug}/production?date={DAY}"))
-    assert "Production for Tuesday 8 December 2026" in page
+    assert "Production for Tuesday, 8 December 2026" in page
     assert "Rye loaf · RYE 2 12 12" in page  # orders, confirmed, to bake
     assert "900" not in page and "100" not in page
     html = page_text(client.get(f"/admin/{north.bakery.slug}/production?date={DAY}"))
