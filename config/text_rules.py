@@ -23,11 +23,12 @@ MULTILINE_MESSAGE = _l("Remove the control characters from this text.")
 
 
 def text_problem(value: str | None, *, multiline: bool = False) -> str | None:
-    """Why `value` is not acceptable text for its kind of field, or None when it is."""
+    """Why `value` is not acceptable text for its kind of field, or None when it is: a plain
+    string in the current page's language (a CSV import stores it as JSON, so never lazy)."""
     if not value:
         return None
     allowed = MULTILINE_ALLOWED if multiline else frozenset()
     for ch in value:
         if (unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in BIDI_CONTROLS:
-            return MULTILINE_MESSAGE if multiline else SINGLE_LINE_MESSAGE
+            return str(MULTILINE_MESSAGE if multiline else SINGLE_LINE_MESSAGE)
     return None
