@@ -13,6 +13,7 @@ import uuid
 from flask_babel import force_locale
 
 from config.extensions import db
+from config.i18n import english_for
 from config.queue import resolve
 from tenants.models import Tenant
 from tenants.scoping import bind_tenant
@@ -69,8 +70,10 @@ def execute(app, path: str, tenant_id: str | None, *args):
                     log.info("job %s held: bakery %s is suspended", path, tenant_id)
                     return "suspended"
                 bind_tenant(db.session, tenant.id)
-                # What a job writes for people (refusals, notes, mail) is in the bakery's language.
-                with force_locale(tenant.locale):
+                # What a job writes down for people (an import's errors, an order's notes) is read
+                # in the back office too, so it is English the bakery's country's way, like the
+                # back office; emails switch to the bakery's language when they render.
+                with force_locale(english_for(tenant.locale)):
                     result = fn(tenant, *args)
             db.session.commit()
             return result
