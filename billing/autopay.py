@@ -146,10 +146,11 @@ def remove_card(session, tenant, *, contact, now=None) -> None:
     session.flush()
 
 
-def _charge(session, tenant, autopay: Autopay, invoice: Invoice, now) -> str:
+def _charge(session, tenant, autopay: Autopay, invoice: Invoice, now) -> str | None:
+    """Charge `invoice` once: None when it was tried before (whatever came of it)."""
     key = f"autopay-{invoice.id}"
     if session.scalar(select(OnlinePayment.id).where(OnlinePayment.idempotency_key == key)):
-        return "done before"
+        return None
     attempt = OnlinePayment(
         tenant_id=tenant.id,
         id=uuid.uuid4(),
@@ -191,7 +192,7 @@ def _charge(session, tenant, autopay: Autopay, invoice: Invoice, now) -> str:
     )
     intent.setdefault("id", f"declined-{attempt.id}")
     intent["metadata"] = intent.get("metadata") or metadata(tenant, attempt, [invoice])
-    status, _ = sync_payment_intent(session, tenant, intent, now=now)
+    sync_payment_intent(session, tenant, intent, now=now)
     return attempt.status
 
 
@@ -209,7 +210,9 @@ def charge_due_invoices(session, tenant, *, now: datetime | None = None) -> dict
     ):
         for invoice in open_invoices(session, autopay.customer_id):
             if invoice.due_date == today and invoice.balance_minor > 0:
-                done[invoice.number] = _charge(session, tenant, autopay, invoice, now)
+                outcome = _charge(session, tenant, autopay, invoice, now)
+                if outcome is not None:
+                    done[invoice.number] = outcome
     return done
 
 
