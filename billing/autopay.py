@@ -39,6 +39,7 @@ FAILED_TEMPLATE = "autopay_failed"
 
 
 def autopay_of(session, customer_id) -> Autopay | None:
+    """The customer's saved card and opt-in, if they ever started one."""
     return session.scalar(select(Autopay).where(Autopay.customer_id == customer_id))
 
 

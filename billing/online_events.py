@@ -86,7 +86,6 @@ def sync_payment_intent(session, tenant, intent: dict, *, now=None) -> tuple[str
         )
         attempt.payment_id, attempt.status = payment.id, "succeeded"
         attempt.completed_at, attempt.failure_message = now, ""
-        after_payment(session, tenant, attempt, now=now)
         return "applied", f"recorded {payment.amount_minor} from {intent['id']}"
     if attempt.status == "succeeded":
         return "applied", "already succeeded"
@@ -103,14 +102,8 @@ def sync_payment_intent(session, tenant, intent: dict, *, now=None) -> tuple[str
     return "applied", f"PaymentIntent is {status}: nothing to do yet"
 
 
-# Hooks the checkout-on-order and autopay code fill (a confirmed order, a failure email).
-AFTER_PAYMENT = []
+# What else a failed payment sets off (autopay's email to the billing contacts registers here).
 AFTER_FAILURE = []
-
-
-def after_payment(session, tenant, attempt, *, now) -> None:
-    for hook in AFTER_PAYMENT:
-        hook(session, tenant, attempt, now=now)
 
 
 def after_failure(session, tenant, attempt, *, now) -> None:

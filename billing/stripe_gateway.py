@@ -255,10 +255,12 @@ def retrieve_payment_intent(payment_intent_id: str, *, account: str) -> dict:
 
 
 def retrieve_charge(charge_id: str, *, account: str) -> dict:
+    """A charge on connected `account` (what was refunded of it so far)."""
     return _call(client().v1.charges.retrieve, charge_id, options=_on(account))
 
 
 def retrieve_dispute(dispute_id: str, *, account: str) -> dict:
+    """A dispute on connected `account` (its status and amount)."""
     return _call(client().v1.disputes.retrieve, dispute_id, options=_on(account))
 
 
@@ -302,6 +304,7 @@ def create_off_session_payment(*, account: str, params: dict, idempotency_key: s
 
 
 def detach_payment_method(payment_method_id: str, *, account: str) -> dict:
+    """Forget a saved card on connected `account` (it can no longer be charged)."""
     return _call(client().v1.payment_methods.detach, payment_method_id, options=_on(account))
 
 

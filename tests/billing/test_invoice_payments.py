@@ -351,3 +351,31 @@ def test_a_tier_without_online_payments_or_a_contact_without_the_right_shows_no_
         session.flush()
         session.refresh(tenant)
         assert not can_pay_online(tenant)
+
+
+@freeze_time(FROZEN)
+def test_a_location_level_contact_pays_only_their_locations_invoices(
+    app, client, stripe_fake, payers
+):
+    _, south = payers
+    customer = make_customer(app, south.bakery, "Harbour Group", payment_terms="net_14")
+    main, harbour = customer["locations"]["Main Street"], customer["locations"]["Harbour"]
+    add_contact(
+        app,
+        south.bakery,
+        customer["id"],
+        email="harbour@example.com",
+        access_level="location",
+        location_id=harbour,
+        grants=("view_invoices", "pay_invoices"),
+    )
+    theirs = add_invoice(app, south.bakery, customer["id"], total=500, location_id=harbour)
+    other = add_invoice(app, south.bakery, customer["id"], total=700, location_id=main)
+    sign_in_buyer(client, south.bakery, "harbour@example.com")
+    page = client.get(f"{south.base}/invoices").get_data(as_text=True)
+    assert str(theirs) in page and str(other) not in page
+    assert client.get(f"{south.base}/invoices/pay?invoice={other}").status_code == 404
+    response = client.post(f"{south.base}/invoices/pay", data={"invoice": [str(theirs)]})
+    assert response.status_code == 303
+    (call,) = stripe_fake.of("POST", "/v1/checkout/sessions")
+    assert call.params["metadata[invoice_ids]"] == str(theirs)
