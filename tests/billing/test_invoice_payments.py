@@ -379,3 +379,46 @@ def test_a_location_level_contact_pays_only_their_locations_invoices(
     assert response.status_code == 303
     (call,) = stripe_fake.of("POST", "/v1/checkout/sessions")
     assert call.params["metadata[invoice_ids]"] == str(theirs)
+
+
+@freeze_time(FROZEN)
+def test_a_delayed_method_shows_under_way_then_fails_or_succeeds(app, client, stripe_fake, payers):
+    _, south = payers
+    pay(client, south)
+    meta = succeed(stripe_fake, stripe_fake.of("POST", "/v1/checkout/sessions")[0])
+    intent = stripe_fake.objects["/v1/payment_intents/pi_1"]
+    intent.update(status="processing", amount_received=0)
+    session = completed_session(stripe_fake, "cs_test1", "pi_1", meta)
+    session["payment_status"] = "unpaid"
+    body = event("evt_cs", "checkout.session.completed", {"id": "cs_test1"}, account="acct_south")
+    assert post_event(client, "connect", body).status_code == 200
+    first = south.invoices[0]
+    page = client.get(f"{south.base}/invoices/{first}").get_data(as_text=True)
+    assert "Payment under way" in page
+    assert stripe_payments(app, south) == []
+
+    intent.update(
+        status="requires_payment_method",
+        last_payment_error={"message": "The debit was returned."},
+    )
+    failed = event(
+        "evt_af", "checkout.session.async_payment_failed", {"id": "cs_test1"}, account="acct_south"
+    )
+    assert post_event(client, "connect", failed).status_code == 200
+    page = client.get(f"{south.base}/invoices/{first}").get_data(as_text=True)
+    assert "Card payment failed" in page and "The debit was returned." in page
+    assert stripe_payments(app, south) == []
+
+    # Stripe's current state wins whatever the order the events come in: it succeeded after all.
+    intent.update(status="succeeded", amount_received=15_450, last_payment_error=None)
+    won = event(
+        "evt_as",
+        "checkout.session.async_payment_succeeded",
+        {"id": "cs_test1"},
+        account="acct_south",
+    )
+    assert post_event(client, "connect", won).status_code == 200
+    assert stripe_payments(app, south) == [("pi_1", 15_450, False)]
+    assert "Card payment failed" not in client.get(f"{south.base}/invoices/{first}").get_data(
+        as_text=True
+    )
