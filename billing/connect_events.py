@@ -56,3 +56,7 @@ def on_account_updated(session, tenant, event):
     account = gateway.retrieve_account(event.account_id)
     changes = apply_account(session, tenant, account)
     return "applied", ", ".join(f"{k} -> {a}" for k, (_b, a) in changes.items()) or "no change"
+
+
+# The invoice-payment handlers register themselves on import (after `register` exists).
+from billing import online_events  # noqa: E402,F401

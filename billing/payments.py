@@ -391,3 +391,100 @@ def customer_payments(session, customer_id, *, limit: int = 50) -> list[Payment]
             .limit(limit)
         )
     )
+
+
+def record_online_payment(
+    session,
+    tenant,
+    *,
+    customer_id,
+    amount_minor: int,
+    wanted: dict,
+    payment_intent_id: str,
+    received_on: date,
+    now: datetime | None = None,
+) -> Payment:
+    """Record money Stripe took for the customer's invoices (the webhooks call it, as the
+    system): `wanted` maps invoice ids to what the buyer meant to pay of each. Each invoice gets
+    at most its balance now (one may have been paid by bank transfer meanwhile); the rest stays
+    on the account as credit. Returns the existing payment when this PaymentIntent was recorded
+    already, so a repeated webhook records nothing twice."""
+    check_bound(session, tenant)
+    existing = session.scalar(
+        select(Payment).where(Payment.stripe_payment_intent_id == payment_intent_id)
+    )
+    if existing is not None:
+        return existing
+    now = now or utcnow()
+    invoices = {i.id: i for i in open_invoices(session, customer_id, lock=True)}
+    payment = Payment(
+        tenant_id=tenant.id,
+        customer_id=customer_id,
+        method="stripe",
+        amount_minor=amount_minor,
+        allocated_minor=0,
+        currency=tenant.currency,
+        received_on=received_on,
+        reference=payment_intent_id[:MAX_REFERENCE],
+        notes="",
+        recorded_at=now,
+        recorded_by_name="Stripe",
+        stripe_payment_intent_id=payment_intent_id,
+    )
+    session.add(payment)
+    session.flush()
+    left = amount_minor
+    for invoice_id, amount in wanted.items():
+        invoice = invoices.get(invoice_id)
+        take = min(amount, left, invoice.balance_minor) if invoice is not None else 0
+        if take > 0:
+            _allocate(session, payment, invoice, take, source="payment", actor=None, now=now)
+            left -= take
+    session.flush()
+    return payment
+
+
+def take_back_online(
+    session, tenant, payment: Payment, amount_minor: int, *, reason: str, now=None
+) -> int:
+    """Money Stripe gave back to the buyer (a refund, a lost dispute): `amount_minor` comes off
+    the payment, first from its unallocated credit, then from its invoices, newest allocation
+    first, so those invoices are owed again. All of it: the payment is voided (kept as history).
+    Returns what came off invoices."""
+    check_bound(session, tenant)
+    session.refresh(payment, with_for_update=True)
+    if payment.is_void or amount_minor <= 0:
+        return 0
+    rows = session.execute(
+        select(PaymentAllocation, Invoice)
+        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(PaymentAllocation.payment_id == payment.id)
+        .order_by(PaymentAllocation.allocated_at.desc(), Invoice.sequence.desc())
+        .with_for_update(of=Invoice)
+    ).all()
+    note = f"{reason} ({amount_minor} minor units)"
+    payment.notes = f"{payment.notes}\n{note}".strip()
+    if amount_minor >= payment.amount_minor:
+        for allocation, invoice in rows:
+            invoice.paid_minor -= allocation.amount_minor
+        payment.voided_at = now or utcnow()
+        payment.voided_by_name = "Stripe"
+        payment.void_reason = reason
+        session.flush()
+        return sum(a.amount_minor for a, _ in rows)
+    from_invoices = max(0, amount_minor - payment.unallocated_minor)
+    taken = 0
+    for allocation, invoice in rows:
+        take = min(from_invoices - taken, allocation.amount_minor)
+        if take <= 0:
+            break
+        invoice.paid_minor -= take
+        payment.allocated_minor -= take
+        taken += take
+        if take == allocation.amount_minor:
+            session.delete(allocation)
+        else:
+            allocation.amount_minor -= take
+    payment.amount_minor -= amount_minor
+    session.flush()
+    return taken

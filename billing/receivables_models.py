@@ -41,6 +41,8 @@ from config.extensions import db
 from tenants.base import TenantOwned, UTCDateTime
 
 METHODS = {"bank_transfer": "Bank transfer", "cash": "Cash", "cheque": "Cheque"}
+# Recorded by the Stripe webhooks only, never offered in the staff form.
+ONLINE_METHODS = {"stripe": "Card (Stripe)"}
 DEFAULT_REMINDER_STEPS = [-3, 0, 7, 14]
 
 
@@ -66,6 +68,8 @@ class Payment(TenantOwned, db.Model):
         ),
         Index("ix_payments_customer", "tenant_id", "customer_id", "received_on"),
         Index("ix_payments_received", "tenant_id", "received_on"),
+        # One payment per Stripe PaymentIntent, however often its webhooks arrive.
+        UniqueConstraint("tenant_id", "stripe_payment_intent_id"),
     )
 
     customer_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
@@ -82,6 +86,7 @@ class Payment(TenantOwned, db.Model):
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     void_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(100))
 
     @property
     def is_void(self) -> bool:
@@ -94,7 +99,7 @@ class Payment(TenantOwned, db.Model):
 
     @property
     def method_label(self) -> str:
-        return METHODS.get(self.method, self.method)
+        return METHODS.get(self.method) or ONLINE_METHODS.get(self.method, self.method)
 
 
 class PaymentAllocation(TenantOwned, db.Model):

@@ -245,6 +245,69 @@ def create_connect_checkout(*, account: str, params: dict, idempotency_key: str)
     )
 
 
+def _on(account: str) -> dict:
+    return {"stripe_account": account}
+
+
+def retrieve_payment_intent(payment_intent_id: str, *, account: str) -> dict:
+    """A PaymentIntent on connected `account` (its status, metadata and latest charge)."""
+    return _call(client().v1.payment_intents.retrieve, payment_intent_id, options=_on(account))
+
+
+def retrieve_charge(charge_id: str, *, account: str) -> dict:
+    """A charge on connected `account` (what was refunded of it so far)."""
+    return _call(client().v1.charges.retrieve, charge_id, options=_on(account))
+
+
+def retrieve_dispute(dispute_id: str, *, account: str) -> dict:
+    """A dispute on connected `account` (its status and amount)."""
+    return _call(client().v1.disputes.retrieve, dispute_id, options=_on(account))
+
+
+def retrieve_setup_intent(setup_intent_id: str, *, account: str) -> dict:
+    """A SetupIntent with its payment method expanded (the card's brand and last four)."""
+    return _call(
+        client().v1.setup_intents.retrieve,
+        setup_intent_id,
+        params={"expand": ["payment_method"]},
+        options=_on(account),
+    )
+
+
+def create_connect_customer(*, account: str, params: dict, idempotency_key: str) -> dict:
+    """A customer on connected `account` (holds a buyer's saved card there)."""
+    return _call(
+        client().v1.customers.create,
+        params=params,
+        options={**_on(account), "idempotency_key": idempotency_key},
+    )
+
+
+def create_off_session_payment(*, account: str, params: dict, idempotency_key: str) -> dict:
+    """Charge a saved card on connected `account` without the buyer present (autopay). A
+    decline answers with the PaymentIntent in the error: returned, not raised, so the caller
+    can record the failure."""
+    try:
+        return _plain(
+            client().v1.payment_intents.create(
+                params=params, options={**_on(account), "idempotency_key": idempotency_key}
+            )
+        )
+    except stripe.CardError as exc:
+        intent = getattr(exc.error, "payment_intent", None) if exc.error else None
+        data = _plain(intent) if intent is not None else {}
+        return {
+            **data,
+            "status": data.get("status") or "requires_payment_method",
+            "last_payment_error": {"message": exc.user_message or str(exc)},
+        }
+
+
+def detach_payment_method(payment_method_id: str, *, account: str) -> dict:
+    """Forget a saved card on connected `account` (it can no longer be charged)."""
+    return _call(client().v1.payment_methods.detach, payment_method_id, options=_on(account))
+
+
 # --- Webhooks ---
 
 

@@ -53,6 +53,8 @@ class Settings:
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_connect_webhook_secret: str = ""
+    # The platform's fee on each buyer payment to a bakery, in basis points (150 = 1.5 %).
+    stripe_application_fee_bps: int = 0
     upload_dir: str = ""
     # How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default)
     # trusts no header: a client could otherwise write any address and dodge sign-in limits.
@@ -107,6 +109,7 @@ class Settings:
             stripe_secret_key=env.get("STRIPE_SECRET_KEY", ""),
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
             stripe_connect_webhook_secret=env.get("STRIPE_CONNECT_WEBHOOK_SECRET", ""),
+            stripe_application_fee_bps=_whole_number(env, "STRIPE_APPLICATION_FEE_BPS"),
             upload_dir=env.get("UPLOAD_DIR") or str(instance / "uploads"),
             trusted_proxies=_whole_number(env, "TRUSTED_PROXIES"),
         )

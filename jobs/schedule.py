@@ -151,6 +151,7 @@ TENANT_TASKS: dict[str, TenantTask] = {
     "invoicing": TenantTask("jobs.invoicing.run", Hourly(minute=5)),
     "payment_reminders": TenantTask("jobs.receivables.send_payment_reminders", Daily(hour=8)),
     "statements": TenantTask("jobs.receivables.send_statements", Daily(hour=8, minute=30)),
+    "autopay": TenantTask("jobs.autopay.charge_due", Daily(hour=9), feature="online_payments"),
     "stripe_reconcile": TenantTask("jobs.stripe_relay.reconcile_with_stripe", Daily(hour=4)),
 }
 

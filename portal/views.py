@@ -271,5 +271,6 @@ from portal import (  # noqa: E402,F401
     views_followup,
     views_invoices,
     views_orders,
+    views_pay,
     views_standing,
 )

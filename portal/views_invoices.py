@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 
 from billing import queries
 from billing.documents import credit_note_pdf, invoice_pdf
+from billing.online_payments import can_pay_online, invoice_online_state
 from billing.payments import payments_of_invoice
+from billing.settings import get_settings
 from config.clock import bakery_today
 from config.edge import found_or_404
 from config.extensions import db
@@ -43,6 +45,20 @@ def _day(value):
     return format_date(value, g.tenant)
 
 
+def _paying(invoice_ids) -> dict:
+    """What the invoice pages need to offer payment: pay buttons when the bakery takes online
+    payments and the contact may pay, else the bank details; online attempts worth showing."""
+    can_pay = can_pay_online(g.tenant, g.contact)
+    settings = get_settings(db.session, g.tenant)
+    return {
+        "can_pay": can_pay,
+        "bank_details": settings.bank_details,
+        "payment_instructions": settings.payment_instructions,
+        "online": invoice_online_state(db.session, invoice_ids),
+        "autopay_link": can_pay,
+    }
+
+
 @bp.get("/invoices")
 @buyer_required("view_invoices", staff_permission="invoices")
 def invoices():
@@ -65,6 +81,8 @@ def invoices():
         filters=FILTER_LABELS,
         labels=STATUS_LABELS,
         day=_day,
+        paid_notice=bool(request.args.get("paid")),
+        **_paying([row.invoice.id for row in page.rows]),
     )
 
 
@@ -81,6 +99,7 @@ def invoice_detail(invoice_id):
         status=invoice.status(bakery_today(g.tenant)),
         labels=STATUS_LABELS,
         day=_day,
+        **_paying([invoice.id]),
     )
 
 

@@ -19,6 +19,7 @@ from tests.support.factories import (
     sign_in_buyer,
     sign_in_staff,
 )
+from tests.support.stripe_fake import stripe_fake  # noqa: F401 - the fixture
 
 # Arguments that are not object ids of a bakery.
 NOT_IDS = {"slug", "token", "filename", "day"}
@@ -160,3 +161,44 @@ def test_the_delivery_route_move_is_among_the_checked_id_routes(base_app):
     # the 404 check above covers it only while it stays an id route.
     rules = {(rule.rule, method) for rule, method, _ in id_routes(base_app)}
     assert ("/admin/<slug>/route/<uuid:location_id>", "POST") in rules
+
+
+# Routes that take ids in the query string or form rather than the path (the crawler above
+# cannot see them): (rule, field, methods).
+QUERY_ID_ROUTES = [("/wholesale/<slug>/invoices/pay", "invoice", ("GET", "POST"))]
+
+
+def test_query_string_invoice_ids_of_another_bakery_or_customer_answer_404(
+    app,
+    two_bakeries,
+    stripe_fake,  # noqa: F811 - the imported fixture
+):
+    from tenants.models import Tenant
+    from tests.support.factories import platform_session
+
+    mine, theirs = two_bakeries
+    with platform_session(app) as session:
+        tenant = session.get(Tenant, mine.id)
+        tenant.stripe_account_id, tenant.stripe_account_status = "acct_mine", "active"
+    email = f"payer-{uuid.uuid4().hex[:8]}@example.com"
+    own = make_buyer(app, mine, email=email, customer_name="Own payer")
+    own_invoice = receivables.add_invoice(app, mine, own["id"])
+    foreign = {
+        "another bakery": receivables.add_invoice(app, theirs),
+        "another customer": receivables.add_invoice(app, mine),
+    }
+    for rule, field, methods in QUERY_ID_ROUTES:
+        client = app.test_client()
+        sign_in_buyer(client, mine, email)
+        url = rule.replace("<slug>", mine.slug)
+        # The route is live for the buyer's own invoice, so a 404 below is the foreign id's.
+        assert client.get(url, query_string={field: str(own_invoice)}).status_code == 200
+        for what, invoice_id in foreign.items():
+            for method in methods:
+                sent = {field: [str(own_invoice), str(invoice_id)]}
+                if method == "GET":
+                    status = client.get(url, query_string=sent).status_code
+                else:
+                    status = client.post(url, data=sent).status_code
+                assert status == 404, f"{method} {url} with {what}'s invoice answered {status}"
+    assert stripe_fake.of("POST", "/v1/checkout/sessions") == []

@@ -221,9 +221,10 @@ def test_an_event_type_without_a_handler_is_kept_and_marked_ignored(
     app, client, stripe_fake, customers
 ):
     north, _ = customers
-    paid = event("evt_pi", "payment_intent.succeeded", {"id": "pi_1"}, account="acct_north")
+    # Payouts are the bakery's business with Stripe: no handler, kept and marked ignored.
+    paid = event("evt_pi", "payout.paid", {"id": "po_1"}, account="acct_north")
     assert post_event(client, "connect", paid).status_code == 200
-    assert _connect_events(app, north) == {"evt_pi": ("payment_intent.succeeded", "ignored")}
+    assert _connect_events(app, north) == {"evt_pi": ("payout.paid", "ignored")}
     assert (
         post_event(
             client, "platform", event("evt_c", "customer.created", {"id": "cus_north"})

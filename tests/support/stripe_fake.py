@@ -43,6 +43,9 @@ class FakeStripe(stripe.HTTPClient):
         self.objects: dict[str, dict] = {}
         self.failures: list[int] = []  # statuses to answer the next requests with, in order
         self._ids = itertools.count(1)
+        # What POST /v1/payment_intents (an off-session charge) answers: "succeeded", or
+        # "declined" for a card error carrying the failed PaymentIntent.
+        self.off_session_outcome = "succeeded"
 
     def _sleep_time_seconds(self, num_retries: int) -> float:
         return 0.0  # the library's retries run, without the wait
@@ -54,6 +57,10 @@ class FakeStripe(stripe.HTTPClient):
             "invoice": "invoices",
             "account": "accounts",
             "checkout.session": "checkout/sessions",
+            "payment_intent": "payment_intents",
+            "charge": "charges",
+            "dispute": "disputes",
+            "setup_intent": "setup_intents",
         }
         self.objects[path or f"/v1/{kinds[obj['object']]}/{obj['id']}"] = obj
         return obj
@@ -91,6 +98,36 @@ class FakeStripe(stripe.HTTPClient):
                 "object": "checkout.session",
                 "url": f"https://checkout.stripe.com/c/pay/cs_test{n}",
             }, 200
+        if call.path == "/v1/payment_intents":
+            intent = {
+                "id": f"pi_test{n}",
+                "object": "payment_intent",
+                "amount": int(call.params["amount"]),
+                "amount_received": int(call.params["amount"]),
+                "currency": call.params["currency"],
+                "status": "succeeded",
+                "latest_charge": f"ch_test{n}",
+                "metadata": {
+                    k[len("metadata[") : -1]: v
+                    for k, v in call.params.items()
+                    if k.startswith("metadata[")
+                },
+            }
+            if self.off_session_outcome == "declined":
+                intent.update(status="requires_payment_method", amount_received=0)
+                self.put(intent)
+                return {
+                    "error": {
+                        "type": "card_error",
+                        "code": "card_declined",
+                        "message": "Your card was declined.",
+                        "payment_intent": intent,
+                    }
+                }, 402
+            self.put(intent)
+            return intent, 200
+        if call.path.endswith("/detach"):
+            return {"id": call.path.split("/")[3], "object": "payment_method"}, 200
         if call.path == "/v1/billing_portal/sessions":
             return {
                 "id": f"bps_test{n}",
