@@ -52,7 +52,9 @@ def _fk(column: str, target: str, ondelete: str | None = None) -> ForeignKeyCons
 
 
 class Payment(TenantOwned, db.Model):
-    """Money received from one customer, in the bakery's currency."""
+    """Money received from one customer, in the bakery's currency.
+
+    `idempotency_key` comes from the payment form: a double submit finds the first payment."""
 
     __tablename__ = "payments"
     __table_args__ = (
@@ -66,6 +68,8 @@ class Payment(TenantOwned, db.Model):
         ),
         Index("ix_payments_customer", "tenant_id", "customer_id", "received_on"),
         Index("ix_payments_received", "tenant_id", "received_on"),
+        # One payment per form: a second submit of the same form cannot insert a second row.
+        UniqueConstraint("tenant_id", "idempotency_key"),
     )
 
     customer_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
@@ -82,6 +86,7 @@ class Payment(TenantOwned, db.Model):
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     void_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def is_void(self) -> bool:
