@@ -147,10 +147,6 @@ def record_payment(
     key = (idempotency_key or "").strip() or None
     if key and len(key) > MAX_KEY_LENGTH:
         raise ValidationFailed(OUT_OF_DATE, field="form")
-    # Before validating: the first submit has paid the invoices the repeat would set against.
-    earlier = _by_key(session, tenant, key)
-    if earlier is not None:
-        return _replayed(session, earlier, customer)
     if method not in METHODS:
         raise ValidationFailed("Choose how the money was paid.", field="method")
     if not isinstance(amount_minor, int) or amount_minor <= 0:
@@ -161,7 +157,9 @@ def record_payment(
     notes = _clean_text(notes, MAX_NOTES, field="notes", what="The note")
 
     invoices = {i.id: i for i in open_invoices(session, customer.id, lock=True)}
-    # A concurrent submit of the same form may have committed while we waited for the locks.
+    # Looked for after the locks and before the split is checked: the first submit of the form
+    # (committed earlier, or while we waited for the locks) has paid the invoices a repeat sets
+    # against, which must find that payment, not be refused for over-paying.
     earlier = _by_key(session, tenant, key)
     if earlier is not None:
         return _replayed(session, earlier, customer)

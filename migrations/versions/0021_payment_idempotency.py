@@ -26,5 +26,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_payments_tenant_id_idempotency_key"), type_="unique")
+        batch_op.drop_constraint(
+            batch_op.f("uq_payments_tenant_id_idempotency_key"), type_="unique"
+        )
         batch_op.drop_column("idempotency_key")

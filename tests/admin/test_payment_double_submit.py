@@ -73,18 +73,18 @@ def test_a_double_submit_records_one_payment_and_both_answers_land_on_it(
     cafe, invoice = cafes[north.slug]
     sign_in_staff(client, north)
     url, key = _form(client, north, cafe)
-    first = _post(client, url, key, invoice)
+    first = _post(client, url, key, invoice, amount="30.00")
     assert first.status_code == 302
     assert "recorded: " in client.get(first.headers["Location"]).get_data(as_text=True)
-    # The repeat would over-pay the (now paid) invoice: it must not be refused, nor recorded.
-    second = _post(client, url, key, invoice)
+    # The repeat's 30.00 is more than the 20.00 now left: it must not be refused, nor recorded.
+    second = _post(client, url, key, invoice, amount="30.00")
     assert second.status_code == 302, second.get_data(as_text=True)[:2000]
     assert second.headers["Location"] == first.headers["Location"]
     shown = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "already recorded; it was not recorded a second time" in shown
     [(payment_id, amount)] = _payments(app, north)
-    assert amount == 5_000 and str(payment_id) in first.headers["Location"]
-    assert _paid(app, north, invoice) == 5_000
+    assert amount == 3_000 and str(payment_id) in first.headers["Location"]
+    assert _paid(app, north, invoice) == 3_000
     assert _payments(app, south) == []
 
 
@@ -111,9 +111,7 @@ def test_a_refused_submit_keeps_its_key_so_the_corrected_one_records_once(
     url, key = _form(client, north, cafe)
     refused = _post(client, url, key, invoice, amount="60.00")  # over the invoice's balance
     assert refused.status_code == 422
-    assert f'name="idempotency_key" type="hidden" value="{key}"' in refused.get_data(
-        as_text=True
-    )
+    assert f'name="idempotency_key" type="hidden" value="{key}"' in refused.get_data(as_text=True)
     assert _payments(app, north) == []
     assert _post(client, url, key, invoice).status_code == 302
     assert _post(client, url, key, invoice).status_code == 302
