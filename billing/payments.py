@@ -12,6 +12,10 @@ The rules, in one place:
 - Invoices and payments being changed are locked (`FOR UPDATE`, in id order so two requests
   cannot deadlock): two people recording payments for the same invoice at once cannot both take
   its last balance. The payments table's check constraint is the backstop.
+- A double submit of the payment form (a double click, a retry after a timeout) carries the
+  form's idempotency key: the first submit records the payment; any other finds it and gets it
+  back marked `replayed`, recording nothing. Concurrent submits are settled by the unique
+  constraint on (tenant_id, idempotency_key): exactly one insert wins.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from billing.models import Invoice
 from billing.receivables_models import METHODS, Payment, PaymentAllocation
@@ -32,6 +37,8 @@ from tenants.scoping import check_bound
 
 MAX_REFERENCE = 100
 MAX_NOTES = 1000
+MAX_KEY_LENGTH = 64
+OUT_OF_DATE = "This form is out of date; reload the page."
 
 
 def alloc_field(invoice_id) -> str:
@@ -101,10 +108,12 @@ def _clean_text(value: str, limit: int, *, field: str, what: str) -> str:
 
 @dataclass(frozen=True)
 class Recorded:
-    """What `record_payment` did: the payment, and each invoice with the amount set against it."""
+    """What `record_payment` did: the payment, and each invoice with the amount set against it.
+    `replayed` means an earlier submit of the same form recorded it and nothing was written."""
 
     payment: Payment
     allocated: list[tuple[Invoice, int]]
+    replayed: bool = False
 
     @property
     def credit_minor(self) -> int:
@@ -123,16 +132,21 @@ def record_payment(
     reference: str = "",
     notes: str = "",
     allocations: dict | None = None,
+    idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> Recorded:
     """Record money received from `customer` and set it against invoices.
 
     `allocations` maps invoice ids to minor amounts; None suggests the split oldest first.
-    Amounts of 0 are ignored. Whatever is left becomes account credit.
+    Amounts of 0 are ignored. Whatever is left becomes account credit. A payment already
+    recorded with `idempotency_key` is returned (`replayed`) instead of recording another.
     """
     require(actor, "payments")
     check_bound(session, tenant)
     now = now or utcnow()
+    key = (idempotency_key or "").strip() or None
+    if key and len(key) > MAX_KEY_LENGTH:
+        raise ValidationFailed(OUT_OF_DATE, field="form")
     if method not in METHODS:
         raise ValidationFailed("Choose how the money was paid.", field="method")
     if not isinstance(amount_minor, int) or amount_minor <= 0:
@@ -143,6 +157,12 @@ def record_payment(
     notes = _clean_text(notes, MAX_NOTES, field="notes", what="The note")
 
     invoices = {i.id: i for i in open_invoices(session, customer.id, lock=True)}
+    # Looked for after the locks and before the split is checked: the first submit of the form
+    # (committed earlier, or while we waited for the locks) has paid the invoices a repeat sets
+    # against, which must find that payment, not be refused for over-paying.
+    earlier = _by_key(session, tenant, key)
+    if earlier is not None:
+        return _replayed(session, earlier, customer)
     if allocations is None:
         split = suggest_allocation(amount_minor, list(invoices.values()))
     else:
@@ -161,9 +181,18 @@ def record_payment(
         recorded_at=now,
         recorded_by_staff_id=_staff_id(actor),
         recorded_by_name=as_actor(actor).name,
+        idempotency_key=key,
     )
-    session.add(payment)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(payment)
+            session.flush()
+    except IntegrityError:
+        # Another submit of the same form won the race (no invoice lock was there to wait on).
+        earlier = _by_key(session, tenant, key)
+        if earlier is None:
+            raise
+        return _replayed(session, earlier, customer)
     done = []
     for invoice_id, amount in split.items():
         invoice = invoices[invoice_id]
@@ -171,6 +200,22 @@ def record_payment(
         done.append((invoice, amount))
     session.flush()
     return Recorded(payment, done)
+
+
+def _by_key(session, tenant, key: str | None) -> Payment | None:
+    if not key:
+        return None
+    return session.scalar(
+        select(Payment).where(Payment.tenant_id == tenant.id, Payment.idempotency_key == key)
+    )
+
+
+def _replayed(session, payment: Payment, customer) -> Recorded:
+    if payment.customer_id != customer.id:
+        # Keys are random per form; one reused for another customer is a forged form.
+        raise ValidationFailed(OUT_OF_DATE, field="form")
+    allocated = [(invoice, a.amount_minor) for a, invoice in allocations_of(session, payment)]
+    return Recorded(payment, allocated, replayed=True)
 
 
 def _checked_split(session, customer, invoices, allocations, amount_minor) -> dict:

@@ -54,7 +54,9 @@ def _fk(column: str, target: str, ondelete: str | None = None) -> ForeignKeyCons
 
 
 class Payment(TenantOwned, db.Model):
-    """Money received from one customer, in the bakery's currency."""
+    """Money received from one customer, in the bakery's currency.
+
+    `idempotency_key` comes from the payment form: a double submit finds the first payment."""
 
     __tablename__ = "payments"
     __table_args__ = (
@@ -70,6 +72,8 @@ class Payment(TenantOwned, db.Model):
         Index("ix_payments_received", "tenant_id", "received_on"),
         # One payment per Stripe PaymentIntent, however often its webhooks arrive.
         UniqueConstraint("tenant_id", "stripe_payment_intent_id"),
+        # One payment per form: a second submit of the same form cannot insert a second row.
+        UniqueConstraint("tenant_id", "idempotency_key"),
     )
 
     customer_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
@@ -87,6 +91,7 @@ class Payment(TenantOwned, db.Model):
     voided_by_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     void_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(100))
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def is_void(self) -> bool:

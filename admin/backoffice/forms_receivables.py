@@ -3,7 +3,9 @@ invoice), voiding one, the reminder and statement settings, the export period.""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+import secrets
+
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from billing.payments import MAX_NOTES, MAX_REFERENCE, alloc_field
@@ -13,7 +15,7 @@ from config.number_fields import NumberField, WholeNumberField
 
 
 class PaymentForm(Form):
-    """Money received: how much, when, how, and a reference."""
+    """Money received: how much, when, how, and a reference; and the form's idempotency key."""
 
     amount = NumberField(
         "Amount received", places=2, validators=[InputRequired("Enter the amount received.")]
@@ -26,6 +28,12 @@ class PaymentForm(Form):
         description="The cheque number or the bank transfer's reference, to find it later.",
     )
     notes = TextAreaField("Note (optional)", validators=[Optional(), Length(max=MAX_NOTES)])
+    idempotency_key = HiddenField()
+
+    def fresh_key(self) -> None:
+        """A new key for a freshly shown form; a resubmit carries the old one back."""
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
 def payment_form_for(invoices, **kwargs) -> PaymentForm:

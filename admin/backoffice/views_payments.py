@@ -104,10 +104,15 @@ def payment_new(customer_id):
             reference=form.reference.data or "",
             notes=form.notes.data or "",
             allocations=_allocations(form, invoices),
+            idempotency_key=form.idempotency_key.data or "",
         )
 
     def done(result):
-        flash(_recorded_message(result))
+        if result.replayed:
+            # The same form again (a double click, a retry): say so rather than "recorded".
+            flash("This payment was already recorded; it was not recorded a second time.")
+        else:
+            flash(_recorded_message(result))
         return redirect(
             url_for(
                 "backoffice.payment_view", customer_id=customer.id, payment_id=result.payment.id
@@ -117,6 +122,7 @@ def payment_new(customer_id):
     response, status = submit_form(form, record, done, catch=ValidationFailed)
     if response is not None:
         return response
+    form.fresh_key()
     return render_template(
         "backoffice/receivables/payment_form.html",
         form=form,
