@@ -14,6 +14,8 @@ from config.extensions import db
 from jobs.runtime import use_app, worker_app
 
 QUEUES = ("mail", "default")
+# Any text: looking one up loads each language's catalog in the parent (not a text to translate).
+WARM_UP_TEXT = "Hello"
 
 
 class AppWorker(Worker):
@@ -51,7 +53,7 @@ def warm_up(app) -> None:
                 continue
         for code, _label in LOCALE_CHOICES:
             with force_locale(code):
-                gettext("Hello")
+                gettext(WARM_UP_TEXT)
 
 
 def dispose_pool(app) -> None:

@@ -1,7 +1,7 @@
 """The demo's invoices: Café Aurora has issued invoices (one overdue, one with a credit note,
 one delivered short), numbered RR-<year>-0001.., once; the buyer sees them in the portal."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from config.clock import bakery_today
 from config.root.demo import DEMO_PASSWORD, seed_demo
@@ -11,6 +11,7 @@ from tests.support.factories import tenant_session
 
 def test_the_demo_gives_cafe_aurora_issued_invoices_once(app, client):
     from billing.models import CreditNote, Invoice, InvoiceLine
+    from tenants.orders.models import Order
 
     seed_demo(app)
     seed_demo(app)  # safe to run again: no second set of invoices
@@ -27,7 +28,11 @@ def test_the_demo_gives_cafe_aurora_issued_invoices_once(app, client):
         credits = [(c.invoice_id, c.total_minor) for c in session.scalars(select(CreditNote))]
         second = (invoices[1].id, invoices[1].credited_minor)
         notes = list(session.scalars(select(InvoiceLine.note).where(InvoiceLine.note != "")))
-    assert len(invoices) == 4
+        delivered = session.scalar(
+            select(func.count()).select_from(Order).where(Order.status == "delivered")
+        )
+    # One invoice per delivered order: the demo's own four and the standing order's three weeks.
+    assert len(invoices) == delivered == 7
     assert numbers[0].startswith("RR-") and numbers[0].endswith("-0001")
     assert "overdue" in statuses and "open" in statuses
     assert len(credits) == 1 and credits[0] == second and second[1] > 0

@@ -41,13 +41,19 @@ def sqlite_app(tmp_path):
 
 def _ids(app):
     from tenants.catalog.models import Product
-    from tenants.customers.models import DeliveryLocation
+    from tenants.customers.models import Customer, DeliveryLocation
 
     with app.app_context():
         tenant = tenant_by_slug("rosemary-rye")
         bind_tenant(db.session, tenant.id)
         product = db.session.scalar(select(Product.id).where(Product.sku == "BRD-SOUR"))
-        location = db.session.scalar(select(DeliveryLocation.id).order_by(DeliveryLocation.name))
+        # Café Aurora's first location (the demo's other customers have locations of their own).
+        aurora = select(Customer.id).where(Customer.business_name == "Café Aurora")
+        location = db.session.scalar(
+            select(DeliveryLocation.id)
+            .where(DeliveryLocation.customer_id.in_(aurora.scalar_subquery()))
+            .order_by(DeliveryLocation.name)
+        )
         return tenant.id, product, location
 
 
