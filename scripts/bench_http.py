@@ -202,6 +202,7 @@ def _grow_rosemary_rye() -> None:
     from config.extensions import db
     from tenants.catalog.models import Category, PriceListEntry, Product, VolumeBreak
     from tenants.customers.models import Customer
+    from tenants.text_keys import fold_key
 
     tenant = _tenant(SLUG)
     have = db.session.scalar(select(func.count()).select_from(Product))
@@ -246,7 +247,12 @@ def _grow_rosemary_rye() -> None:
     db.session.execute(
         insert(Customer),
         [
-            {"tenant_id": tenant.id, "id": uuid.uuid4(), "business_name": f"Bench customer {i}"}
+            {
+                "tenant_id": tenant.id,
+                "id": uuid.uuid4(),
+                "business_name": f"Bench customer {i}",
+                "name_key": fold_key(f"Bench customer {i}"),
+            }
             for i in range(EXTRA_CUSTOMERS)
         ],
     )
