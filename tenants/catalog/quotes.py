@@ -125,11 +125,29 @@ def _pair(snapshots: list[ListSnapshot]) -> tuple[ListSnapshot | None, ListSnaps
     return (snapshots[0] if snapshots else None, snapshots[1] if len(snapshots) > 1 else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class CatalogProduct:
+    """What a catalog line shows of a product: read-only columns, not a `Product` ORM object
+    (building 200 of those, with their identity-map bookkeeping, cost more than pricing them)."""
+
+    id: uuid.UUID
+    sku: str
+    name: str
+    unit: str
+    pack_size: int
+    min_order_qty: int
+    qty_increment: int
+    base_price_minor: int
+
+
+_CATALOG_COLUMNS = tuple(getattr(Product, field) for field in CatalogProduct.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
 class CatalogLine:
     """A product as one customer sees it: the product, its category name and its price."""
 
-    product: Product
+    product: CatalogProduct
     category_name: str
     quote: Quote
 
@@ -215,7 +233,7 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
         session, customer, settings.default_price_list_id if settings else None, on
     )
     stmt = (
-        select(Product, Category.name)
+        select(*_CATALOG_COLUMNS, Category.name)
         .outerjoin(
             Category,
             (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
@@ -237,7 +255,8 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
     rows = session.execute(stmt).all()
     first, fallback = _pair(load_snapshots(session, lists))
     result = []
-    for product, category_name in rows:
+    for *columns, category_name in rows:
+        product = CatalogProduct(*columns)
         q = quote(
             ProductSnapshot(product.id, product.base_price_minor),
             first,
