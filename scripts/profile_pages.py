@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--profile", default="")
     parser.add_argument("--only", default="")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() after warming up")
     args = parser.parse_args()
     app_db = f"{args.db_prefix}_app"
     if args.build:
@@ -53,6 +54,11 @@ def main() -> None:
         client = clients[who]
         for _ in range(3):  # warm caches
             assert client.get(path).status_code == 200, name
+        if args.freeze:
+            import gc
+
+            gc.collect()
+            gc.freeze()
         profiler = cProfile.Profile() if args.profile == name else None
         times = []
         for _ in range(args.requests):
