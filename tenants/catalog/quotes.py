@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ARRAY, Text, any_, bindparam, cast, select
+from sqlalchemy import ARRAY, any_, bindparam, select
 
 from tenants.catalog.models import (
     AssortmentItem,
@@ -127,10 +127,7 @@ def ids_in(session, column, ids: Iterable[uuid.UUID]):
     500 bound parameters cost more to render, adapt and parse than the query takes to run."""
     ids = list(ids)
     if session.get_bind().dialect.name == "postgresql":
-        # Sent as one text literal cast to an array: psycopg's list dumper checks every element
-        # for quoting, which for 500 UUIDs cost more than formatting them here.
-        literal = "{" + ",".join(map(str, ids)) + "}"
-        return column == any_(cast(bindparam("ids_in", literal, type_=Text), ARRAY(column.type)))
+        return column == any_(bindparam("ids_in", ids, type_=ARRAY(column.type)))
     return column.in_(ids)
 
 
