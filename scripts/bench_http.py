@@ -283,7 +283,7 @@ def build_floor_database(floor_db: str) -> None:
         )
         c.execute(
             "INSERT INTO floor_rows SELECT t, i, 'BENCH-' || lpad(i::text, 5, '0'),"
-            " 'Bench loaf ' || i, 'each', 80 + (i * 37) % 4000"
+            " 'Bench loaf ' || i, 'each', 80 + (i * 37) %% 4000"
             " FROM generate_series(1, %s) t, generate_series(1, %s) i",
             (FLOOR_TENANTS, FLOOR_ROWS),
         )
