@@ -197,14 +197,22 @@ def _product_rows(tenant_id, count, start, category_id=None):
 
 def _grow_rosemary_rye() -> None:
     """200 active products, every one on Café Aurora's list with two breaks; 50 customers."""
+    from datetime import UTC, datetime
+
     from sqlalchemy import func, insert, select
 
     from config.extensions import db
     from tenants.catalog.models import Category, PriceListEntry, Product, VolumeBreak
     from tenants.customers.models import Customer
+    from tenants.text_keys import fold_key
 
     tenant = _tenant(SLUG)
-    have = db.session.scalar(select(func.count()).select_from(Product))
+    # Count what the buyer's catalog shows (the demo has products out of season or inactive).
+    have = db.session.scalar(
+        select(func.count(Product.id)).where(
+            Product.active.is_(True), Product.in_season(datetime.now(UTC).date())
+        )
+    )
     category = db.session.scalar(select(Category).order_by(Category.position.desc()).limit(1))
     db.session.execute(
         insert(Product), _product_rows(tenant.id, CATALOG_SIZE - have, 0, category.id)
@@ -246,7 +254,12 @@ def _grow_rosemary_rye() -> None:
     db.session.execute(
         insert(Customer),
         [
-            {"tenant_id": tenant.id, "id": uuid.uuid4(), "business_name": f"Bench customer {i}"}
+            {
+                "tenant_id": tenant.id,
+                "id": uuid.uuid4(),
+                "business_name": f"Bench customer {i}",
+                "name_key": fold_key(f"Bench customer {i}"),
+            }
             for i in range(EXTRA_CUSTOMERS)
         ],
     )
@@ -277,7 +290,7 @@ def build_floor_database(floor_db: str) -> None:
         )
         c.execute(
             "INSERT INTO floor_rows SELECT t, i, 'BENCH-' || lpad(i::text, 5, '0'),"
-            " 'Bench loaf ' || i, 'each', 80 + (i * 37) % 4000"
+            " 'Bench loaf ' || i, 'each', 80 + (i * 37) %% 4000"
             " FROM generate_series(1, %s) t, generate_series(1, %s) i",
             (FLOOR_TENANTS, FLOOR_ROWS),
         )
@@ -412,7 +425,7 @@ def check_page(name, status, body) -> None:
     if status != 200:
         raise SystemExit(f"{name}: HTTP {status}")
     if name in ("floor", "catalog"):
-        rows = re.findall(rb'<tr data-sku="[^"]+">.*?class="price"[^>]*>([^<]*)<', body, re.S)
+        rows = re.findall(rb'<tr data-sku="[^"]+"[^>]*>.*?class="price"[^>]*>([^<]*)<', body, re.S)
         priced = [r for r in rows if re.search(rb"\d", r)]
         if len(rows) != CATALOG_SIZE or len(priced) != CATALOG_SIZE:
             raise SystemExit(f"{name}: {len(rows)} rows, {len(priced)} with a price")

@@ -93,7 +93,13 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=5000)
     parser.add_argument("--lines", type=int, default=500)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--profile", action="store_true", help="print cProfile of the runs")
     args = parser.parse_args()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
 
     from config.extensions import db
     from tenants.catalog.quotes import price_cart
@@ -116,21 +122,28 @@ def main() -> None:
             rng = random.Random(7)
             lines = [(pid, rng.randint(1, 120)) for pid in rng.sample(product_ids, args.lines)]
             statements: list[str] = []
-            timings = []
+            timings, cpu_times = [], []
             for run in range(args.runs + 1):
                 session.expunge_all()
                 customer = session.get(Customer, (tenant.id, customer_id))
                 statements.clear()
                 listener = lambda *a, **k: statements.append(a[2])  # noqa: E731
                 event.listen(engine, "before_cursor_execute", listener)
+                if profiler and run:
+                    profiler.enable()
                 start = time.perf_counter()
+                cpu = time.process_time()
                 quotes = price_cart(
                     session, tenant, customer=customer, lines=lines, on=date(2026, 6, 1)
                 )
                 elapsed = time.perf_counter() - start
+                cpu = time.process_time() - cpu
+                if profiler:
+                    profiler.disable()
                 event.remove(engine, "before_cursor_execute", listener)
                 if run:  # the first run warms caches (statement compilation) and is dropped
                     timings.append(elapsed)
+                    cpu_times.append(cpu)
             assert len(quotes) == args.lines
             total = sum(q.line_total_minor for q in quotes)
             rules = {r: sum(q.rule == r for q in quotes) for r in ("list", "break", "base")}
@@ -149,9 +162,16 @@ def main() -> None:
         f"median {statistics.median(timings) * 1000:.1f} ms, "
         f"min {min(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms"
     )
+    print(
+        f"price_cart CPU time (this process): median {statistics.median(cpu_times) * 1000:.1f} ms"
+    )
     print(f"SQL statements per run: {len(statements)}")
     for statement in statements:
         print("   ", " ".join(statement.split())[:110])
+    if profiler:
+        import pstats
+
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":

@@ -156,11 +156,28 @@ def all_products(session) -> list[Product]:
     return list(session.scalars(select(Product).order_by(Product.sku)))
 
 
+@dataclass(frozen=True, slots=True)
+class ProductSummary:
+    """What the product list shows of a product: read-only columns, not a `Product` ORM object
+    (a page of those, with identity-map bookkeeping, cost more than rendering the page)."""
+
+    id: uuid.UUID
+    sku: str
+    name: str
+    unit: str
+    pack_size: int
+    base_price_minor: int
+    active: bool
+
+
+_SUMMARY_COLUMNS = tuple(getattr(Product, field) for field in ProductSummary.__slots__)
+
+
 @dataclass(frozen=True)
 class ProductPage:
     """One page of the product list with the category name of each row."""
 
-    rows: list[tuple[Product, str]]
+    rows: list[tuple[ProductSummary, str]]
     total: int
     page: int
     pages: int
@@ -186,7 +203,7 @@ def search_products(
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     stmt = (
-        select(Product, Category.name)
+        select(*_SUMMARY_COLUMNS, Category.name)
         .outerjoin(
             Category,
             (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
@@ -196,7 +213,7 @@ def search_products(
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    rows = [(p, name or "") for p, name in session.execute(stmt)]
+    rows = [(ProductSummary(*columns), name or "") for *columns, name in session.execute(stmt)]
     return ProductPage(rows, total, page, pages)
 
 

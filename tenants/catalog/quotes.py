@@ -10,7 +10,6 @@ Nothing is cached, so a price change shows on the next request.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -92,11 +91,16 @@ def load_snapshots(
     )
     if product_ids is not None:
         stmt = stmt.where(ids_in(session, PriceListEntry.product_id, product_ids))
-    tiers: dict[uuid.UUID, dict[uuid.UUID, list[Tier]]] = defaultdict(lambda: defaultdict(list))
+    tiers: dict[uuid.UUID, dict[uuid.UUID, list[Tier]]] = {pl.id: {} for pl in price_lists}
+    # A cart's lists repeat the same tiers ("5% off" on every product): one Tier object each.
+    shared: dict[tuple, Tier] = {}
     for list_id, pid, e_price, e_pct, b_qty, b_price, b_pct in session.execute(stmt):
-        product_tiers = tiers[list_id][pid]
-        if not product_tiers:
-            product_tiers.append(Tier(1, e_price, e_pct))
+        per_product = tiers[list_id]
+        product_tiers = per_product.get(pid)
+        if product_tiers is None:
+            key = (1, e_price, e_pct)
+            first = shared.get(key) or shared.setdefault(key, Tier(1, e_price, e_pct))
+            product_tiers = per_product[pid] = [first]
         if b_qty is not None:
             product_tiers.append(Tier(b_qty, b_price, b_pct))
     return [
@@ -105,10 +109,17 @@ def load_snapshots(
             pl.name,
             pl.valid_from,
             pl.valid_until,
-            {pid: tuple(sorted(ts, key=lambda t: t.min_qty)) for pid, ts in tiers[pl.id].items()},
+            {
+                pid: tuple(ts) if len(ts) == 1 else tuple(sorted(ts, key=_by_min_qty))
+                for pid, ts in tiers[pl.id].items()
+            },
         )
         for pl in price_lists
     ]
+
+
+def _by_min_qty(tier: Tier) -> int:
+    return tier.min_qty
 
 
 def ids_in(session, column, ids: Iterable[uuid.UUID]):
@@ -125,11 +136,29 @@ def _pair(snapshots: list[ListSnapshot]) -> tuple[ListSnapshot | None, ListSnaps
     return (snapshots[0] if snapshots else None, snapshots[1] if len(snapshots) > 1 else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class CatalogProduct:
+    """What a catalog line shows of a product: read-only columns, not a `Product` ORM object
+    (building 200 of those, with their identity-map bookkeeping, cost more than pricing them)."""
+
+    id: uuid.UUID
+    sku: str
+    name: str
+    unit: str
+    pack_size: int
+    min_order_qty: int
+    qty_increment: int
+    base_price_minor: int
+
+
+_CATALOG_COLUMNS = tuple(getattr(Product, field) for field in CatalogProduct.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
 class CatalogLine:
     """A product as one customer sees it: the product, its category name and its price."""
 
-    product: Product
+    product: CatalogProduct
     category_name: str
     quote: Quote
 
@@ -215,7 +244,7 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
         session, customer, settings.default_price_list_id if settings else None, on
     )
     stmt = (
-        select(Product, Category.name)
+        select(*_CATALOG_COLUMNS, Category.name)
         .outerjoin(
             Category,
             (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
@@ -237,7 +266,8 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
     rows = session.execute(stmt).all()
     first, fallback = _pair(load_snapshots(session, lists))
     result = []
-    for product, category_name in rows:
+    for *columns, category_name in rows:
+        product = CatalogProduct(*columns)
         q = quote(
             ProductSnapshot(product.id, product.base_price_minor),
             first,

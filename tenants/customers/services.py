@@ -6,6 +6,7 @@ written to the customer's activity log in the same transaction.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -170,11 +171,30 @@ def list_customers(session) -> list[Customer]:
     return list(session.scalars(select(Customer).order_by(Customer.business_name)))
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerSummary:
+    """What the customer list shows of a customer: read-only columns, not a `Customer` ORM
+    object (its 18 columns and identity-map bookkeeping per row were most of the list's cost)."""
+
+    id: uuid.UUID
+    business_name: str
+    trading_name: str
+    status: str
+    portal_enabled: bool
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == "suspended"
+
+
+_SUMMARY_COLUMNS = tuple(getattr(Customer, field) for field in CustomerSummary.__slots__)
+
+
 @dataclass(frozen=True)
 class CustomerRow:
     """One line of the back office's customer list."""
 
-    customer: Customer
+    customer: CustomerSummary
     locations: int
     contacts: int
     active_contacts: int
@@ -211,7 +231,7 @@ def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
         .scalar_subquery()
     )
     stmt = (
-        select(Customer, locations, contacts, active, PriceList.name, Assortment.name)
+        select(*_SUMMARY_COLUMNS, locations, contacts, active, PriceList.name, Assortment.name)
         .outerjoin(
             PriceList,
             (PriceList.tenant_id == Customer.tenant_id) & (PriceList.id == Customer.price_list_id),
@@ -229,7 +249,10 @@ def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
             func.lower(Customer.business_name).like(pattern)
             | func.lower(Customer.trading_name).like(pattern)
         )
-    return [CustomerRow(*row) for row in session.execute(stmt)]
+    width = len(_SUMMARY_COLUMNS)
+    return [
+        CustomerRow(CustomerSummary(*row[:width]), *row[width:]) for row in session.execute(stmt)
+    ]
 
 
 def _check_unique_name(session, business_name: str, *, other_than=None) -> None:

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -114,3 +114,10 @@ def test_the_fallback_list_prices_what_the_first_list_does_not():
         380,
         fallback.id,
     )
+
+
+@given(st.integers(min_value=0, max_value=10_000_000), percents)
+def test_percent_off_in_integers_matches_the_decimal_definition(base, pct):
+    """The integer fast path gives exactly the Decimal half-up result it replaced."""
+    reference = (Decimal(base) * (100 - pct) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    assert percent_off(base, pct) == int(reference)
