@@ -31,7 +31,7 @@ def test_the_demo_gives_rosemary_rye_a_cafe_with_an_owner_and_an_invited_buyer(a
         "owner@cafe-aurora.example": "active",
         "riverside@cafe-aurora.example": "invited",
     }
-    # The invited buyer got their invitation (the demo's orders and invoices send mail of their own).
+    # The invited buyer got their invitation (the demo's orders and invoices send more mail).
     invitations = [m["To"] for m in mailbox.messages if "invit" in m["Subject"].lower()]
     assert invitations == ["Ravi Rivers <riverside@cafe-aurora.example>"]
 
