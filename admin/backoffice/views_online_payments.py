@@ -18,7 +18,7 @@ from tenants.plans import has_feature
 BASE = "backoffice/base.html"
 
 
-@bp.get("/payments")
+@bp.get("/online-payments")
 @staff_required("settings")
 def online_payments():
     return render_template(
@@ -31,7 +31,7 @@ def online_payments():
     )
 
 
-@bp.post("/payments/connect")
+@bp.post("/online-payments/connect")
 @staff_required("settings")
 def payments_connect():
     """Create the bakery's connected account (first time) and go to Stripe's onboarding."""
@@ -53,7 +53,7 @@ def payments_connect():
     return redirect(url, code=303)
 
 
-@bp.get("/payments/refresh")
+@bp.get("/online-payments/refresh")
 @staff_required("settings")
 def payments_refresh():
     """Stripe's refresh URL (the onboarding link expired): show the page to start again."""
@@ -61,7 +61,7 @@ def payments_refresh():
     return redirect(url_for("backoffice.online_payments"))
 
 
-@bp.get("/payments/return")
+@bp.get("/online-payments/return")
 @staff_required("settings")
 def payments_return():
     """Back from Stripe's onboarding: read the account's status now rather than wait for the
@@ -73,7 +73,7 @@ def payments_return():
     return redirect(url_for("backoffice.online_payments"))
 
 
-@bp.post("/payments/disconnect")
+@bp.post("/online-payments/disconnect")
 @staff_required("settings")
 def payments_disconnect():
     ConfirmForm().validate_on_submit() or abort(400)

@@ -49,9 +49,9 @@ def test_without_stripe_the_plan_page_requests_upgrades_and_shows_no_stripe(
         ).status_code
         == 404
     )
-    payments = page_text(client.get(f"/admin/{north.slug}/payments"))
+    payments = page_text(client.get(f"/admin/{north.slug}/online-payments"))
     assert "not set up on this platform" in payments and "Connect with Stripe" not in payments
-    assert client.post(f"/admin/{north.slug}/payments/connect").status_code == 404
+    assert client.post(f"/admin/{north.slug}/online-payments/connect").status_code == 404
 
 
 def test_with_stripe_a_priced_tier_is_bought_through_checkout(app, client, stripe_fake, customers):
@@ -116,7 +116,7 @@ def test_staff_without_settings_cannot_buy_or_connect(app, client, stripe_fake, 
         ).status_code
         == 403
     )
-    assert client.post(f"/admin/{north.slug}/payments/connect").status_code == 403
+    assert client.post(f"/admin/{north.slug}/online-payments/connect").status_code == 403
     assert stripe_fake.calls == []
 
 
@@ -124,23 +124,23 @@ def test_connect_onboarding_status_and_disconnect(app, client, stripe_fake, cust
     north, south = customers
     set_stripe(app, north, stripe_account_id=None, stripe_account_status="")
     sign_in_staff(client, north)
-    assert "Not connected" in page_text(client.get(f"/admin/{north.slug}/payments"))
+    assert "Not connected" in page_text(client.get(f"/admin/{north.slug}/online-payments"))
 
-    started = client.post(f"/admin/{north.slug}/payments/connect")
+    started = client.post(f"/admin/{north.slug}/online-payments/connect")
     assert started.status_code == 303
     account_id = tenant_row(app, north)["stripe_account_id"]
     assert started.location == f"https://connect.stripe.com/setup/s/{account_id}"
     (link,) = stripe_fake.of("POST", "/v1/account_links")
-    assert link.params["return_url"] == f"https://bakery.test/admin/{north.slug}/payments/return"
-    assert link.params["refresh_url"] == f"https://bakery.test/admin/{north.slug}/payments/refresh"
+    assert link.params["return_url"] == f"https://bakery.test/admin/{north.slug}/online-payments/return"
+    assert link.params["refresh_url"] == f"https://bakery.test/admin/{north.slug}/online-payments/refresh"
 
     # Back from Stripe with details in but Stripe asking for more: restricted, and what it wants.
     stripe_fake.put(account_object(account_id, due=["external_account", "individual.id_number"]))
-    page = page_text(client.get(f"/admin/{north.slug}/payments/return", follow_redirects=True))
+    page = page_text(client.get(f"/admin/{north.slug}/online-payments/return", follow_redirects=True))
     assert "Restricted" in page and "external account" in page and "individual: id number" in page
 
     stripe_fake.put(account_object(account_id, charges=True, payouts=True))
-    page = page_text(client.get(f"/admin/{north.slug}/payments/return", follow_redirects=True))
+    page = page_text(client.get(f"/admin/{north.slug}/online-payments/return", follow_redirects=True))
     assert "Active" in page and "Buyers can pay invoices online" in page
     with app.app_context():
         from billing.connect import payments_enabled
@@ -149,11 +149,11 @@ def test_connect_onboarding_status_and_disconnect(app, client, stripe_fake, cust
 
         assert payments_enabled(db.session.get(Tenant, north.id)) is True
 
-    confirm = client.post(f"/admin/{north.slug}/payments/disconnect")
+    confirm = client.post(f"/admin/{north.slug}/online-payments/disconnect")
     assert confirm.status_code == 200 and "Disconnect Stripe" in page_text(confirm)
     assert tenant_row(app, north)["stripe_account_id"] == account_id
     done = client.post(
-        f"/admin/{north.slug}/payments/disconnect", data={"confirmed": "yes"}, follow_redirects=True
+        f"/admin/{north.slug}/online-payments/disconnect", data={"confirmed": "yes"}, follow_redirects=True
     )
     assert "buyers no longer see pay buttons" in page_text(done)
     row = tenant_row(app, north)
@@ -162,7 +162,7 @@ def test_connect_onboarding_status_and_disconnect(app, client, stripe_fake, cust
         assert payments_enabled(db.session.get(Tenant, north.id)) is False
         assert payments_enabled(db.session.get(Tenant, south.id)) is True
     # Connecting again makes a new account under a new idempotency key.
-    client.post(f"/admin/{north.slug}/payments/connect")
+    client.post(f"/admin/{north.slug}/online-payments/connect")
     first, second = stripe_fake.of("POST", "/v1/accounts")
     assert first.header("Idempotency-Key") != second.header("Idempotency-Key")
 
@@ -171,9 +171,9 @@ def test_online_payments_need_the_tier(app, client, stripe_fake, priced_plans):
     small = make_bakery(app, "small-bakery", plan="starter")
     sign_in_staff(client, small)
     assert "payments come with the Professional plan" in page_text(
-        client.get(f"/admin/{small.slug}/payments")
+        client.get(f"/admin/{small.slug}/online-payments")
     )
-    refused = client.post(f"/admin/{small.slug}/payments/connect", follow_redirects=True)
+    refused = client.post(f"/admin/{small.slug}/online-payments/connect", follow_redirects=True)
     assert "not included in your plan" in page_text(refused)
     assert stripe_fake.calls == []
 

@@ -33,7 +33,7 @@ def test_plan_and_payments_pages_without_stripe(live_server, phone_page):
     assert page.get_by_role("button", name="Request upgrade to Enterprise").is_visible()
     assert page.locator("text=Subscribe to").count() == 0
     check_page(page, "stripe-plan-off")
-    page.goto(f"{base_url}/admin/rosemary-rye/payments")
+    page.goto(f"{base_url}/admin/rosemary-rye/online-payments")
     assert "not set up on this platform" in page.inner_text("#connect-status")
     check_page(page, "stripe-payments-off")
 
@@ -96,7 +96,7 @@ def test_plan_and_connect_pages_with_stripe_and_checkout(live_server, phone_page
         ),
     )
     _sign_in(page, base_url, "rosemary-rye")
-    page.goto(f"{base_url}/admin/rosemary-rye/payments")
+    page.goto(f"{base_url}/admin/rosemary-rye/online-payments")
     status = page.inner_text("#connect-status")
     assert "Restricted" in status and "acct_demo_rr" in status
     assert "individual: verification: document" in page.inner_text("#connect-due")
