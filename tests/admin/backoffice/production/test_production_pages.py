@@ -222,7 +222,7 @@ def test_the_home_page_draws_the_charts_as_accessible_svg_with_the_numbers_as_te
     assert '<title id="weeks-title">' in chart and "Week of 30 Nov: €12.00." in chart
     assert chart.count("<rect") == 12
     table = words_of(html[html.index('id="weeks-table"') :])
-    assert "Mon 30 Nov 2026 1 €12.00" in table and "€0.77" not in html and "€77.00" not in html
+    assert "Mon, 30 Nov 2026 1 €12.00" in table and "€0.77" not in html and "€77.00" not in html
     top = words_of(html[html.index('id="top-table"') :])
     assert "Product Quantity Value Rye loaf · RYE 12 €12.00 Your plan" in top
 
