@@ -131,16 +131,26 @@ def test_connect_onboarding_status_and_disconnect(app, client, stripe_fake, cust
     account_id = tenant_row(app, north)["stripe_account_id"]
     assert started.location == f"https://connect.stripe.com/setup/s/{account_id}"
     (link,) = stripe_fake.of("POST", "/v1/account_links")
-    assert link.params["return_url"] == f"https://bakery.test/admin/{north.slug}/online-payments/return"
-    assert link.params["refresh_url"] == f"https://bakery.test/admin/{north.slug}/online-payments/refresh"
+    assert (
+        link.params["return_url"]
+        == f"https://bakery.test/admin/{north.slug}/online-payments/return"
+    )
+    assert (
+        link.params["refresh_url"]
+        == f"https://bakery.test/admin/{north.slug}/online-payments/refresh"
+    )
 
     # Back from Stripe with details in but Stripe asking for more: restricted, and what it wants.
     stripe_fake.put(account_object(account_id, due=["external_account", "individual.id_number"]))
-    page = page_text(client.get(f"/admin/{north.slug}/online-payments/return", follow_redirects=True))
+    page = page_text(
+        client.get(f"/admin/{north.slug}/online-payments/return", follow_redirects=True)
+    )
     assert "Restricted" in page and "external account" in page and "individual: id number" in page
 
     stripe_fake.put(account_object(account_id, charges=True, payouts=True))
-    page = page_text(client.get(f"/admin/{north.slug}/online-payments/return", follow_redirects=True))
+    page = page_text(
+        client.get(f"/admin/{north.slug}/online-payments/return", follow_redirects=True)
+    )
     assert "Active" in page and "Buyers can pay invoices online" in page
     with app.app_context():
         from billing.connect import payments_enabled
@@ -153,7 +163,9 @@ def test_connect_onboarding_status_and_disconnect(app, client, stripe_fake, cust
     assert confirm.status_code == 200 and "Disconnect Stripe" in page_text(confirm)
     assert tenant_row(app, north)["stripe_account_id"] == account_id
     done = client.post(
-        f"/admin/{north.slug}/online-payments/disconnect", data={"confirmed": "yes"}, follow_redirects=True
+        f"/admin/{north.slug}/online-payments/disconnect",
+        data={"confirmed": "yes"},
+        follow_redirects=True,
     )
     assert "buyers no longer see pay buttons" in page_text(done)
     row = tenant_row(app, north)
