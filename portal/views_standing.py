@@ -109,6 +109,19 @@ def _form(**kwargs) -> StandingOrderForm:
     return form
 
 
+def _template_fields(form) -> dict:
+    """What the set-up and change forms both hand the standing-order service."""
+    return {
+        "location_id": form.location_id.data,
+        "starts_on": form.starts_on.data,
+        "every_weeks": form.every_weeks.data,
+        "ends_on": form.ends_on.data,
+        "name": form.name.data,
+        "notes": form.notes.data,
+        "now": utcnow(),
+    }
+
+
 def _form_page(form, *, order=None, errors=None, status=200, quantities=None):
     return render_template(
         "portal/standing_form.html",
@@ -162,14 +175,8 @@ def standing_new():
                 g.tenant,
                 actor=g.contact,
                 customer=g.customer,
-                location_id=form.location_id.data,
                 lines=lines,
-                starts_on=form.starts_on.data,
-                every_weeks=form.every_weeks.data,
-                ends_on=form.ends_on.data,
-                name=form.name.data,
-                notes=form.notes.data,
-                now=utcnow(),
+                **_template_fields(form),
             ),
         )
         if order is not None:
@@ -234,14 +241,8 @@ def standing_edit(standing_order_id):
                 actor=g.contact,
                 customer=g.customer,
                 standing_order=order,
-                location_id=form.location_id.data,
                 lines=lines,
-                starts_on=form.starts_on.data,
-                every_weeks=form.every_weeks.data,
-                ends_on=form.ends_on.data,
-                name=form.name.data,
-                notes=form.notes.data,
-                now=utcnow(),
+                **_template_fields(form),
             ),
         )
         if saved is not None:
