@@ -1,7 +1,7 @@
 """Demo data for the bakery's day: Rosemary & Rye's coming delivery day has confirmed orders
 from Corner Deli's two locations (products baked Monday to Saturday, so any delivery day), the
-van route has every location numbered, and the production sheet was "printed" an hour ago with
-one order placed since, so the page shows its "changed since you printed" flag.
+van route has every location numbered, and the production sheet was "printed" with one order
+placed since, so the page shows its "changed since you printed" flag.
 
 Everything goes through the services a bakery uses (`save_location`, `place_order` by the owner
 at the desk, `move_stop`, `record_print`). Runs once: a bakery with a route is left as it is.
@@ -68,10 +68,11 @@ def seed_demo_bakery_day(session, tenant, *, now: datetime | None = None) -> Non
         )
         locations[place] = location
         placed.append((customer, location, lines))
-    # The first orders came in before the print an hour ago; the last one after it.
-    printed_at = now - timedelta(hours=1)
+    # The first orders came in before the print; the last one after it.
+    last_at = _last_order_at(session, tenant, day, now)
+    printed_at = last_at - timedelta(hours=1)
     for index, (customer, location, lines) in enumerate(placed):
-        at = now if index == len(placed) - 1 else printed_at - timedelta(hours=2 - index)
+        at = last_at if index == len(placed) - 1 else printed_at - timedelta(hours=2 - index)
         _place(session, tenant, owner, customer, location, lines, products, day, at)
         if index == len(placed) - 2:
             record_print(session, tenant, actor=owner, day=day, kind="sheet", now=printed_at)
@@ -89,6 +90,19 @@ def seed_demo_bakery_day(session, tenant, *, now: datetime | None = None) -> Non
     # mail keeps only what a newcomer does.
     _forget_mail(session, queued_before)
     session.commit()
+
+
+def _last_order_at(session, tenant, day, now: datetime) -> datetime:
+    """When the order placed after the print came in: now, unless the day's cut-off has passed
+    (a Monday-morning demo shows today's sheet, whose orders closed yesterday and whose
+    products need a day's notice); then the orders came in before the cut-off, which a bakery
+    cannot override for notice."""
+    from tenants.orders.calendar import cutoff_for, load_schedule
+
+    cutoff_at = cutoff_for(load_schedule(session, tenant, first=day, last=day), day)
+    if cutoff_at is None or now < cutoff_at - timedelta(minutes=5):
+        return now
+    return cutoff_at - timedelta(minutes=30)
 
 
 def _locations(session, model) -> dict:

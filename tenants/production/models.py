@@ -29,6 +29,9 @@ from config.extensions import db
 from tenants.base import TenantOwned, UTCDateTime
 
 PRINT_KINDS = {"sheet": "Production sheet", "slips": "Packing slips"}
+# The orders the bakers bake and pack: confirmed and on through the day. Pending review,
+# rejected and cancelled orders are not on the sheet or the slips.
+COUNTED_STATUSES = ("confirmed", "in_production", "out_for_delivery", "delivered")
 
 
 class RoutePosition(TenantOwned, db.Model):

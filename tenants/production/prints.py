@@ -1,8 +1,11 @@
 """Print events: who printed a day's sheet or slips and when, and which orders changed since.
 
-"Changed" means the order's `updated_at` (bumped by every placement, edit, status change and
-cancellation) is later than the last print, whatever its status now: a cancellation after the
-sheet went to the bakers is exactly what they need to hear about.
+"Changed" means the order's timeline has an entry after the last print that changes what the
+document says: a placement, an edit, a cut-off override, or a status change into or out of the
+counted statuses (a cancellation, a rejection, an approval). A cancellation after the sheet went
+to the bakers is exactly what they need to hear about; the bakery's own progress through its
+day (confirmed, in production, out for delivery, delivered) is not, or every sheet would call
+itself stale the moment the bakers started work on it.
 """
 
 from __future__ import annotations
@@ -10,14 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, not_, select
 
 from tenants.orders.access import actor_name
-from tenants.orders.models import Order
-from tenants.production.models import PRINT_KINDS, ProductionPrint
+from tenants.orders.models import Order, OrderEvent
+from tenants.production.models import COUNTED_STATUSES, PRINT_KINDS, ProductionPrint
 from tenants.scoping import check_bound
 
 CHANGED_SHOWN = 10
+_NOT_NEWS = ("message",)
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,21 @@ def print_check(session, *, day: date, kind: str) -> PrintCheck:
     )
     if last is None:
         return PrintCheck(None)
+    progress = and_(
+        OrderEvent.kind == "status",
+        OrderEvent.from_status.in_(COUNTED_STATUSES),
+        OrderEvent.to_status.in_(COUNTED_STATUSES),
+    )
     numbers = session.scalars(
         select(Order.number)
-        .where(Order.delivery_date == day, Order.updated_at > last.printed_at)
+        .join(OrderEvent, OrderEvent.order_id == Order.id)
+        .where(
+            Order.delivery_date == day,
+            OrderEvent.at > last.printed_at,
+            OrderEvent.kind.not_in(_NOT_NEWS),
+            not_(progress),
+        )
+        .group_by(Order.number)
         .order_by(Order.number)
     ).all()
     return PrintCheck(last, tuple(numbers))

@@ -24,11 +24,11 @@ from sqlalchemy import and_, func, select
 
 from tenants.catalog.models import Category, Product
 from tenants.orders.models import Order, OrderLine
+from tenants.production.models import COUNTED_STATUSES
 from tenants.production.prints import PrintCheck, print_check
 from tenants.scoping import check_bound
 
 # Statuses whose orders are baked (see the module docstring for why review is left out).
-COUNTED_STATUSES = ("confirmed", "in_production", "out_for_delivery", "delivered")
 UNCATEGORISED = "Other products"
 
 

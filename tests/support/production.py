@@ -96,5 +96,37 @@ def write_order(
             )
         )
     order.subtotal_minor = order.total_minor = total
+    # The timeline's "placed" entry, as placement writes it (the sheet's "changed since you
+    # printed" flag reads the timeline).
+    session.add(_event(tenant, order, "placed", at))
     session.flush()
     return {"id": order.id, "number": order.number}
+
+
+def set_day_order_status(app, bakery, order_id, status: str, *, at: datetime) -> None:
+    """Move a test order to `status` at `at`, with its timeline entry, as the states service
+    records one (whose own rules have their own tests)."""
+    from sqlalchemy import select
+
+    from tenants.orders.models import Order
+
+    with tenant_session(app, bakery.id) as session:
+        order = session.scalar(select(Order).where(Order.id == order_id))
+        session.add(
+            _event(
+                tenant_of(session, bakery),
+                order,
+                "status",
+                at,
+                from_status=order.status,
+                to_status=status,
+            )
+        )
+        order.status, order.updated_at = status, at
+        order.version += 1
+
+
+def _event(tenant, order, kind: str, at: datetime, **fields):
+    from tenants.orders.timeline import event
+
+    return event(tenant, order, None, kind, at, **fields)

@@ -11,14 +11,12 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 from pypdf import PdfReader
-from sqlalchemy import update
 
 from config.clock import utcnow
 from config.extensions import db
-from tenants.orders.models import Order
 from tests.support.factories import add_staff, make_customer, sign_in_staff, tenant_session
 from tests.support.html import page_text
-from tests.support.production import add_day_order
+from tests.support.production import add_day_order, set_day_order_status
 from tests.support.queries import count_queries
 from tests.tenants.production.conftest import DAY
 
@@ -92,7 +90,7 @@ def test_the_page_flags_orders_changed_since_the_last_print(app, day_shops):
     url = f"/admin/{slug}/production?date={DAY}"
     with freeze_time("2026-12-08 01:00") as clock:
         first = order(app, north)
-        order(app, north, location="Harbour")
+        second = order(app, north, location="Harbour")
         order(app, south)
         client = signed_in(app, north.bakery)
         assert "Not printed yet." in words(client.get(url))
@@ -101,10 +99,12 @@ def test_the_page_flags_orders_changed_since_the_last_print(app, day_shops):
         assert printed.mimetype == "application/pdf"
         assert "Rye loaf" in PdfReader(io.BytesIO(printed.data)).pages[0].extract_text()
         assert "no order changed since" in words(client.get(url))
+        # The bakers starting on an order is their own progress, not news.
+        clock.move_to("2026-12-08 03:20")
+        set_day_order_status(app, north.bakery, second["id"], "in_production", at=utcnow())
+        assert "no order changed since" in words(client.get(url))
         clock.move_to("2026-12-08 03:30")
-        with tenant_session(app, north.bakery.id) as session:
-            cancel = update(Order).where(Order.id == first["id"])
-            session.execute(cancel.values(status="cancelled", updated_at=utcnow()))
+        set_day_order_status(app, north.bakery, first["id"], "cancelled", at=utcnow())
         late = order(app, north, location="Harbour", qty=3)
         order(app, south, qty=4)  # the other bakery's changes are not this bakery's news
         page = words(client.get(url))
