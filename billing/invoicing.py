@@ -57,12 +57,16 @@ def issue_invoice(
     period: Period | None = None,
     order_key: Order | None = None,
     lines_by_order: dict | None = None,
+    payment_terms: str | None = None,
+    notify_customer: bool = True,
     now: datetime | None = None,
 ) -> Invoice:
     """Issue one invoice to `customer` for `orders` (what was delivered on them); flushes.
 
     `period` (consolidated) or `order_key` (per order) make it once-only by the unique keys.
     `lines_by_order` lets a batch pass lines it loaded for many invoices at once.
+    `payment_terms` overrides the customer's (card now: due on receipt); `notify_customer`
+    False holds the email back (card now sends it once the invoice is paid).
     """
     require(actor, "invoices", message="You don't have permission to issue invoices.")
     now = now or utcnow()
@@ -78,6 +82,7 @@ def issue_invoice(
         session, tenant, settings, series="invoice", issue_date=issue_day, now=now
     )
     billing = customer_billing(session, customer)
+    terms = payment_terms or customer.payment_terms
     invoice = Invoice(
         tenant_id=tenant.id,
         number=number,
@@ -91,10 +96,10 @@ def issue_invoice(
         period_start=period.start if period else min(o.delivery_date for o in orders),
         period_end=period.end if period else max(o.delivery_date for o in orders),
         currency=orders[0].currency,
-        payment_terms=customer.payment_terms,
+        payment_terms=terms,
         issued_at=now,
         issue_date=issue_day,
-        due_date=due_date(issue_day, customer.payment_terms),
+        due_date=due_date(issue_day, terms),
         issued_by_name=as_actor(actor).name,
         bill_to_name=customer.business_name,
         bill_to_address=billing.billing_address if billing else "",
@@ -106,7 +111,8 @@ def issue_invoice(
     _add_orders_and_lines(session, tenant, invoice, orders, lines_by_order)
     # Credit the customer holds on account (an overpayment) pays the new invoice first.
     apply_account_credit(session, tenant, invoice, actor=actor, now=now)
-    notify.invoice_issued(session, tenant, invoice=invoice, customer=customer, now=now)
+    if notify_customer:
+        notify.invoice_issued(session, tenant, invoice=invoice, customer=customer, now=now)
     return invoice
 
 

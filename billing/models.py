@@ -58,6 +58,13 @@ INVOICING_MODES = {
     "consolidated_monthly": "One invoice per customer per month (delivered orders)",
 }
 DEFAULT_INVOICING_MODE = "per_delivered_order"
+# What a buyer's checkout offers: pay the invoice later (on account), pay by card before the
+# order is confirmed (card), or the buyer's choice (both).
+CHECKOUT_PAYMENTS = {
+    "account": "On account: the invoice is paid later",
+    "card": "Card now: paid through Stripe Checkout before the order is confirmed",
+    "both": "Both: the buyer chooses at checkout",
+}
 
 STATUSES = {
     "open": "Open",
@@ -94,6 +101,9 @@ class BillingSettings(TenantOwned, db.Model):
     tax_number: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     bank_details: Mapped[str] = mapped_column(Text, nullable=False, default="")
     payment_instructions: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    checkout_payment: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="account", server_default="account"
+    )
 
 
 class CustomerBilling(TenantOwned, db.Model):
@@ -109,6 +119,7 @@ class CustomerBilling(TenantOwned, db.Model):
     customer_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     invoicing_mode: Mapped[str | None] = mapped_column(String(30))
     billing_address: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    checkout_payment: Mapped[str | None] = mapped_column(String(10))  # None: the bakery's
 
 
 class DocumentCounter(TenantOwned, db.Model):

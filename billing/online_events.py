@@ -86,6 +86,7 @@ def sync_payment_intent(session, tenant, intent: dict, *, now=None) -> tuple[str
         )
         attempt.payment_id, attempt.status = payment.id, "succeeded"
         attempt.completed_at, attempt.failure_message = now, ""
+        after_success(session, tenant, attempt, now=now)
         return "applied", f"recorded {payment.amount_minor} from {intent['id']}"
     if attempt.status == "succeeded":
         return "applied", "already succeeded"
@@ -102,12 +103,25 @@ def sync_payment_intent(session, tenant, intent: dict, *, now=None) -> tuple[str
     return "applied", f"PaymentIntent is {status}: nothing to do yet"
 
 
-# What else a failed payment sets off (autopay's email to the billing contacts registers here).
+# What else a payment's outcome sets off: autopay's email to the billing contacts after a
+# failure, card-now checkout's order after a success or an expired session (they register here).
 AFTER_FAILURE = []
+AFTER_SUCCESS = []
+AFTER_EXPIRY = []
 
 
 def after_failure(session, tenant, attempt, *, now) -> None:
     for hook in AFTER_FAILURE:
+        hook(session, tenant, attempt, now=now)
+
+
+def after_success(session, tenant, attempt, *, now) -> None:
+    for hook in AFTER_SUCCESS:
+        hook(session, tenant, attempt, now=now)
+
+
+def after_expiry(session, tenant, attempt, *, now) -> None:
+    for hook in AFTER_EXPIRY:
         hook(session, tenant, attempt, now=now)
 
 
@@ -129,8 +143,11 @@ def _on_checkout(session, tenant, event):
     attempt = _attempt(session, metadata=checkout.get("metadata"), session_id=checkout["id"])
     if attempt is None:
         return "unmatched", f"Checkout Session {checkout['id']} pays no invoice of this bakery"
-    if checkout.get("status") == "expired" and attempt.status == "open":
+    if checkout.get("status") == "expired" and attempt.status in ("open", "expired"):
+        # Again for an attempt already marked expired: its hooks are once-only themselves, and
+        # a crash between marking and releasing must not leave an order waiting forever.
         attempt.status = "expired"
+        after_expiry(session, tenant, attempt, now=utcnow())
         return "applied", "the buyer left Checkout without paying"
     return "applied", f"session {checkout.get('status')}: nothing to do yet"
 
@@ -199,5 +216,6 @@ def on_dispute(session, tenant, event):
     return "applied", f"dispute {status}"
 
 
-# Autopay listens for declined charges (its failure email) through the hooks above.
-from billing import autopay  # noqa: E402,F401
+# Autopay listens for declined charges (its failure email) and card-now checkout for paid and
+# expired sessions (its orders) through the hooks above.
+from billing import autopay, card_checkout  # noqa: E402,F401

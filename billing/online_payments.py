@@ -117,12 +117,36 @@ def start_checkout(
     require(contact, "pay_invoices", on=contact.customer)
     if not can_pay_online(tenant):
         raise NotFound(gettext("Online payment is not available."))
-    now = now or utcnow()
     invoices = payable_invoices(session, contact, invoice_ids)
+    return open_checkout(
+        session,
+        tenant,
+        contact=contact,
+        invoices=invoices,
+        success_url=success_url,
+        cancel_url=cancel_url,
+        now=now or utcnow(),
+    ).checkout_url
+
+
+def open_checkout(
+    session,
+    tenant,
+    *,
+    contact,
+    invoices: list[Invoice],
+    success_url: str,
+    cancel_url: str,
+    now: datetime,
+    label: str = "",
+) -> OnlinePayment:
+    """The attempt paying `invoices` (the caller checked who may pay them) with its Checkout
+    Session on the bakery's account: a reusable open one for the same invoices and balances,
+    or a new attempt. `label` names what is paid on Stripe's page ("Order 1042")."""
     key = selection_key(invoices)
     reuse = _reusable(session, key, now)
     if reuse is not None and reuse.checkout_url:
-        return reuse.checkout_url
+        return reuse
     attempt = 1 + (
         session.scalar(
             select(func.coalesce(func.max(OnlinePayment.attempt), 0)).where(
@@ -161,7 +185,7 @@ def start_checkout(
     meta = metadata(tenant, row, invoices)
     payment_intent_data: dict = {
         "metadata": meta,
-        "description": f"{tenant.name}: {meta['invoice_numbers']}"[:1000],
+        "description": f"{tenant.name}: {label or meta['invoice_numbers']}"[:1000],
     }
     if row.application_fee_minor:
         payment_intent_data["application_fee_amount"] = row.application_fee_minor
@@ -176,7 +200,11 @@ def start_checkout(
                     "price_data": {
                         "currency": tenant.currency.lower(),
                         "unit_amount": invoice.balance_minor,
-                        "product_data": {"name": f"Invoice {invoice.number}"},
+                        "product_data": {
+                            "name": f"{label} · Invoice {invoice.number}"
+                            if label
+                            else f"Invoice {invoice.number}"
+                        },
                     },
                 }
                 for invoice in invoices
@@ -192,7 +220,7 @@ def start_checkout(
     row.checkout_session_id = checkout["id"]
     row.checkout_url = checkout.get("url") or ""
     session.flush()
-    return row.checkout_url
+    return row
 
 
 def invoice_online_state(session, invoice_ids) -> dict:

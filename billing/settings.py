@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from billing.models import INVOICING_MODES, BillingSettings, CustomerBilling
+from billing.models import CHECKOUT_PAYMENTS, INVOICING_MODES, BillingSettings, CustomerBilling
 from tenants.actors import require
 from tenants.errors import ValidationFailed
 
@@ -26,6 +26,7 @@ def get_settings(session, tenant) -> BillingSettings:
             tax_number="",
             bank_details="",
             payment_instructions="",
+            checkout_payment="account",
         )
     return row
 
@@ -86,17 +87,29 @@ def effective_mode(session, tenant, customer) -> str:
 
 
 def update_customer_billing(
-    session, tenant, *, actor, customer, invoicing_mode: str, billing_address: str
+    session,
+    tenant,
+    *,
+    actor,
+    customer,
+    invoicing_mode: str,
+    billing_address: str,
+    checkout_payment: str | None = None,
 ) -> CustomerBilling:
-    """Set a customer's invoicing mode ("" for the bakery's) and billing address."""
+    """Set a customer's invoicing mode ("" for the bakery's), billing address and, when given,
+    how they pay at checkout ("" for the bakery's setting)."""
     require(actor, "invoices", message="You don't have permission to change invoicing.")
     if invoicing_mode and invoicing_mode not in INVOICING_MODES:
         raise ValidationFailed("Choose how invoices are made.", field="invoicing_mode")
+    if checkout_payment and checkout_payment not in CHECKOUT_PAYMENTS:
+        raise ValidationFailed("Choose how this customer pays.", field="checkout_payment")
     row = customer_billing(session, customer)
     if row is None:
         row = CustomerBilling(tenant_id=tenant.id, customer_id=customer.id)
         session.add(row)
     row.invoicing_mode = invoicing_mode or None
     row.billing_address = billing_address.strip()
+    if checkout_payment is not None:
+        row.checkout_payment = checkout_payment or None
     session.flush()
     return row

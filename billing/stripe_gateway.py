@@ -249,6 +249,13 @@ def _on(account: str) -> dict:
     return {"stripe_account": account}
 
 
+def expire_connect_checkout(session_id: str, *, account: str) -> dict:
+    """Close an open Checkout Session on connected `account` so it can no longer be paid.
+    Stripe refuses for a session already complete: StripeUnavailable, and the caller reads the
+    session to see why."""
+    return _call(client().v1.checkout.sessions.expire, session_id, options=_on(account))
+
+
 def retrieve_payment_intent(payment_intent_id: str, *, account: str) -> dict:
     """A PaymentIntent on connected `account` (its status, metadata and latest charge)."""
     return _call(client().v1.payment_intents.retrieve, payment_intent_id, options=_on(account))

@@ -153,6 +153,9 @@ TENANT_TASKS: dict[str, TenantTask] = {
     "statements": TenantTask("jobs.receivables.send_statements", Daily(hour=8, minute=30)),
     "autopay": TenantTask("jobs.autopay.charge_due", Daily(hour=9), feature="online_payments"),
     "stripe_reconcile": TenantTask("jobs.stripe_relay.reconcile_with_stripe", Daily(hour=4)),
+    # Not gated by `online_payments`: a bakery that lost the feature still has its card
+    # orders released rather than left waiting.
+    "card_sweep": TenantTask("jobs.card_checkout.sweep", Hourly(minute=20)),
 }
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from config.forms import Form
@@ -69,6 +77,17 @@ class CheckoutForm(Form):
     )
     idempotency_key = HiddenField()
     allow_second_order = BooleanField(_l("Place a second order for that day and place anyway"))
+    # The choices are what this customer's checkout offers (billing.card_checkout); the service
+    # refuses one it does not, next to the field.
+    payment = RadioField(
+        _l("Payment"),
+        choices=[
+            ("account", _l("On account: pay the invoice later")),
+            ("card", _l("Card now: pay securely through Stripe")),
+        ],
+        default="account",
+        validate_choice=False,
+    )
 
     def fresh_key(self) -> None:
         """A new key for a freshly shown form; a resubmit carries the old one back."""

@@ -13,11 +13,14 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from billing.card_checkout import checkout_options, order_invoice, place_from_cart
+from billing.online_payments import can_pay_online
+from billing.stripe_gateway import StripeUnavailable
 from config.clock import utcnow
 from config.edge import found_or_404
 from config.extensions import db
 from config.formatting import format_date, format_day
-from config.forms import attach_error
+from config.forms import ConfirmForm, attach_error
 from portal import bp
 from portal.access import buyer_required, may
 from portal.forms_followup import RatingForm
@@ -28,11 +31,12 @@ from portal.forms_orders import (
     OrdersFilterForm,
     QuantityForm,
 )
+from portal.views_pay import paid_url, unpaid_url
 from tenants.errors import ValidationFailed
 from tenants.orders import queries
 from tenants.orders.calendar import delivery_calendar
 from tenants.orders.cart import cart_lines, find_cart, set_quantity
-from tenants.orders.checkout import add_cart_to_order, checkout, checkout_page
+from tenants.orders.checkout import add_cart_to_order, checkout_page
 from tenants.orders.delivery import adjustments_of
 from tenants.orders.editing import cancel_order, change_refusal, edit_order
 from tenants.orders.errors import OpenOrderExists, OrderConflict
@@ -122,6 +126,10 @@ def cart_update():
 def _cart_page(*, errors=None, form=None, duplicate=None):
     page = checkout_page(db.session, g.tenant, contact=g.contact, customer=g.customer, now=utcnow())
     form = form or CheckoutForm(formdata=None)
+    payments = checkout_options(db.session, g.tenant, g.customer)
+    form.payment.choices = [c for c in form.payment.choices if c[0] in payments]
+    if form.payment.data not in payments:
+        form.payment.data = payments[0]
     form.location_id.choices = [(str(loc.id), loc.name) for loc in page.locations]
     form.delivery_date.choices = [(d.isoformat(), d.isoformat()) for d in page.calendar.orderable]
     if form.delivery_date.data is None and page.calendar.earliest:
@@ -133,6 +141,7 @@ def _cart_page(*, errors=None, form=None, duplicate=None):
         form=form,
         errors=errors or {},
         duplicate=duplicate,
+        payments=payments,
     )
 
 
@@ -158,17 +167,20 @@ def place():
     if not form.validate_on_submit():
         return _cart_page(form=form), 422 if form.errors else 400
     try:
-        placement = checkout(
+        placed = place_from_cart(
             db.session,
             g.tenant,
             contact=g.contact,
             customer=g.customer,
+            payment=form.payment.data or "account",
             location_id=form.location_id.data,
             delivery_date=_parse_day(form.delivery_date.data),
             po_number=form.po_number.data or "",
             notes=form.notes.data or "",
             idempotency_key=form.idempotency_key.data or "",
             allow_second_order=bool(form.allow_second_order.data),
+            success_url_for=paid_url,
+            cancel_url_for=unpaid_url,
             now=utcnow(),
         )
         db.session.commit()
@@ -183,7 +195,17 @@ def place():
             exc.field = "location_id"
         attach_error(form, exc)
         return _cart_page(form=form), exc.status_code
-    return _placed(placement)
+    except StripeUnavailable:
+        db.session.rollback()
+        form.payment.errors = [_stripe_down()]
+        return _cart_page(form=form), 503
+    if placed.pay_url:
+        return redirect(placed.pay_url, code=303)
+    return _placed(placed)
+
+
+def _stripe_down() -> str:
+    return _("Stripe could not start the payment; nothing was charged. Try again in a minute.")
 
 
 def _placed(placement):
@@ -245,9 +267,13 @@ def order_detail(order_id):
 def _order_page(order, *, message_form=None, rating_form=None, status=200):
     refusal = change_refusal(db.session, g.tenant, customer=g.customer, order=order, now=utcnow())
     rating = rating_for(db.session, order)
+    card = order.payment_method == "card"
     return render_template(
         "portal/order.html",
         order=order,
+        card_invoice=order_invoice(db.session, order) if card else None,
+        can_pay_card=card and can_pay_online(g.tenant),
+        confirm_form=ConfirmForm(),
         lines=queries.order_lines(db.session, order),
         location=queries.order_location(db.session, order),
         delivery=adjustments_of(db.session, [order.id]).get(order.id, []),

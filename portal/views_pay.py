@@ -11,15 +11,18 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from billing.autopay import autopay_of, remove_card, set_enabled, start_card_setup
+from billing.card_checkout import cancel_unpaid, check_payment, resume_payment
 from billing.online_payments import can_pay_online, payable_invoices, start_checkout
 from billing.stripe_gateway import StripeUnavailable
 from config.clock import utcnow
 from config.edge import apply_change, commit_change, found_or_404
 from config.extensions import db
+from config.formatting import format_day
 from config.forms import ConfirmForm
 from portal import bp
 from portal.access import buyer_required
 from tenants.errors import ValidationFailed
+from tenants.orders.queries import get_order_for_contact
 
 
 def _require_online():
@@ -136,3 +139,104 @@ def autopay_remove():
         url_for("portal.autopay"),
         catch=(ValidationFailed, StripeUnavailable),
     )
+
+
+# --- Card now at checkout: an order awaiting its card payment (billing.card_checkout) ---
+
+
+def paid_url(order) -> str:
+    """Where Stripe sends the buyer after paying for `order`."""
+    return url_for("portal.order_paid", order_id=order.id, _external=True)
+
+
+def unpaid_url(order) -> str:
+    """Where Stripe sends the buyer who leaves Checkout: the order, with Pay now and Cancel."""
+    return url_for("portal.order_detail", order_id=order.id, payment="left", _external=True)
+
+
+@bp.post("/orders/<order_id>/pay")
+@buyer_required("create_orders", staff_permission="orders_view")
+def order_pay(order_id):
+    """ "Pay now" on an order awaiting its card payment: back to (or a new) Stripe Checkout."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    found_or_404(get_order_for_contact, g.contact, order_id)
+    paying, refused = commit_change(
+        lambda: resume_payment(
+            db.session,
+            g.tenant,
+            contact=g.contact,
+            order_id=order_id,
+            success_url_for=paid_url,
+            cancel_url_for=unpaid_url,
+            now=utcnow(),
+        ),
+        catch=(ValidationFailed, StripeUnavailable),
+    )
+    if refused is not None:
+        flash(
+            _("Stripe could not start the payment; nothing was charged. Try again in a minute.")
+            if isinstance(refused, StripeUnavailable)
+            else refused.message,
+            "error",
+        )
+    elif paying.pay_url:
+        return redirect(paying.pay_url, code=303)
+    return redirect(url_for("portal.order_detail", order_id=order_id))
+
+
+@bp.get("/orders/<order_id>/paid")
+@buyer_required("view_orders", staff_permission="orders_view")
+def order_paid(order_id):
+    """Stripe sends the buyer back here after paying: the payment is read from Stripe and
+    applied at once (its webhook finds it done), so the order shows confirmed."""
+    found_or_404(get_order_for_contact, g.contact, order_id)
+    order, _refused = commit_change(
+        lambda: check_payment(
+            db.session, g.tenant, contact=g.contact, order_id=order_id, now=utcnow()
+        )
+    )
+    if order.status == "awaiting_payment":
+        flash(_("Thank you! Stripe is confirming your payment; the order shows it soon."))
+    elif order.payment_method == "card" and order.status != "cancelled":
+        flash(
+            _(
+                "Thank you! Your payment is received and order %(number)s is placed for %(day)s.",
+                number=order.number,
+                day=format_day(order.delivery_date),
+            )
+        )
+    return redirect(url_for("portal.order_detail", order_id=order.id))
+
+
+@bp.post("/orders/<order_id>/cancel-payment")
+@buyer_required("create_orders", staff_permission="orders_view")
+def order_cancel_payment(order_id):
+    """Give up paying: the order is cancelled, nothing is charged, the cart stays as it was."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    found_or_404(get_order_for_contact, g.contact, order_id)
+    order, refused = commit_change(
+        lambda: cancel_unpaid(
+            db.session, g.tenant, contact=g.contact, order_id=order_id, now=utcnow()
+        ),
+        catch=(ValidationFailed, StripeUnavailable),
+    )
+    if refused is not None:
+        flash(
+            _("Stripe could not be reached; nothing was changed. Try again in a minute.")
+            if isinstance(refused, StripeUnavailable)
+            else refused.message,
+            "error",
+        )
+        return redirect(url_for("portal.order_detail", order_id=order_id))
+    if order.status == "cancelled":
+        flash(
+            _(
+                "Order %(number)s is cancelled; nothing was charged. Your cart is as it was.",
+                number=order.number,
+            )
+        )
+        return redirect(url_for("portal.cart"))
+    flash(_("Your payment arrived meanwhile, so the order stands."))
+    return redirect(url_for("portal.order_detail", order_id=order.id))

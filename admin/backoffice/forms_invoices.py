@@ -1,9 +1,9 @@
 """WTForms of the back office's invoice pages (CSRF and text checks from config.forms.Form)."""
 
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from billing.models import INVOICING_MODES
+from billing.models import CHECKOUT_PAYMENTS, INVOICING_MODES
 from billing.queries import FILTERS
 from config.forms import Form
 
@@ -77,3 +77,16 @@ class CustomerBillingForm(Form):
         validators=[Optional()],
     )
     billing_address = TextAreaField("Billing address", validators=[Length(max=1000)])
+    checkout_payment = SelectField(
+        "How this customer pays at checkout",
+        choices=[("", "As the bakery's setting"), *CHECKOUT_PAYMENTS.items()],
+        validators=[Optional()],
+    )
+
+
+class CheckoutPaymentForm(Form):
+    """What the wholesale portal's checkout offers the bakery's customers."""
+
+    checkout_payment = RadioField(
+        "What checkout offers", choices=list(CHECKOUT_PAYMENTS.items()), validate_choice=False
+    )

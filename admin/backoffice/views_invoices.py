@@ -28,7 +28,7 @@ from billing.credits import credited_quantities, issue_credit_note
 from billing.documents import credit_note_pdf, invoice_pdf
 from billing.dunning import reminders_of
 from billing.invoicing import invoice_customer_now
-from billing.models import INVOICING_MODES, STATUSES
+from billing.models import CHECKOUT_PAYMENTS, INVOICING_MODES, STATUSES
 from billing.payments import payments_of_invoice
 from billing.settings import customer_billing, get_settings, update_customer_billing
 from billing.settings import update_settings as update_billing_settings
@@ -124,7 +124,7 @@ def invoice_view(invoice_id):
         invoice=invoice,
         status=invoice.status(bakery_today(g.tenant)),
         statuses=STATUSES,
-        modes=INVOICING_MODES,
+        modes={**INVOICING_MODES, "card_at_checkout": "Paid by card at checkout"},
         payments=payments_of_invoice(db.session, invoice),
         reminders=reminders_of(db.session, invoice),
     )
@@ -270,6 +270,7 @@ def customer_invoicing(customer_id):
         form = CustomerBillingForm(
             invoicing_mode=(row.invoicing_mode or "") if row else "",
             billing_address=row.billing_address if row else "",
+            checkout_payment=(row.checkout_payment or "") if row else "",
         )
     else:
         form = CustomerBillingForm()
@@ -284,6 +285,7 @@ def customer_invoicing(customer_id):
             customer=customer,
             invoicing_mode=form.invoicing_mode.data or "",
             billing_address=form.billing_address.data or "",
+            checkout_payment=form.checkout_payment.data or "",
         ),
         url_for("backoffice.customer_invoicing", customer_id=customer.id),
         "backoffice/invoices/customer.html",
@@ -291,4 +293,5 @@ def customer_invoicing(customer_id):
         customer=customer,
         balance=balance,
         bakery_mode=INVOICING_MODES[get_settings(db.session, g.tenant).invoicing_mode],
+        bakery_checkout=CHECKOUT_PAYMENTS[get_settings(db.session, g.tenant).checkout_payment],
     )

@@ -6,13 +6,14 @@ from flask_login import current_user
 
 from admin.backoffice import bp
 from admin.backoffice.access import staff_required
+from admin.backoffice.forms_invoices import CheckoutPaymentForm
 from admin.backoffice.views_plan import absolute_url
-from billing import connect
+from billing import card_checkout, connect
 from billing import stripe_gateway as gateway
 from config.confirm import confirm_page, was_confirmed
 from config.edge import apply_change, commit_change
 from config.extensions import db
-from config.forms import ConfirmForm
+from config.forms import ConfirmForm, attach_error
 from tenants.plans import has_feature
 
 BASE = "backoffice/base.html"
@@ -21,6 +22,14 @@ BASE = "backoffice/base.html"
 @bp.get("/online-payments")
 @staff_required("settings")
 def online_payments():
+    return _page(
+        CheckoutPaymentForm(
+            formdata=None, checkout_payment=card_checkout.bakery_choice(db.session, g.tenant)
+        )
+    )
+
+
+def _page(checkout_form, status=200):
     return render_template(
         "backoffice/payments.html",
         tenant=g.tenant,
@@ -28,7 +37,27 @@ def online_payments():
         included=has_feature(g.tenant, "online_payments"),
         status=connect.STATUS_LABELS.get(g.tenant.stripe_account_status, "Not connected"),
         enabled=connect.payments_enabled(g.tenant),
+        checkout_form=checkout_form,
+    ), status
+
+
+@bp.post("/online-payments/checkout")
+@staff_required("settings")
+def checkout_payment():
+    """What the portal's checkout offers: on account, card now, or both."""
+    form = CheckoutPaymentForm()
+    if not form.validate_on_submit():
+        return _page(form, 400)
+    _saved, refused = commit_change(
+        lambda: card_checkout.set_checkout_payment(
+            db.session, g.tenant, actor=current_user, choice=form.checkout_payment.data or ""
+        )
     )
+    if refused is not None:
+        attach_error(form, refused)
+        return _page(form, refused.status_code)
+    flash("Checkout payment saved.")
+    return redirect(url_for("backoffice.online_payments") + "#checkout-payment", code=303)
 
 
 @bp.post("/online-payments/connect")

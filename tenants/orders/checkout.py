@@ -55,10 +55,14 @@ def checkout(
     notes: str,
     idempotency_key: str,
     allow_second_order: bool = False,
+    pay_by_card: bool = False,
     now: datetime,
 ) -> Placement:
     """Place the contact's cart as an order and empty the cart. A resubmitted form (same key)
-    returns the order the first submit placed, even though the cart is empty by then."""
+    returns the order the first submit placed, even though the cart is empty by then.
+
+    `pay_by_card` places it awaiting its card payment and keeps the cart: it is emptied when
+    the money arrives (`prepaid.settle_prepaid`), so an abandoned payment loses nothing."""
     lines = [
         (line.product_id, line.quantity)
         for line in cart_lines(session, find_cart(session, contact))
@@ -76,8 +80,9 @@ def checkout(
         idempotency_key=idempotency_key,
         allow_second_order=allow_second_order,
         now=now,
+        pay_by_card=pay_by_card,
     )
-    if placement.created:
+    if placement.created and not pay_by_card:
         clear_cart(session, contact)
     return placement
 

@@ -1,6 +1,7 @@
 """The back office home's ordering panel: today's and tomorrow's deliveries (counts and value),
-orders waiting for review, cut-offs closing in the next hours, and orders placed since the
-staff member's last visit. A constant number of statements, whatever the number of orders."""
+orders waiting for review or for their card payment, cut-offs closing in the next hours, and
+orders placed since the staff member's last visit. A constant number of statements, whatever
+the number of orders."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tenants.orders.models import Order
 from tenants.staff.models import StaffUser
 
 CUTOFF_WINDOW = timedelta(hours=12)
+NOT_YET_OR_DEAD = (*DEAD_STATUSES, "awaiting_payment")
 RECENT_LIMIT = 8
 
 
@@ -41,6 +43,7 @@ class Dashboard:
     today: DayTotals
     tomorrow: DayTotals
     pending_review: int
+    awaiting_payment: int
     closing: list[ClosingCutoff]
     since: datetime | None
     new_orders: int
@@ -50,7 +53,8 @@ class Dashboard:
 def _per_day(session, days: list[date]) -> dict[date, tuple[int, int]]:
     rows = session.execute(
         select(Order.delivery_date, func.count(), func.coalesce(func.sum(Order.total_minor), 0))
-        .where(Order.delivery_date.in_(days), Order.status.not_in(DEAD_STATUSES))
+        # An order awaiting its card payment is not an order yet: it counts once it is paid.
+        .where(Order.delivery_date.in_(days), Order.status.not_in(NOT_YET_OR_DEAD))
         .group_by(Order.delivery_date)
     ).all()
     return {day: (count, int(value)) for day, count, value in rows}
@@ -70,9 +74,12 @@ def dashboard(session, tenant, *, since: datetime | None, now: datetime) -> Dash
         if closes and now < closes <= now + CUTOFF_WINDOW and open_day:
             closing_days.append((day, closes))
     counts = _per_day(session, [today, tomorrow, *(d for d, _ in closing_days)])
-    pending = session.scalar(
-        select(func.count()).select_from(Order).where(Order.status == "pending_review")
-    )
+    pending, awaiting = session.execute(
+        select(
+            func.count().filter(Order.status == "pending_review"),
+            func.count().filter(Order.status == "awaiting_payment"),
+        ).where(Order.status.in_(("pending_review", "awaiting_payment")))
+    ).one()
     cutoff = since or now - timedelta(days=1)
     new_orders = session.scalar(
         select(func.count()).select_from(Order).where(Order.placed_at > cutoff)
@@ -96,6 +103,7 @@ def dashboard(session, tenant, *, since: datetime | None, now: datetime) -> Dash
         today=totals(today),
         tomorrow=totals(tomorrow),
         pending_review=pending or 0,
+        awaiting_payment=awaiting or 0,
         closing=[ClosingCutoff(d, at, counts.get(d, (0, 0))[0]) for d, at in closing_days],
         since=since,
         new_orders=new_orders or 0,

@@ -50,6 +50,14 @@ def _authorize_change(tenant, actor, customer, order: Order, *, now) -> None:
             ),
             field="form",
         )
+    if access.is_contact(actor) and order.payment_method == "card":
+        raise ValidationFailed(card_paid_message(), field="form")
+
+
+def card_paid_message() -> str:
+    """Why a buyer cannot change an order paid by card (in the page's language): the bakery
+    changes it, and refunds or invoices the difference."""
+    return gettext("This order was paid by card; ask the bakery to change it.")
 
 
 def _override_reason(actor, reason: str) -> str:
@@ -219,6 +227,8 @@ def change_refusal(session, tenant, *, customer, order: Order, now: datetime) ->
             "This order is %(status)s and can no longer be changed.",
             status=order.status_label.lower(),
         )
+    if order.payment_method == "card":
+        return card_paid_message()
     option = day_option(session, tenant, customer=customer, day=order.delivery_date, now=now)
     passed = [r.message for r in option.refusals if r.code in ("past_cutoff", "past")]
     return " ".join(passed) or None

@@ -41,6 +41,7 @@ SOURCES = {
     "standing_order": _l("Standing order"),
 }
 STATUSES = {
+    "awaiting_payment": _l("Awaiting payment"),
     "pending_review": _l("Waiting for review"),
     "confirmed": _l("Confirmed"),
     "in_production": _l("In production"),
@@ -56,7 +57,10 @@ def status_text(status: str) -> str:
     return str(STATUSES.get(status, status))
 
 
-# Statuses in which the buyer may still edit or cancel (before the cut-off).
+# How an order is paid: on the customer's account (invoiced later), or by card at checkout.
+PAYMENT_METHODS = ("account", "card")
+# Statuses in which the buyer may still edit or cancel (before the cut-off). An order awaiting
+# its card payment is not open: it is paid or released, never edited.
 OPEN_STATUSES = ("pending_review", "confirmed")
 MAX_PO_LENGTH = 40
 MAX_NOTES_LENGTH = 1000
@@ -178,6 +182,9 @@ class Order(TenantOwned, db.Model):
     tax_minor: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     total_minor: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     rejection_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    payment_method: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="account", server_default="account"
+    )
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -182,6 +182,7 @@ def place_order(
     cutoff_override_reason: str = "",
     allow_second_order: bool = False,
     source: str | None = None,
+    pay_by_card: bool = False,
 ) -> Placement:
     """Place an order for `customer` by `actor` (a contact at checkout, staff at the desk, or
     None for the system). Raises a DomainError, having written nothing, for any refusal.
@@ -189,6 +190,10 @@ def place_order(
     Staff may give `cutoff_override_reason` to take an order past its cut-off (recorded on the
     timeline with who and why); a buyer never can. An open order for the same day and place
     raises OpenOrderExists unless `allow_second_order`.
+
+    `pay_by_card` (billing's card-now checkout) places the order "awaiting payment": it tells
+    nobody and is not invoiced by the placement job; `tenants.orders.prepaid` settles it once
+    the card payment arrives, or releases it.
     """
     key = (idempotency_key or "").strip() or None
     if key and len(key) > MAX_KEY_LENGTH:
@@ -250,7 +255,8 @@ def place_order(
                 else None,
                 placed_by_name=access.actor_name(actor)[:200],
                 source=source or ("wholesale_portal" if access.is_contact(actor) else "staff"),
-                status=_first_status(tenant, customer),
+                status="awaiting_payment" if pay_by_card else first_status(tenant, customer),
+                payment_method="card" if pay_by_card else "account",
                 delivery_date=delivery_date,
                 po_number=po_number,
                 notes=notes,
@@ -288,6 +294,8 @@ def place_order(
     order_lines = frozen_lines(tenant, order, priced)
     session.add_all(order_lines + events)
     session.flush()
+    if pay_by_card:
+        return Placement(order, True)  # its news waits for the money (prepaid.settle_prepaid)
     notifications.order_placed(
         session,
         tenant,
@@ -309,7 +317,8 @@ def place_order(
     return Placement(order, True)
 
 
-def _first_status(tenant, customer) -> str:
+def first_status(tenant, customer) -> str:
+    """Where a placed (or, by card, paid) order starts: review first if the bakery asks."""
     if tenant.order_approval_required or customer.order_approval_required:
         return "pending_review"
     return "confirmed"

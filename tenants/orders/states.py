@@ -2,6 +2,8 @@
 
 pending_review -> confirmed -> in_production -> out_for_delivery -> delivered, or
 pending_review -> rejected (with a reason the buyer sees), or cancelled while still open.
+An order paid by card at checkout starts in awaiting_payment, which only its payment ends
+(`tenants.orders.prepaid`: on to the first status above, or cancelled unpaid).
 Every change bumps the order's version (compare-and-set, see `claim_version`) and adds a
 timeline entry with the time and the actor.
 """
@@ -22,6 +24,8 @@ from tenants.orders.models import STATUSES, Order, OrderLine
 from tenants.orders.timeline import event
 
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # Only its payment moves it on (tenants.orders.prepaid): settled, or released unpaid.
+    "awaiting_payment": frozenset(),
     "pending_review": frozenset({"confirmed", "rejected", "cancelled"}),
     "confirmed": frozenset({"in_production", "cancelled"}),
     "in_production": frozenset({"out_for_delivery"}),

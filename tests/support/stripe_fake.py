@@ -93,11 +93,31 @@ class FakeStripe(stripe.HTTPClient):
         if call.path == "/v1/customers":
             return {"id": f"cus_test{n}", "object": "customer"}, 200
         if call.path == "/v1/checkout/sessions":
-            return {
+            checkout = {
                 "id": f"cs_test{n}",
                 "object": "checkout.session",
                 "url": f"https://checkout.stripe.com/c/pay/cs_test{n}",
-            }, 200
+                "mode": call.params.get("mode", "payment"),
+                "status": "open",
+                "payment_status": "unpaid",
+                "payment_intent": None,
+                "metadata": {
+                    k[len("metadata[") : -1]: v
+                    for k, v in call.params.items()
+                    if k.startswith("metadata[")
+                },
+            }
+            self.put(checkout)
+            return checkout, 200
+        if call.path.startswith("/v1/checkout/sessions/") and call.path.endswith("/expire"):
+            stored = self.objects.get(call.path[: -len("/expire")])
+            if stored is None:
+                return {"error": {"type": "invalid_request_error", "message": "No such"}}, 404
+            if stored.get("status") != "open":
+                message = f"This Checkout Session is {stored.get('status')}."
+                return {"error": {"type": "invalid_request_error", "message": message}}, 400
+            stored["status"] = "expired"
+            return stored, 200
         if call.path == "/v1/payment_intents":
             intent = {
                 "id": f"pi_test{n}",
