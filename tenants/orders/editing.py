@@ -228,7 +228,7 @@ def change_refusal(session, tenant, *, customer, order: Order, now: datetime) ->
             status=order.status_label.lower(),
         )
     if order.payment_method == "card":
-        return card_paid_message()
+        return gettext("This order was paid by card.")
     option = day_option(session, tenant, customer=customer, day=order.delivery_date, now=now)
     passed = [r.message for r in option.refusals if r.code in ("past_cutoff", "past")]
     return " ".join(passed) or None

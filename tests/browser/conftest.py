@@ -100,3 +100,6 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+from tests.browser.stripe_on import payments_on  # noqa: E402,F401 - the fixture

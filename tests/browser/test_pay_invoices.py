@@ -4,16 +4,14 @@ invoices then show paid and the bakery's receivables drop by the sum."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import re
 
 import pytest
-from sqlalchemy import select
 
 from config.root.demo import DEMO_PASSWORD
 from tests.browser.layout import check_page
-from tests.support.stripe_fake import CONNECT_SECRET, FakeStripe, event
+from tests.browser.stripe_on import post_signed
+from tests.support.stripe_fake import event
 
 pytestmark = pytest.mark.browser
 
@@ -26,69 +24,9 @@ def _minor(text: str) -> int:
     return round(float(digits) * 100)
 
 
-@pytest.fixture
-def payments_on(live_server):
-    """Stripe on (stand-in) and Rosemary & Rye's connected account active; undone after, with
-    the test's card payments voided so the other browser tests find Aurora's invoices open."""
-    from billing.payments import void_payment
-    from billing.receivables_models import Payment
-    from config.extensions import db
-    from tenants.models import Tenant
-    from tenants.scoping import bind_tenant
-
-    _, app = live_server
-    settings = app.config["SETTINGS"]
-    with app.app_context():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
-        before = (tenant.stripe_account_id, tenant.stripe_account_status)
-        tenant.stripe_account_id, tenant.stripe_account_status = "acct_demo_pay", "active"
-        db.session.commit()
-    app.config["SETTINGS"] = dataclasses.replace(
-        settings,
-        stripe_secret_key="sk_test_stand_in",
-        stripe_connect_webhook_secret=CONNECT_SECRET,
-    )
-    fake = FakeStripe()
-    app.extensions["stripe_http_client"] = fake
-    try:
-        yield fake
-    finally:
-        app.config["SETTINGS"] = settings
-        app.extensions.pop("stripe_http_client", None)
-        with app.app_context():
-            tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
-            tenant.stripe_account_id, tenant.stripe_account_status = before
-            db.session.commit()
-            bind_tenant(db.session, tenant.id)
-            for payment in db.session.scalars(
-                select(Payment).where(Payment.method == "stripe", Payment.voided_at.is_(None))
-            ):
-                void_payment(db.session, tenant, actor=None, payment=payment, reason="test")
-            db.session.commit()
-
-
 def _owed(page, base_url) -> int:
     page.goto(f"{base_url}/admin/{SLUG}/receivables")
     return _minor(page.locator("#receivables-totals .figure").first.inner_text())
-
-
-def _post_signed(page, base_url, body: dict) -> int:
-    """POST `body` to the Connect endpoint signed as Stripe signs it (from the test, not the
-    buyer's browser: Stripe's servers send it)."""
-    import stripe
-
-    payload = json.dumps(body)
-    response = page.context.request.post(
-        f"{base_url}/webhooks/stripe/connect",
-        data=payload,
-        headers={
-            "Content-Type": "application/json",
-            "Stripe-Signature": stripe.WebhookSignature.generate_signature_header(
-                payload, CONNECT_SECRET
-            ),
-        },
-    )
-    return response.status
 
 
 def test_a_buyer_pays_two_invoices_at_once_on_a_phone(
@@ -163,7 +101,7 @@ def test_a_buyer_pays_two_invoices_at_once_on_a_phone(
     completed = event(
         "evt_browser_cs", "checkout.session.completed", {"id": "cs_test1"}, account="acct_demo_pay"
     )
-    assert _post_signed(staff, base_url, completed) == 200
+    assert post_signed(staff, base_url, completed) == 200
 
     page.goto(f"{base_url}/wholesale/{SLUG}/invoices?paid=1")
     assert page.locator("#paid-notice").is_visible()
