@@ -153,19 +153,8 @@ def place_from_cart(
     if not placement.created:
         paying = _resume(session, tenant, contact, order, success_url_for, cancel_url_for, now)
         return CardCheckout(order, paying.pay_url, False)
-    invoice = issue_invoice(
-        session,
-        tenant,
-        customer=customer,
-        orders=[order],
-        mode=CARD_INVOICE_MODE,
-        order_key=order,
-        payment_terms="due_on_receipt",
-        notify_customer=False,
-        now=now,
-    )
+    invoice = issue_card_invoice(session, tenant, order=order, customer=customer, now=now)
     if invoice.balance_minor <= 0:
-        _settle(session, tenant, order.id, invoice, customer, now)  # paid from account credit
         session.refresh(order)
         return CardCheckout(order, None)
     attempt = open_checkout(
@@ -179,6 +168,26 @@ def place_from_cart(
         label=gettext("Order %(number)s", number=order.number),
     )
     return CardCheckout(order, attempt.checkout_url)
+
+
+def issue_card_invoice(session, tenant, *, order: Order, customer, now: datetime) -> Invoice:
+    """Issue the invoice of an order awaiting its card payment: due on receipt, its email held
+    back until it is paid. Credit the customer holds on account pays it first; if that covers
+    it, the order is settled at once."""
+    invoice = issue_invoice(
+        session,
+        tenant,
+        customer=customer,
+        orders=[order],
+        mode=CARD_INVOICE_MODE,
+        order_key=order,
+        payment_terms="due_on_receipt",
+        notify_customer=False,
+        now=now,
+    )
+    if invoice.balance_minor <= 0:
+        _settle(session, tenant, order.id, invoice, customer, now)
+    return invoice
 
 
 def order_invoice(session, order: Order) -> Invoice | None:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from config.extensions import db
 from config.root.demo_bakeryday import seed_demo_bakery_day
+from config.root.demo_card import seed_demo_card_now
 from config.root.demo_catalog import seed_demo_catalog
 from config.root.demo_invoices import seed_demo_invoices
 from config.root.demo_orders import seed_demo_orders
@@ -174,4 +175,5 @@ def _seed_orders(tenant, customer) -> None:
     seed_demo_reminders(db.session, tenant, customer=customer, owner_contact=owner)
     seed_demo_invoices(db.session, tenant, customer=customer)
     seed_demo_receivables(db.session, tenant, customer=customer)
+    seed_demo_card_now(db.session, tenant, customer=customer, contact=owner)
     db.session.commit()
