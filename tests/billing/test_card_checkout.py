@@ -445,3 +445,44 @@ def test_a_contact_without_create_orders_cannot_pay_for_an_order(app, cafes, str
     theirs = _order_id(app, north)
     assert viewer.post(f"/wholesale/{north.slug}/orders/{theirs}/pay").status_code == 403
     assert viewer.post(f"/wholesale/{north.slug}/orders/{theirs}/cancel-payment").status_code == 403
+
+
+def test_with_stripe_switched_off_meanwhile_the_sweep_releases_the_order(
+    app, cafes, stripe_fake, frozen
+):
+    import dataclasses
+
+    from billing.card_checkout import sweep_unpaid
+    from config.clock import utcnow
+    from tests.support.catalog import tenant_of
+
+    _, south, _, cafe, _ = cafes
+    _checkout(_buyer(app, south, cafe), south, cafe)
+    frozen.tick(timedelta(minutes=20))
+    settings = app.config["SETTINGS"]
+    app.config["SETTINGS"] = dataclasses.replace(settings, stripe_secret_key="")
+    try:
+        with tenant_session(app, south.id) as session:
+            assert sweep_unpaid(session, tenant_of(session, south), now=utcnow()) == 0  # too soon
+        frozen.tick(timedelta(minutes=30))
+        with tenant_session(app, south.id) as session:
+            assert sweep_unpaid(session, tenant_of(session, south), now=utcnow()) == 1
+    finally:
+        app.config["SETTINGS"] = settings
+    assert _state(app, south)["orders"] == [(1, "cancelled", "card")]
+
+
+def test_where_the_bakery_reviews_orders_a_paid_one_waits_for_review(app, cafes, stripe_fake):
+    from tenants.models import Tenant
+    from tests.support.factories import platform_session
+
+    _, south, _, cafe, _ = cafes
+    with platform_session(app) as session:
+        session.get(Tenant, south.id).order_approval_required = True
+    client = _buyer(app, south, cafe)
+    _checkout(client, south, cafe)
+    _paid_on_stripe(stripe_fake, _checkout_call(stripe_fake))
+    done = event("evt_1", "checkout.session.completed", {"id": "cs_test1"}, account="acct_south")
+    assert post_event(app.test_client(), "connect", done).status_code == 200
+    state = _state(app, south)
+    assert state["orders"] == [(1, "pending_review", "card")] and state["moves"] == 1
