@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from flask_babel import gettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -290,7 +291,9 @@ def _lines(text: str) -> str:
 
 
 def _numbered_canvas(footer: str, brand: colors.Color):
-    """A canvas class that holds each page until the last, so every footer can say "of y"."""
+    """A canvas class that holds each page until the last, so every footer can say "of y"
+    (in the document's language, looked up now: the pages are drawn later)."""
+    page_of = gettext("Page %(number)d of %(total)d")
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -318,7 +321,9 @@ def _numbered_canvas(footer: str, brand: colors.Color):
             self.setFont(FONT, 8)
             self.setFillColor(colors.grey)
             self.drawString(MARGIN, MARGIN - 4 * mm, footer)
-            self.drawRightString(width - MARGIN, MARGIN - 4 * mm, f"Page {number} of {total}")
+            self.drawRightString(
+                width - MARGIN, MARGIN - 4 * mm, page_of % {"number": number, "total": total}
+            )
             self.restoreState()
 
     return NumberedCanvas

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
+
 from config.clock import bakery_today
 from config.money import format_money
 from tenants.orders.access import authorize
@@ -31,13 +33,20 @@ def reorder(session, tenant, *, contact, customer, order_id, now: datetime) -> R
     for line in lines:
         product = products.get(line.product_id)
         if product is None or not product.in_season(bakery_today(tenant, now)):
-            changes.append(f"{line.product_name} is no longer available.")
+            changes.append(gettext("%(name)s is no longer available.", name=line.product_name))
             continue
         quantity = _still_valid(product, line.quantity)
         if quantity != line.quantity:
             changes.append(
-                f"{product.name} now comes from {product.min_order_qty} in steps of "
-                f"{product.qty_increment}: {quantity} instead of {line.quantity}."
+                gettext(
+                    "%(name)s now comes from %(minimum)d in steps of %(step)d: "
+                    "%(quantity)d instead of %(was)d.",
+                    name=product.name,
+                    minimum=product.min_order_qty,
+                    step=product.qty_increment,
+                    quantity=quantity,
+                    was=line.quantity,
+                )
             )
         wanted.append((product.id, quantity, line))
     priced = price_lines(
@@ -51,10 +60,18 @@ def reorder(session, tenant, *, contact, customer, order_id, now: datetime) -> R
     for (pid, qty, line), now_priced in zip(wanted, priced.lines, strict=True):
         was, price = line.unit_price_minor, now_priced.quote.unit_price_minor
         if qty == line.quantity and price != was:
-            direction = "up" if price > was else "down"
+            message = (
+                gettext("%(name)s: price up from %(was)s to %(now)s.")
+                if price > was
+                else gettext("%(name)s: price down from %(was)s to %(now)s.")
+            )
             changes.append(
-                f"{line.product_name}: price {direction} from {format_money(was, tenant)} "
-                f"to {format_money(price, tenant)}."
+                message
+                % {
+                    "name": line.product_name,
+                    "was": format_money(was, tenant),
+                    "now": format_money(price, tenant),
+                }
             )
         set_quantity(
             session,
