@@ -40,6 +40,15 @@ def test_a_german_bakerys_dates_statuses_countdown_and_reasons_are_german(app, t
         assert 'data-open="Bestellschluss für Dienstag in {span}"' in raw
         assert 'data-hours="2222 Std. 3333 Min."' in raw
 
+        # The catalog PDF's footer too.
+        import io
+
+        from pypdf import PdfReader
+
+        pdf = client.get(f"/wholesale/{north.slug}/catalog.pdf")
+        footer = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+        assert "Seite 1 von 1" in footer and "Page 1" not in footer
+
 
 def test_a_german_bakerys_account_forms_and_text_rules_are_german(app, two_bakeries):
     from tests.support.factories import add_contact, sign_in_buyer
