@@ -100,7 +100,7 @@ def test_the_home_page_counts_orders_awaiting_their_card_payment(app, two_bakeri
             customer = session.scalar(select(Customer).where(Customer.id == cafe["id"]))
             from datetime import date
 
-            place_order(
+            order_id = place_order(
                 session,
                 tenant_of(session, north),
                 customer=customer,
@@ -110,7 +110,7 @@ def test_the_home_page_counts_orders_awaiting_their_card_payment(app, two_bakeri
                 delivery_date=date(2026, 12, 8),
                 now=utcnow(),
                 pay_by_card=True,
-            )
+            ).order.id
         client = app.test_client()
         sign_in_staff(client, north)
         home = " ".join(page_text(client.get(f"/admin/{north.slug}/")).split())
@@ -120,3 +120,13 @@ def test_the_home_page_counts_orders_awaiting_their_card_payment(app, two_bakeri
         assert "Awaiting card payment" not in page_text(other.get(f"/admin/{south.slug}/"))
         listed = page_text(client.get(f"/admin/{north.slug}/orders?status=awaiting_payment"))
         assert "Awaiting payment" in listed
+        # Its page shows the state and offers no status move: only its payment ends it.
+        detail = client.get(f"/admin/{north.slug}/orders/{order_id}")
+        assert detail.status_code == 200 and "Awaiting payment" in page_text(detail)
+        moved = client.post(
+            f"/admin/{north.slug}/orders/{order_id}/status",
+            data={"to": "confirmed", "version": "1"},
+            follow_redirects=True,
+        )
+        assert "cannot become confirmed" in page_text(moved)
+        assert "Awaiting payment" in page_text(client.get(f"/admin/{north.slug}/orders/{order_id}"))
