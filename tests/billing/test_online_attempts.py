@@ -205,6 +205,5 @@ def test_the_list_is_only_for_the_sessions_bakery(app, two_bakeries):
     from tenants.scoping import TenantMismatch
 
     north, south = two_bakeries
-    with tenant_session(app, north.id) as session:
-        with pytest.raises(TenantMismatch):
-            attempts_page(session, tenant_of(session, south))
+    with tenant_session(app, north.id) as session, pytest.raises(TenantMismatch):
+        attempts_page(session, tenant_of(session, south))
