@@ -23,7 +23,7 @@ PER_PAGE = 50
 
 # What the list shows; "attention" is the default.
 SHOW = {
-    "attention": "Needs attention (failed, disputed or refunded)",
+    "attention": "Needs attention",
     "failed": "Failed",
     "disputed": "Disputed",
     "refunded": "Refunded",
@@ -38,7 +38,7 @@ STATUS_LABELS = {
     "failed": "Failed",
     "expired": "Expired (left Checkout)",
 }
-KIND_LABELS = {"checkout": "Paid online", "autopay": "Automatic payment"}
+KIND_LABELS = {"checkout": "Checkout", "autopay": "Autopay (charged on the due date)"}
 
 # Stripe's dispute statuses as staff read them.
 DISPUTE_LABELS = {
@@ -91,6 +91,13 @@ class AttemptRow:
     @property
     def dispute_label(self) -> str:
         return dispute_label(self.attempt.dispute_status)
+
+    @property
+    def refund_label(self) -> str:
+        refunded = self.attempt.refunded_minor
+        if not refunded:
+            return ""
+        return "Refunded" if refunded >= self.attempt.amount_minor else "Partly refunded"
 
 
 @dataclass(frozen=True)
