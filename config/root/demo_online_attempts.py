@@ -58,16 +58,16 @@ def seed_demo_online_attempts(
 
     # Paid by card; two items were missing from the delivery, refunded on Stripe later.
     part = attempt(refunded, 2, at(refunded, 4, 9))
-    payment = _paid(session, tenant, part)
+    payment = _paid(session, tenant, part, now)
     _refund(
         session, tenant, part, payment, min(1_500, payment.amount_minor // 3), at(refunded, 6, 14)
     )
 
-    _paid(session, tenant, attempt(paid, 3, at(paid, 2, 8)))
+    _paid(session, tenant, attempt(paid, 3, at(paid, 2, 8)), now)
 
     # Paid by card, then the card holder disputed it: Stripe holds the money until it is settled.
     contested = attempt(disputed, 4, at(disputed, 1, 21))
-    _paid(session, tenant, contested)
+    _paid(session, tenant, contested, now)
     contested.dispute_status = "needs_response"
     session.flush()
 
@@ -107,7 +107,7 @@ def _attempt(session, tenant, customer, contact, invoice, intent: str, when: dat
     return row
 
 
-def _paid(session, tenant, row):
+def _paid(session, tenant, row, now: datetime):
     """Stripe took the money: recorded once, as `billing.online_events` records it."""
     from billing.online_models import OnlinePaymentInvoice
     from billing.payments import record_online_payment
@@ -118,7 +118,7 @@ def _paid(session, tenant, row):
             select(OnlinePaymentInvoice).where(OnlinePaymentInvoice.online_payment_id == row.id)
         )
     }
-    done = row.created_at + timedelta(minutes=2)
+    done = max(min(row.created_at + timedelta(minutes=2), now), row.created_at)
     payment = record_online_payment(
         session,
         tenant,
