@@ -27,7 +27,8 @@ def test_the_demo_shows_paid_part_paid_overdue_and_credit_once(app):
         invoices = list(session.scalars(select(Invoice).order_by(Invoice.sequence)))
         statuses = [i.status(bakery_today(tenant)) for i in invoices]
         overdue = {i.id for i, s in zip(invoices, statuses, strict=True) if s == "overdue"}
-        payments = len(list(session.scalars(select(Payment))))
+        # The payments by hand (the demo's card payments are tested with the online demo).
+        payments = len(list(session.scalars(select(Payment).where(Payment.method != "stripe"))))
         credit = account_credit(session, invoices[0].customer_id)
         reminded = set(session.scalars(select(InvoiceReminder.invoice_id)))
         mail = list(

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from config.extensions import db
-from tests.support import orders, receivables
+from tests.support import online, orders, receivables
 from tests.support.factories import make_buyer, sign_in_buyer, sign_in_staff
 from tests.support.queries import count_queries
 from tests.test_route_isolation import ID_FACTORIES
@@ -36,6 +36,8 @@ STAFF_PAGES = [
     ("/admin/{slug}/invoices?status=unpaid", "invoice_id"),
     ("/admin/{slug}/payments", "payment_id"),
     ("/admin/{slug}/receivables", "payment_id"),
+    ("/admin/{slug}/online-payments/attempts", "failed_attempt"),
+    ("/admin/{slug}/online-payments/attempts?show=all", "paid_attempt"),
 ]
 
 # Rows for pages no route argument names: an order entered by staff, one waiting for review.
@@ -43,6 +45,10 @@ PAGE_FACTORIES = {
     "staff_order": lambda app, bakery: orders.add_order(app, bakery, source="staff"),
     "pending_order": lambda app, bakery: orders.add_order(app, bakery, pending=True),
     "rated_order": lambda app, bakery: orders.add_rating(app, bakery),
+    "failed_attempt": lambda app, bakery: online.add_attempt(
+        app, bakery, failure_message="Your card was declined."
+    ),
+    "paid_attempt": lambda app, bakery: online.add_attempt(app, bakery, status="succeeded"),
 }
 
 

@@ -53,6 +53,7 @@ from admin.backoffice import (  # noqa: E402,F401
     views_home,
     views_invoices,
     views_mail,
+    views_online_attempts,
     views_online_payments,
     views_orders,
     views_payments,

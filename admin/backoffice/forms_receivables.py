@@ -1,5 +1,6 @@
 """WTForms of the back office's receivables pages: a payment (with one amount box per open
-invoice), voiding one, the reminder and statement settings, the export period."""
+invoice), voiding one, the reminder and statement settings, the export period, and the online
+payment attempts list's filters."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import secrets
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from billing import online_attempts
 from billing.payments import MAX_NOTES, MAX_REFERENCE, alloc_field
 from billing.receivables_models import METHODS
 from config.forms import Form
@@ -97,3 +99,27 @@ class ExportForm(Form):
 
     date_from = DateField("From", validators=[Optional()])
     date_until = DateField("Until", validators=[Optional()])
+
+
+class OnlineAttemptFilterForm(Form):
+    """The online payment attempts list's filters (a GET form: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    show = SelectField(
+        "Show", choices=list(online_attempts.SHOW.items()), default=online_attempts.DEFAULT_SHOW
+    )
+    status = SelectField(
+        "Status",
+        choices=[("", "Any status"), *online_attempts.STATUS_LABELS.items()],
+        validators=[Optional()],
+    )
+    kind = SelectField(
+        "Kind",
+        choices=[("", "Any kind"), *online_attempts.KIND_LABELS.items()],
+        validators=[Optional()],
+    )
+    customer_id = SelectField(
+        "Customer", choices=[], validators=[Optional()], validate_choice=False
+    )

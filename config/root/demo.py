@@ -9,8 +9,9 @@ from config.root.demo_bakeryday import seed_demo_bakery_day
 from config.root.demo_card import seed_demo_card_now
 from config.root.demo_catalog import seed_demo_catalog
 from config.root.demo_invoices import seed_demo_invoices
+from config.root.demo_online_attempts import seed_demo_online_attempts
 from config.root.demo_orders import seed_demo_orders
-from config.root.demo_receivables import seed_demo_receivables
+from config.root.demo_receivables import seed_demo_receivables, send_demo_reminders
 from config.root.demo_reminders import seed_demo_reminders
 from config.root.demo_standing import seed_demo_standing
 from config.root.demo_stripebill import seed_demo_billing
@@ -166,7 +167,8 @@ def _seed_cafe_aurora(tenant, base: str) -> list[str]:
 
 
 def _seed_orders(tenant, customer) -> None:
-    """Café Aurora's orders in every status, and the bakery's delivery calendar."""
+    """Café Aurora's orders in every status, the bakery's delivery calendar, invoices, payments
+    (by hand and online) and reminders."""
     from tenants.customers.models import Contact
 
     owner = db.session.scalar(select(Contact).where(Contact.email == "owner@cafe-aurora.example"))
@@ -174,6 +176,11 @@ def _seed_orders(tenant, customer) -> None:
     seed_demo_standing(db.session, tenant, customer=customer, owner_contact=owner)
     seed_demo_reminders(db.session, tenant, customer=customer, owner_contact=owner)
     seed_demo_invoices(db.session, tenant, customer=customer)
-    seed_demo_receivables(db.session, tenant, customer=customer)
+    fresh = seed_demo_receivables(db.session, tenant, customer=customer, remind=False)
+    # Card payments on the invoices in between (money through the receivables service), then
+    # today's reminders for what is still owed after both, so none goes to an invoice paid.
+    seed_demo_online_attempts(db.session, tenant, customer=customer, contact=owner)
+    if fresh:
+        send_demo_reminders(db.session, tenant)
     seed_demo_card_now(db.session, tenant, customer=customer, contact=owner)
     db.session.commit()

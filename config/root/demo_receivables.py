@@ -15,17 +15,19 @@ from sqlalchemy import select
 from config.clock import bakery_today, utcnow
 
 
-def seed_demo_receivables(session, tenant, *, customer, now: datetime | None = None) -> None:
+def seed_demo_receivables(
+    session, tenant, *, customer, now: datetime | None = None, remind: bool = True
+) -> bool:
     """Pay the oldest invoice (with 10.00 over, kept as credit), pay half of the newest, and
-    send the reminders due today for what is still owed (the overdue ones in between)."""
-    from billing.dunning import send_due_reminders
+    (unless `remind` is off, for a caller that sends them after more payments of its own)
+    send the reminders due today for what is still owed. True when it seeded anything."""
     from billing.models import Invoice
     from billing.payments import record_payment
     from billing.receivables_models import Payment
 
     now = now or utcnow()
     if session.scalar(select(Payment.id).limit(1)):
-        return
+        return False
     invoices = list(
         session.scalars(
             select(Invoice)
@@ -69,6 +71,15 @@ def seed_demo_receivables(session, tenant, *, customer, now: datetime | None = N
             allocations={part.id: part.balance_minor // 2},
             now=min(at, now),
         )
-    # Today's reminders for whatever is overdue or coming due (captured mail in the demo).
-    send_due_reminders(session, tenant, now=now)
+    if remind:
+        send_demo_reminders(session, tenant, now=now)
+    session.flush()
+    return True
+
+
+def send_demo_reminders(session, tenant, *, now: datetime | None = None) -> None:
+    """Today's reminders for whatever is overdue or coming due (captured mail in the demo)."""
+    from billing.dunning import send_due_reminders
+
+    send_due_reminders(session, tenant, now=now or utcnow())
     session.flush()

@@ -17,7 +17,8 @@ SLUG = "rosemary-rye"
 @pytest.fixture
 def payments_on(live_server):
     """Stripe on (stand-in) and Rosemary & Rye's connected account active; undone after, with
-    the test's card payments voided so the other browser tests find Aurora's invoices open."""
+    the test's card payments voided so the other browser tests find Aurora's invoices open (the
+    demo's own card payments stay as they were)."""
     from billing.payments import void_payment
     from billing.receivables_models import Payment
     from config.extensions import db
@@ -31,6 +32,10 @@ def payments_on(live_server):
         before = (tenant.stripe_account_id, tenant.stripe_account_status)
         tenant.stripe_account_id, tenant.stripe_account_status = "acct_demo_pay", "active"
         db.session.commit()
+        bind_tenant(db.session, tenant.id)
+        demo_payments = set(
+            db.session.scalars(select(Payment.id).where(Payment.method == "stripe"))
+        )
     app.config["SETTINGS"] = dataclasses.replace(
         settings,
         stripe_secret_key="sk_test_stand_in",
@@ -49,7 +54,11 @@ def payments_on(live_server):
             db.session.commit()
             bind_tenant(db.session, tenant.id)
             for payment in db.session.scalars(
-                select(Payment).where(Payment.method == "stripe", Payment.voided_at.is_(None))
+                select(Payment).where(
+                    Payment.method == "stripe",
+                    Payment.voided_at.is_(None),
+                    Payment.id.not_in(demo_payments),
+                )
             ):
                 void_payment(db.session, tenant, actor=None, payment=payment, reason="test")
             db.session.commit()
