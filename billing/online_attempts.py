@@ -1,6 +1,6 @@
 """The back office's list of online payment attempts, above all those that need the bakery's
 attention: failed (a declined card, a failed bank debit, a failed automatic payment), disputed
-(open, won or lost) and refunded.
+(open or lost; a won dispute leaves "needs attention" but stays under "disputed") and refunded.
 
 It reads only what the webhooks stored (`billing.online_models`), so the history shows with
 Stripe switched off too. One page is three statements however many rows: the count, the
@@ -60,12 +60,17 @@ def dispute_label(status: str) -> str:
     return DISPUTE_LABELS.get(status, "Disputed: " + status.replace("_", " "))
 
 
+# Disputes that ended in the bakery's favour (or never became one) need nothing more from it.
+SETTLED_DISPUTES = ("won", "warning_closed", "prevented")
+
+
 def _show_clause(show: str):
     failed = OnlinePayment.status == "failed"
     disputed = OnlinePayment.dispute_status != ""
     refunded = OnlinePayment.refunded_minor > 0
+    open_or_lost = disputed & OnlinePayment.dispute_status.not_in(SETTLED_DISPUTES)
     return {
-        "attention": or_(failed, disputed, refunded),
+        "attention": or_(failed, open_or_lost, refunded),
         "failed": failed,
         "disputed": disputed,
         "refunded": refunded,

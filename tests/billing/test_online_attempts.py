@@ -207,3 +207,22 @@ def test_the_list_is_only_for_the_sessions_bakery(app, two_bakeries):
     north, south = two_bakeries
     with tenant_session(app, north.id) as session, pytest.raises(TenantMismatch):
         attempts_page(session, tenant_of(session, south))
+
+
+def test_a_won_dispute_leaves_needs_attention_but_stays_under_disputed(
+    app, two_bakeries, histories
+):
+    north, _ = two_bakeries
+    won = add_attempt(
+        app,
+        north,
+        histories[0]["cafe"],
+        status="succeeded",
+        amount=1_000,
+        dispute_status="won",
+        created_at=DAY + timedelta(days=8),
+        payment_intent_id="pi_N_won",
+    )
+    assert won
+    assert "pi_N_won" not in [r[0] for r in _page(app, north)[1]]
+    assert [r[0] for r in _page(app, north, show="disputed")[1]] == ["pi_N_won", "pi_N_disputed"]
