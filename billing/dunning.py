@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from billing.models import Invoice
@@ -28,6 +28,7 @@ from config.clock import bakery_today, utcnow
 from config.formatting import format_date
 from tenants.base import new_id
 from tenants.customers.models import Customer
+from tenants.orders.models import Order
 from tenants.outbox import queue_email
 from tenants.scoping import check_bound
 
@@ -105,6 +106,15 @@ def send_due_reminders(session, tenant, *, now: datetime | None = None) -> int:
                 Invoice.voided_at.is_(None),
                 Invoice.total_minor - Invoice.credited_minor - Invoice.paid_minor > 0,
                 Invoice.due_date <= today - timedelta(days=steps[0]),
+                # A card-now invoice whose order still waits at Checkout is paid or voided
+                # within the hour: no reminder for it.
+                # (NOT IN alone would drop every invoice without an order: NULL.)
+                or_(
+                    Invoice.order_id.is_(None),
+                    Invoice.order_id.not_in(
+                        select(Order.id).where(Order.status == "awaiting_payment")
+                    ),
+                ),
             )
             .order_by(Invoice.due_date, Invoice.sequence)
         )

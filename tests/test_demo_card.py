@@ -1,5 +1,5 @@
-"""The demo's card-now state: Rosemary & Rye offers both at checkout, one of Café Aurora's orders
-waits for its card payment with its invoice issued, the buyer sees it with a way to cancel (Stripe
+"""The demo's card-now state: Rosemary & Rye offers both at checkout, one of Corner Deli's orders
+waits for its card payment with its invoice issued, its buyer sees it with a way to cancel (Stripe
 is off in the demo, so no pay button), and a second seed adds nothing."""
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ def test_the_demo_has_an_order_awaiting_its_card_payment(app):
         assert order.status == "awaiting_payment"
         invoice = session.scalar(select(Invoice).where(Invoice.order_id == order.id))
         assert invoice.mode == "card_at_checkout" and invoice.total_minor == order.total_minor
-        assert 0 < invoice.balance_minor <= invoice.total_minor  # credit on account paid first
+        assert invoice.balance_minor == invoice.total_minor
         number, order_id = order.number, order.id
     with tenant_session(app, other_id) as session:
         assert session.scalar(select(Order.id).where(Order.payment_method == "card")) is None
@@ -33,7 +33,7 @@ def test_the_demo_has_an_order_awaiting_its_card_payment(app):
     buyer = app.test_client()
     buyer.post(
         "/wholesale/rosemary-rye/login",
-        data={"email": "owner@cafe-aurora.example", "password": DEMO_PASSWORD},
+        data={"email": "orders@corner-deli.example", "password": DEMO_PASSWORD},
     )
     page = page_text(buyer.get(f"/wholesale/rosemary-rye/orders/{order_id}"))
     assert "Waiting for your card payment" in page and "Cancel this order" in page

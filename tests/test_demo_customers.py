@@ -30,6 +30,7 @@ def test_the_demo_gives_rosemary_rye_a_cafe_with_an_owner_and_an_invited_buyer(a
     assert states == {
         "owner@cafe-aurora.example": "active",
         "riverside@cafe-aurora.example": "invited",
+        "orders@corner-deli.example": "active",  # the card-now demo's buyer
     }
     # The invited buyer got their invitation (the demo's orders and invoices send more mail).
     invitations = [m["To"] for m in mailbox.messages if "invit" in m["Subject"].lower()]

@@ -85,6 +85,10 @@ def seed_demo(app) -> list[str]:
             if slug == "rosemary-rye":
                 lines.extend(_seed_cafe_aurora(tenant, base))
                 seed_demo_bakery_day(db.session, tenant)
+                seed_demo_card_now(db.session, tenant, password_hash=hash_password(DEMO_PASSWORD))
+                db.session.commit()
+                deli = "orders@corner-deli.example"
+                lines.append(f"    card-now buyer: {base}/wholesale/{slug}/login  as {deli}")
     seed_demo_billing(app)
     with app.app_context():
         create_operator(
@@ -182,5 +186,4 @@ def _seed_orders(tenant, customer) -> None:
     seed_demo_online_attempts(db.session, tenant, customer=customer, contact=owner)
     if fresh:
         send_demo_reminders(db.session, tenant)
-    seed_demo_card_now(db.session, tenant, customer=customer, contact=owner)
     db.session.commit()

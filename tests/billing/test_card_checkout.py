@@ -486,3 +486,17 @@ def test_where_the_bakery_reviews_orders_a_paid_one_waits_for_review(app, cafes,
     assert post_event(app.test_client(), "connect", done).status_code == 200
     state = _state(app, south)
     assert state["orders"] == [(1, "pending_review", "card")] and state["moves"] == 1
+
+
+def test_no_payment_reminder_goes_out_for_an_invoice_whose_order_waits_at_checkout(
+    app, cafes, stripe_fake, frozen
+):
+    from billing.dunning import send_due_reminders
+    from config.clock import utcnow
+    from tests.support.catalog import tenant_of
+
+    _, south, _, cafe, _ = cafes
+    _checkout(_buyer(app, south, cafe), south, cafe)
+    frozen.tick(timedelta(days=20))  # no sweep ran: the order still waits, its invoice long due
+    with tenant_session(app, south.id) as session:
+        assert send_due_reminders(session, tenant_of(session, south), now=utcnow()) == 0

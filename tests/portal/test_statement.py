@@ -105,7 +105,7 @@ def test_the_statement_pdf_speaks_the_bakerys_language(app, two_bakeries, accoun
     assert "INV-2026-0001" in text and "INV-2026-0003" not in text
     assert "Offene Rechnungen: 55,00 €" in text
     assert "Guthaben auf dem Konto: 5,00 €" in text
-    assert "Page 1 of 1" in text
+    assert "Seite 1 von 1" in text and "Page 1" not in text
     page = client.get(f"/wholesale/{north.slug}/statement").get_data(as_text=True)
     assert "Kontoauszug" in page and "seit 10 Tagen überfällig" in page
 
