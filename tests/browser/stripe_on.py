@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -42,6 +43,7 @@ def payments_on(live_server):
         stripe_connect_webhook_secret=CONNECT_SECRET,
     )
     fake = FakeStripe()
+    fake.tag = uuid.uuid4().hex[:8]  # the demo database outlives this test: fresh Stripe ids
     app.extensions["stripe_http_client"] = fake
     try:
         yield fake
@@ -81,3 +83,9 @@ def post_signed(page, base_url, body: dict) -> int:
         },
     )
     return response.status
+
+
+def checkout_session_ids(fake) -> list[str]:
+    """The ids of the Checkout Sessions the stand-in created, oldest first."""
+    prefix = "/v1/checkout/sessions/"
+    return [path[len(prefix) :] for path in fake.objects if path.startswith(prefix)]

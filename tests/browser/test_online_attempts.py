@@ -29,7 +29,8 @@ def _follow_up(page, base_url, name: str) -> None:
     page.locator("#attempts-link a").click()
     page.wait_for_selector("#online-attempts")
     assert "Online payments are off on this platform" in page.inner_text("#stripe-off")
-    rows = page.locator("#online-attempts tbody tr")
+    # The demo's attempts (other browser tests pay by card too, with their own ids).
+    rows = page.locator("#online-attempts tbody tr", has_text="pi_demo_rr_")
     assert rows.count() == 3
     table = page.inner_text("#online-attempts")
     assert "Your card was declined." in table
@@ -39,7 +40,7 @@ def _follow_up(page, base_url, name: str) -> None:
     page.select_option("#show", "all")
     page.locator("form[role=search] button[type=submit]").click()
     page.wait_for_selector("#online-attempts")
-    assert page.locator("#online-attempts tbody tr").count() == 4
+    assert page.locator("#online-attempts tbody tr", has_text="pi_demo_rr_").count() == 4
     assert "pi_demo_rr_0003" in page.inner_text("#online-attempts")
     check_page(page, f"online-attempts-all-{name}")
     declined = page.locator("#online-attempts tbody tr", has_text="pi_demo_rr_0001")

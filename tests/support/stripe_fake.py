@@ -46,6 +46,9 @@ class FakeStripe(stripe.HTTPClient):
         # What POST /v1/payment_intents (an off-session charge) answers: "succeeded", or
         # "declined" for a card error carrying the failed PaymentIntent.
         self.off_session_outcome = "succeeded"
+        # Between the ids' "test" and number: "" in unit tests (cs_test1, ...); a browser test
+        # sharing one server's database across tests sets its own, as Stripe never repeats an id.
+        self.tag = ""
 
     def _sleep_time_seconds(self, num_retries: int) -> float:
         return 0.0  # the library's retries run, without the wait
@@ -91,12 +94,12 @@ class FakeStripe(stripe.HTTPClient):
             return {"error": {"type": "invalid_request_error", "message": "No such object"}}, 404
         n = next(self._ids)
         if call.path == "/v1/customers":
-            return {"id": f"cus_test{n}", "object": "customer"}, 200
+            return {"id": f"cus_test{self.tag}{n}", "object": "customer"}, 200
         if call.path == "/v1/checkout/sessions":
             checkout = {
-                "id": f"cs_test{n}",
+                "id": f"cs_test{self.tag}{n}",
                 "object": "checkout.session",
-                "url": f"https://checkout.stripe.com/c/pay/cs_test{n}",
+                "url": f"https://checkout.stripe.com/c/pay/cs_test{self.tag}{n}",
                 "mode": call.params.get("mode", "payment"),
                 "status": "open",
                 "payment_status": "unpaid",
@@ -120,13 +123,13 @@ class FakeStripe(stripe.HTTPClient):
             return stored, 200
         if call.path == "/v1/payment_intents":
             intent = {
-                "id": f"pi_test{n}",
+                "id": f"pi_test{self.tag}{n}",
                 "object": "payment_intent",
                 "amount": int(call.params["amount"]),
                 "amount_received": int(call.params["amount"]),
                 "currency": call.params["currency"],
                 "status": "succeeded",
-                "latest_charge": f"ch_test{n}",
+                "latest_charge": f"ch_test{self.tag}{n}",
                 "metadata": {
                     k[len("metadata[") : -1]: v
                     for k, v in call.params.items()
@@ -150,12 +153,12 @@ class FakeStripe(stripe.HTTPClient):
             return {"id": call.path.split("/")[3], "object": "payment_method"}, 200
         if call.path == "/v1/billing_portal/sessions":
             return {
-                "id": f"bps_test{n}",
+                "id": f"bps_test{self.tag}{n}",
                 "object": "billing_portal.session",
-                "url": f"https://billing.stripe.com/p/session/bps_test{n}",
+                "url": f"https://billing.stripe.com/p/session/bps_test{self.tag}{n}",
             }, 200
         if call.path == "/v1/accounts":
-            account = account_object(f"acct_test{n}", details_submitted=False)
+            account = account_object(f"acct_test{self.tag}{n}", details_submitted=False)
             self.put(account)
             return account, 200
         if call.path == "/v1/account_links":
