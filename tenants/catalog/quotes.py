@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ARRAY, any_, bindparam, select
+from sqlalchemy import ARRAY, Uuid, any_, bindparam, select
+from sqlalchemy.types import TypeDecorator
 
 from tenants.catalog.models import (
     AssortmentItem,
@@ -123,12 +124,29 @@ def _by_min_qty(tier: Tier) -> int:
 
 
 def ids_in(session, column, ids: Iterable[uuid.UUID]):
-    """`column IN ids`. On PostgreSQL one array parameter (`= ANY(:ids)`): a cart's 500 ids as
+    """`column IN ids`. On PostgreSQL one uuid[] parameter (`= ANY(:ids)`): a cart's 500 ids as
     500 bound parameters cost more to render, adapt and parse than the query takes to run."""
-    ids = list(ids)
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam("ids_in", ids, type_=ARRAY(column.type)))
-    return column.in_(ids)
+        literal = "{" + ",".join([i.hex for i in ids]) + "}"
+        return column == any_(bindparam("ids_in", literal, type_=_UuidArrayText))
+    return column.in_(list(ids))
+
+
+class _UuidArrayText(TypeDecorator):
+    """A uuid[] parameter whose value is already its text, '{hex,hex,...}', passed through.
+
+    psycopg's list dumper adapts each element and checks it for quoting (about 1 ms for 500
+    UUIDs); joining their hex digits here costs a fifth of that. psycopg sends a str untyped,
+    and an untyped parameter cast to uuid[] (`%(ids_in)s::UUID[]`, rendered by the dialect as
+    for any array) is typed uuid[] by the server and parsed once. Not a text parameter cast to
+    uuid[]: that cast is not folded at plan time and re-parsed the array for every scanned row.
+    """
+
+    impl = ARRAY(Uuid)
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        return None
 
 
 def _pair(snapshots: list[ListSnapshot]) -> tuple[ListSnapshot | None, ListSnapshot | None]:
