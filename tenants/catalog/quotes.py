@@ -92,35 +92,31 @@ def load_snapshots(
     )
     if product_ids is not None:
         stmt = stmt.where(ids_in(session, PriceListEntry.product_id, product_ids))
-    tiers: dict[uuid.UUID, dict[uuid.UUID, list[Tier]]] = {pl.id: {} for pl in price_lists}
+    # Each entry's rows arrive together, its breaks in order: a product's tiers are collected
+    # as they come and stored once, with no dictionary look-up per row (UUIDs hash in Python)
+    # and no sort per product.
+    stmt = stmt.order_by(PriceListEntry.id, VolumeBreak.min_qty)
+    tiers: dict[uuid.UUID, dict[uuid.UUID, tuple[Tier, ...]]] = {pl.id: {} for pl in price_lists}
     # A cart's lists repeat the same tiers ("5% off" on every product): one Tier object each.
     shared: dict[tuple, Tier] = {}
-    for list_id, pid, e_price, e_pct, b_qty, b_price, b_pct in session.execute(stmt):
-        per_product = tiers[list_id]
-        product_tiers = per_product.get(pid)
-        if product_tiers is None:
-            key = (1, e_price, e_pct)
+    product_tiers: list[Tier] = []
+    list_id = pid = None
+    for row_list, row_pid, e_price, e_pct, b_qty, b_price, b_pct in session.execute(stmt):
+        if pid is None or row_pid.int != pid.int or row_list.int != list_id.int:
+            if pid is not None:
+                tiers[list_id][pid] = tuple(product_tiers)
+            list_id, pid = row_list, row_pid
+            key = (e_price, e_pct)
             first = shared.get(key) or shared.setdefault(key, Tier(1, e_price, e_pct))
-            product_tiers = per_product[pid] = [first]
+            product_tiers = [first]
         if b_qty is not None:
             product_tiers.append(Tier(b_qty, b_price, b_pct))
+    if pid is not None:
+        tiers[list_id][pid] = tuple(product_tiers)
     return [
-        ListSnapshot(
-            pl.id,
-            pl.name,
-            pl.valid_from,
-            pl.valid_until,
-            {
-                pid: tuple(ts) if len(ts) == 1 else tuple(sorted(ts, key=_by_min_qty))
-                for pid, ts in tiers[pl.id].items()
-            },
-        )
+        ListSnapshot(pl.id, pl.name, pl.valid_from, pl.valid_until, tiers[pl.id])
         for pl in price_lists
     ]
-
-
-def _by_min_qty(tier: Tier) -> int:
-    return tier.min_qty
 
 
 def ids_in(session, column, ids: Iterable[uuid.UUID]):
