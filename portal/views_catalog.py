@@ -10,6 +10,7 @@ from config.clock import bakery_today
 from config.extensions import db
 from portal import bp
 from portal.access import buyer_required
+from portal.catalog_rows import catalog_rows
 from tenants.catalog.browse import browse_catalog
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
 from tenants.catalog.quotes import customer_catalog
@@ -51,10 +52,9 @@ def render_catalog(errors: dict | None = None):
     )
     return render_template(
         "portal/catalog.html",
-        lines=found.lines,
+        rows=catalog_rows(found.lines, g.tenant, errors),
         browse=found,
         can_export=has_feature(g.tenant, "catalog_export"),
-        quantity_errors=errors or {},
     )
 
 

@@ -339,6 +339,12 @@ def count_statements(app_db: str) -> dict[str, tuple[int, int, list[str]]]:
 
 
 def start(env, port: int, target: str, workers: int, chdir: Path, log: Path):
+    try:  # a server left on the port would answer the health check for this one
+        request(port, "GET", "/")
+    except OSError:
+        pass
+    else:
+        raise SystemExit(f"something already listens on {HOST}:{port}; stop it or pass --port")
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     process = subprocess.Popen(  # noqa: S603
         [
@@ -498,10 +504,16 @@ def main() -> None:
     env = env_for(app_db)
     floor_env = dict(os.environ, FLOOR_DATABASE_URL=url(APP_ROLE, floor_db))
     app = start(env, args.port, "wsgi:app", args.workers, ROOT, work / "app.log")
-    floor = start(
-        floor_env, args.port + 1, "bench_floor:app", args.workers, ROOT / "scripts", work / "f.log"
-    )
+    floor = None
     try:
+        floor = start(
+            floor_env,
+            args.port + 1,
+            "bench_floor:app",
+            args.workers,
+            ROOT / "scripts",
+            work / "f.log",
+        )
         cookies = {
             "buyer": sign_in(args.port, f"/wholesale/{SLUG}/login", BUYER),
             "staff": sign_in(args.port, f"/admin/{SLUG}/login", STAFF),
@@ -532,7 +544,8 @@ def main() -> None:
             print(f"round {round_no} of {args.rounds} done", flush=True)
     finally:
         stop(app)
-        stop(floor)
+        if floor is not None:
+            stop(floor)
 
     rps = {n: [r["requests"] / (r["us"] / 1e6) for r in rs] for n, rs in results.items()}
     print()

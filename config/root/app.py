@@ -22,7 +22,7 @@ from config.db_roles import check_app_role
 from config.extensions import csrf, db, login_manager, migrate
 from config.formatting import install_template_filters
 from config.health import bp as health_bp
-from config.root import cli, error_pages
+from config.root import cli, error_pages, urls
 from config.root.models import import_models
 from config.settings import PROJECT_ROOT, Settings
 from jobs.backends import InlineBackend, RQBackend
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, *, check_db_role: bool = True) 
     install_template_filters(app)
     app.add_template_filter(status_text, "order_status")
     i18n.init_app(app)
+    urls.install(app)
     if settings.trusted_proxies:
         # Only the hops we run may rewrite the client address; see Settings.trusted_proxies.
         app.wsgi_app = ProxyFix(

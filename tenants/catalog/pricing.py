@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 HUNDRED = Decimal(100)
 
@@ -39,6 +39,11 @@ class Tier:
         return percent_off(base_price_minor, self.discount_percent or Decimal(0))
 
     def describe(self) -> str:
+        return self._description
+
+    @cached_property
+    def _description(self) -> str:
+        # Once per tier: a list's "5% off" is one Tier shared by every product it prices.
         start = "" if self.min_qty == 1 else f"from {self.min_qty}: "
         if self.unit_price_minor is not None:
             return f"{start}fixed price"
@@ -155,23 +160,25 @@ def quote(
             None,
         )
 
+    base = product.base_price_minor
     best_tier, unit = None, None
     for tier in tiers:
         if tier.min_qty > quantity:
             continue
-        price = tier.unit_price(product.base_price_minor)
+        price = tier.unit_price(base)
         if unit is None or price < unit:
             best_tier, unit = tier, price
     if best_tier is None:  # the entry's own tier is min_qty 1, so only malformed data lands here
-        best_tier, unit = tiers[0], tiers[0].unit_price(product.base_price_minor)
+        best_tier, unit = tiers[0], tiers[0].unit_price(base)
 
+    # The break with the smallest minimum above `quantity` that lowers the price (the first of
+    # equals, in the order given): one pass, no sort per line.
     next_break = None
-    for tier in sorted(tiers, key=lambda t: t.min_qty):
-        if tier.min_qty > quantity:
-            price = tier.unit_price(product.base_price_minor)
+    for tier in tiers:
+        if tier.min_qty > quantity and (next_break is None or tier.min_qty < next_break.min_qty):
+            price = tier.unit_price(base)
             if price < unit:
                 next_break = NextBreak(tier.min_qty, price)
-                break
     rule = "list" if best_tier.min_qty == 1 else "break"
     return Quote(
         product.id,

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ARRAY, any_, bindparam, select
+from sqlalchemy import ARRAY, Uuid, any_, bindparam, select
+from sqlalchemy.types import TypeDecorator
 
 from tenants.catalog.models import (
     AssortmentItem,
@@ -91,44 +92,57 @@ def load_snapshots(
     )
     if product_ids is not None:
         stmt = stmt.where(ids_in(session, PriceListEntry.product_id, product_ids))
-    tiers: dict[uuid.UUID, dict[uuid.UUID, list[Tier]]] = {pl.id: {} for pl in price_lists}
+    # Each entry's rows arrive together, its breaks in order: a product's tiers are collected
+    # as they come and stored once, with no dictionary look-up per row (UUIDs hash in Python)
+    # and no sort per product.
+    stmt = stmt.order_by(PriceListEntry.id, VolumeBreak.min_qty)
+    tiers: dict[uuid.UUID, dict[uuid.UUID, tuple[Tier, ...]]] = {pl.id: {} for pl in price_lists}
     # A cart's lists repeat the same tiers ("5% off" on every product): one Tier object each.
     shared: dict[tuple, Tier] = {}
-    for list_id, pid, e_price, e_pct, b_qty, b_price, b_pct in session.execute(stmt):
-        per_product = tiers[list_id]
-        product_tiers = per_product.get(pid)
-        if product_tiers is None:
-            key = (1, e_price, e_pct)
+    product_tiers: list[Tier] = []
+    list_id = pid = None
+    for row_list, row_pid, e_price, e_pct, b_qty, b_price, b_pct in session.execute(stmt):
+        if pid is None or row_pid.int != pid.int or row_list.int != list_id.int:
+            if pid is not None:
+                tiers[list_id][pid] = tuple(product_tiers)
+            list_id, pid = row_list, row_pid
+            key = (e_price, e_pct)
             first = shared.get(key) or shared.setdefault(key, Tier(1, e_price, e_pct))
-            product_tiers = per_product[pid] = [first]
+            product_tiers = [first]
         if b_qty is not None:
             product_tiers.append(Tier(b_qty, b_price, b_pct))
+    if pid is not None:
+        tiers[list_id][pid] = tuple(product_tiers)
     return [
-        ListSnapshot(
-            pl.id,
-            pl.name,
-            pl.valid_from,
-            pl.valid_until,
-            {
-                pid: tuple(ts) if len(ts) == 1 else tuple(sorted(ts, key=_by_min_qty))
-                for pid, ts in tiers[pl.id].items()
-            },
-        )
+        ListSnapshot(pl.id, pl.name, pl.valid_from, pl.valid_until, tiers[pl.id])
         for pl in price_lists
     ]
 
 
-def _by_min_qty(tier: Tier) -> int:
-    return tier.min_qty
-
-
 def ids_in(session, column, ids: Iterable[uuid.UUID]):
-    """`column IN ids`. On PostgreSQL one array parameter (`= ANY(:ids)`): a cart's 500 ids as
+    """`column IN ids`. On PostgreSQL one uuid[] parameter (`= ANY(:ids)`): a cart's 500 ids as
     500 bound parameters cost more to render, adapt and parse than the query takes to run."""
-    ids = list(ids)
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam("ids_in", ids, type_=ARRAY(column.type)))
-    return column.in_(ids)
+        literal = "{" + ",".join([i.hex for i in ids]) + "}"
+        return column == any_(bindparam("ids_in", literal, type_=_UuidArrayText))
+    return column.in_(list(ids))
+
+
+class _UuidArrayText(TypeDecorator):
+    """A uuid[] parameter whose value is already its text, '{hex,hex,...}', passed through.
+
+    psycopg's list dumper adapts each element and checks it for quoting (about 1 ms for 500
+    UUIDs); joining their hex digits here costs a fifth of that. psycopg sends a str untyped,
+    and an untyped parameter cast to uuid[] (`%(ids_in)s::UUID[]`, rendered by the dialect as
+    for any array) is typed uuid[] by the server and parsed once. Not a text parameter cast to
+    uuid[]: that cast is not folded at plan time and re-parsed the array for every scanned row.
+    """
+
+    impl = ARRAY(Uuid)
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        return None
 
 
 def _pair(snapshots: list[ListSnapshot]) -> tuple[ListSnapshot | None, ListSnapshot | None]:

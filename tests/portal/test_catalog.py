@@ -220,3 +220,33 @@ def test_the_catalog_and_the_account_page_show_money_in_one_format(app, client, 
     home = page_text(client.get(f"/wholesale/{north.slug}/"))
     catalog = page_text(client.get(f"/wholesale/{north.slug}/catalog"))
     assert "€12.50" in home and "€2.10" in catalog
+
+
+def test_each_row_shows_its_pack_minimum_steps_and_category_with_names_escaped(app, client, shops):
+    north, _, _ = shops
+    add_product(
+        app,
+        north,
+        sku="TRAY-6",
+        name='<script>alert("x")</script> & rolls',
+        price=600,
+        unit="tray",
+        pack_size=6,
+        min_order_qty=4,
+        qty_increment=2,
+    )
+    sign_in_buyer(client, north, "owner@aurora.example")
+    html = client.get(f"/wholesale/{north.slug}/catalog").get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; rolls" in html
+    assert 'data-sku="TRAY-6"' in html
+    assert (
+        'aria-label="Quantity of &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; rolls"'
+        in html
+    )
+    row = html.split('data-sku="TRAY-6"', 1)[1].split("</tr>", 1)[0]
+    assert ">tray × 6</td>" in row and ">min. 4, steps of 2</td>" in row
+    assert 'value="4"' in row  # the quantity starts at the minimum
+    # a category heading before the first product of each category, "Other" for none
+    assert html.count('<tr class="category">') == 2
+    assert '<th colspan="6">Breads</th>' in html and '<th colspan="6">Other</th>' in html

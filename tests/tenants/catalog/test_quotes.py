@@ -1,5 +1,6 @@
 """Pricing customers' carts from the database: the right list, constant queries, no leaks."""
 
+import re
 import uuid
 from datetime import date
 
@@ -259,3 +260,29 @@ def test_deleting_a_customers_list_moves_it_to_the_default_list(app, priced):
         )
     quote = _quotes(app, north, data["north_cafe"], [(data[north.slug]["bread"], 1)])[0]
     assert (quote.source, quote.unit_price_minor) == ("Standard", 238)
+
+
+def test_a_carts_ids_reach_postgresql_as_one_uuid_array_parsed_once(app, priced):
+    """`ids_in` sends the ids as one uuid[] parameter. Its value travels as text; if that text
+    were typed text and cast in SQL, PostgreSQL would not fold the cast and would parse the
+    whole array again for every row it scans (seconds for a 500-line cart)."""
+    from sqlalchemy import select
+
+    from tenants.catalog.models import Product
+    from tenants.catalog.quotes import ids_in
+
+    north, _, data = priced
+    wanted = [data[north.slug]["bread"], data[north.slug]["roll"], uuid.uuid4()]
+    with tenant_session(app, north.id) as session:
+        stmt = select(Product.sku).where(ids_in(session, Product.id, wanted))
+        assert sorted(session.scalars(stmt)) == ["BAG-01", "ROL-01"]
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        compiled = stmt.compile(session.get_bind())
+        plan = session.connection().exec_driver_sql(
+            "EXPLAIN (VERBOSE) " + str(compiled), compiled.params
+        )
+        [condition] = [row[0] for row in plan if "ANY (" in row[0]]
+    # A uuid[] constant the planner built once, not text cast per row (`('{...}'::text)::uuid[]`)
+    assert re.search(r"products\.id = ANY \('\{[0-9a-f,-]+\}'::uuid\[\]\)", condition)
+    assert "::text" not in condition and "::character varying" not in condition
