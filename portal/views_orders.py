@@ -31,7 +31,7 @@ from portal.forms_orders import (
     OrdersFilterForm,
     QuantityForm,
 )
-from portal.views_pay import paid_url, unpaid_url
+from portal.views_pay import paid_url, refusal_message, unpaid_url
 from tenants.errors import ValidationFailed
 from tenants.orders import queries
 from tenants.orders.calendar import delivery_calendar
@@ -195,17 +195,13 @@ def place():
             exc.field = "location_id"
         attach_error(form, exc)
         return _cart_page(form=form), exc.status_code
-    except StripeUnavailable:
+    except StripeUnavailable as exc:
         db.session.rollback()
-        form.payment.errors = [_stripe_down()]
+        form.payment.errors = [refusal_message(exc)]
         return _cart_page(form=form), 503
     if placed.pay_url:
         return redirect(placed.pay_url, code=303)
     return _placed(placed)
-
-
-def _stripe_down() -> str:
-    return _("Stripe could not start the payment; nothing was charged. Try again in a minute.")
 
 
 def _placed(placement):

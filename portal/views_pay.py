@@ -22,7 +22,14 @@ from config.forms import ConfirmForm
 from portal import bp
 from portal.access import buyer_required
 from tenants.errors import ValidationFailed
-from tenants.orders.queries import get_order_for_contact
+
+
+def refusal_message(refused) -> str:
+    """What a buyer reads when starting a payment was refused: Stripe unreachable (and nothing
+    charged), or the service's own reason."""
+    if isinstance(refused, StripeUnavailable):
+        return _("Stripe could not start the payment; nothing was charged. Try again in a minute.")
+    return refused.message
 
 
 def _require_online():
@@ -60,12 +67,7 @@ def pay_invoices():
         )
         if refused is None:
             return redirect(url, code=303)
-        flash(
-            _("Stripe could not start the payment; nothing was charged. Try again in a minute.")
-            if isinstance(refused, StripeUnavailable)
-            else refused.message,
-            "error",
-        )
+        flash(refusal_message(refused), "error")
     total = sum(i.balance_minor for i in invoices)
     return render_template("portal/pay_invoices.html", invoices=invoices, total=total, form=form), (
         400 if request.method == "POST" else 200
@@ -160,7 +162,6 @@ def order_pay(order_id):
     """ "Pay now" on an order awaiting its card payment: back to (or a new) Stripe Checkout."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    found_or_404(get_order_for_contact, g.contact, order_id)
     paying, refused = commit_change(
         lambda: resume_payment(
             db.session,
@@ -174,12 +175,7 @@ def order_pay(order_id):
         catch=(ValidationFailed, StripeUnavailable),
     )
     if refused is not None:
-        flash(
-            _("Stripe could not start the payment; nothing was charged. Try again in a minute.")
-            if isinstance(refused, StripeUnavailable)
-            else refused.message,
-            "error",
-        )
+        flash(refusal_message(refused), "error")
     elif paying.pay_url:
         return redirect(paying.pay_url, code=303)
     return redirect(url_for("portal.order_detail", order_id=order_id))
@@ -189,12 +185,13 @@ def order_pay(order_id):
 @buyer_required("view_orders", staff_permission="orders_view")
 def order_paid(order_id):
     """Stripe sends the buyer back here after paying: the payment is read from Stripe and
-    applied at once (its webhook finds it done), so the order shows confirmed."""
-    found_or_404(get_order_for_contact, g.contact, order_id)
+    applied at once (its webhook finds it done), so the order shows confirmed. Another
+    customer's or bakery's order: the service's NotFound answers 404."""
     order, _refused = commit_change(
         lambda: check_payment(
             db.session, g.tenant, contact=g.contact, order_id=order_id, now=utcnow()
-        )
+        ),
+        catch=ValidationFailed,
     )
     if order.status == "awaiting_payment":
         flash(_("Thank you! Stripe is confirming your payment; the order shows it soon."))
@@ -215,7 +212,6 @@ def order_cancel_payment(order_id):
     """Give up paying: the order is cancelled, nothing is charged, the cart stays as it was."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    found_or_404(get_order_for_contact, g.contact, order_id)
     order, refused = commit_change(
         lambda: cancel_unpaid(
             db.session, g.tenant, contact=g.contact, order_id=order_id, now=utcnow()
