@@ -365,18 +365,7 @@ def release_overpayment(session, tenant, invoice, *, actor=None, now=None) -> in
         .order_by(PaymentAllocation.allocated_at.desc(), PaymentAllocation.id.desc())
         .with_for_update(of=Payment)
     ).all()
-    released = 0
-    for allocation, payment in rows:
-        take = min(excess - released, allocation.amount_minor)
-        if take <= 0:
-            break
-        payment.allocated_minor -= take
-        invoice.paid_minor -= take
-        released += take
-        if take == allocation.amount_minor:
-            session.delete(allocation)
-        else:
-            allocation.amount_minor -= take
+    released = _take_back(session, [(a, p, invoice) for a, p in rows], excess)
     session.flush()
     return released
 
@@ -518,18 +507,26 @@ def take_back_online(
         session.flush()
         return sum(a.amount_minor for a, _ in rows)
     from_invoices = max(0, amount_minor - payment.unallocated_minor)
+    taken = _take_back(session, [(a, payment, i) for a, i in rows], from_invoices)
+    payment.amount_minor -= amount_minor
+    session.flush()
+    return taken
+
+
+def _take_back(session, allocations, amount: int) -> int:
+    """Undo up to `amount` of `allocations` [(allocation, payment, invoice)] in the order given:
+    each comes off its payment's allocated sum and its invoice's paid sum, and an allocation
+    taken whole is deleted. Returns how much was taken back."""
     taken = 0
-    for allocation, invoice in rows:
-        take = min(from_invoices - taken, allocation.amount_minor)
+    for allocation, payment, invoice in allocations:
+        take = min(amount - taken, allocation.amount_minor)
         if take <= 0:
             break
-        invoice.paid_minor -= take
         payment.allocated_minor -= take
+        invoice.paid_minor -= take
         taken += take
         if take == allocation.amount_minor:
             session.delete(allocation)
         else:
             allocation.amount_minor -= take
-    payment.amount_minor -= amount_minor
-    session.flush()
     return taken
