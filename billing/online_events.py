@@ -144,8 +144,8 @@ def _on_checkout(session, tenant, event):
     if attempt is None:
         return "unmatched", f"Checkout Session {checkout['id']} pays no invoice of this bakery"
     if checkout.get("status") == "expired" and attempt.status in ("open", "expired"):
-        # Again for an attempt already marked expired: its hooks are once-only themselves, and
-        # a crash between marking and releasing must not leave an order waiting forever.
+        # Also for an attempt already marked expired (the buyer's cancel or the sweep marks it
+        # first): the hooks act once whatever the number of calls.
         attempt.status = "expired"
         after_expiry(session, tenant, attempt, now=utcnow())
         return "applied", "the buyer left Checkout without paying"
