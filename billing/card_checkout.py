@@ -150,24 +150,14 @@ def place_from_cart(
     order = placement.order
     if payment != "card":
         return CardCheckout(order, None, placement.created)
-    if not placement.created:
+    if not placement.created:  # a resubmitted form: its order's open Checkout page
         paying = _resume(session, tenant, contact, order, success_url_for, cancel_url_for, now)
         return CardCheckout(order, paying.pay_url, False)
     invoice = issue_card_invoice(session, tenant, order=order, customer=customer, now=now)
     if invoice.balance_minor <= 0:
         session.refresh(order)
         return CardCheckout(order, None)
-    attempt = open_checkout(
-        session,
-        tenant,
-        contact=contact,
-        invoices=[invoice],
-        success_url=success_url_for(order),
-        cancel_url=cancel_url_for(order),
-        now=now,
-        label=gettext("Order %(number)s", number=order.number),
-    )
-    return CardCheckout(order, attempt.checkout_url)
+    return _resume(session, tenant, contact, order, success_url_for, cancel_url_for, now)
 
 
 def issue_card_invoice(session, tenant, *, order: Order, customer, now: datetime) -> Invoice:
@@ -206,6 +196,8 @@ def resume_payment(
 
 
 def _resume(session, tenant, contact, order, success_url_for, cancel_url_for, now):
+    """The Checkout page paying an order awaiting payment (an open one reused, else a new
+    attempt); no page for an order no longer waiting."""
     if order.status != AWAITING:
         return CardCheckout(order, None)
     if not can_pay_online(tenant):

@@ -15,7 +15,7 @@ from datetime import datetime
 from flask_babel import gettext
 from sqlalchemy import select, update
 
-from tenants.customers.models import Customer, DeliveryLocation
+from tenants.customers.models import Contact, Customer, DeliveryLocation
 from tenants.orders import notifications
 from tenants.orders.cart import find_cart
 from tenants.orders.models import Cart, CartLine, Order, OrderLine
@@ -129,8 +129,6 @@ def awaiting_orders(session, *, placed_before: datetime) -> list[Order]:
 
 
 def _placer(session, order: Order):
-    from tenants.customers.models import Contact
-
     if order.placed_by_contact_id is None:
         return None
     return session.scalar(select(Contact).where(Contact.id == order.placed_by_contact_id))
