@@ -149,4 +149,29 @@ def test_the_owner_chooses_what_checkout_offers(live_server, browser, card_now):
     page.wait_for_selector("#checkout-payment")
     assert page.is_checked("#checkout-payment input[value=both]")
     check_page(page, "card-checkout-setting")
+
+    # A customer's own choice, on their billing page.
+    page.goto(
+        f"{base_url}/admin/{SLUG}/customers/{_customer_id(live_server, 'Corner Deli')}/invoicing"
+    )
+    page.wait_for_selector("#checkout_payment")
+    assert "How this customer pays at checkout" in page.inner_text("main")
+    check_page(page, "card-checkout-customer-billing")
+    # The home page counts the demo's order awaiting its card payment.
+    page.goto(f"{base_url}/admin/{SLUG}/")
+    assert "Awaiting card payment" in page.inner_text("main")
+    check_page(page, "card-checkout-staff-home")
     page.context.close()
+
+
+def _customer_id(live_server, name: str):
+    from config.extensions import db
+    from tenants.customers.models import Customer
+    from tenants.models import Tenant
+    from tenants.scoping import bind_tenant
+
+    _, app = live_server
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
+        bind_tenant(db.session, tenant.id)
+        return db.session.scalar(select(Customer.id).where(Customer.business_name == name))
