@@ -12,11 +12,23 @@ name is escaped exactly as it was.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+
+from flask import render_template, url_for
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from config.i18n import current_translations
 from config.money import money_formatter
-from tenants.catalog.quotes import CatalogLine
+from tenants.catalog.browse import CatalogBrowse
+from tenants.catalog.memo import remembered_text
+from tenants.catalog.quotes import CatalogLine, PricedCatalog
+
+# Stands in for the CSRF token in a kept body; each request puts its own token there. Random
+# per process and holding NUL (which no stored text may), so no product text can equal it.
+_CSRF_HOLE = f"\x00csrf-{secrets.token_hex(16)}\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +96,44 @@ def catalog_rows(lines: list[CatalogLine], tenant, errors: dict | None = None) -
             )
         )
     return rows
+
+
+def catalog_body(
+    priced: PricedCatalog, found: CatalogBrowse, tenant, *, ordering: bool, errors: dict | None
+) -> Markup:
+    """The catalog table's rows as HTML, for `found` (the lines the page shows), with the
+    quantity forms when the buyer may order (`ordering`).
+
+    The whole catalog's rows are kept (tenants.catalog.memo) under what they are built from:
+    the priced catalog's key (bakery, catalog stamp, price list, assortment, day), the page's
+    language, the bakery's money format and the form's URL. They are the same for every buyer
+    with that key except for the CSRF token, which is put in per request. A search, a category,
+    quantity errors or an empty catalog render afresh.
+    """
+    cart_add_url = url_for("portal.cart_add") if ordering else ""
+
+    def render(csrf: str) -> str:
+        return render_template(
+            "portal/_catalog_body.html",
+            rows=catalog_rows(found.lines, tenant, errors),
+            ordering=ordering,
+            csrf=csrf,
+            cart_add_url=cart_add_url,
+            browse=found,
+        )
+
+    csrf = generate_csrf() if ordering else ""
+    # Markup: render_template's output is the autoescaped template's HTML.
+    if errors or found.search or found.category or not found.lines or priced.key is None:
+        return Markup(render(csrf))  # noqa: S704
+    key = (
+        "catalog_body",
+        priced.key,
+        str(get_locale()),
+        tenant.locale,
+        tenant.currency,
+        cart_add_url,
+    )
+    body = remembered_text(key, lambda: render(_CSRF_HOLE))
+    # The token is URL-safe text (letters, digits, '-', '_', '.'): nothing to escape.
+    return Markup(body.replace(_CSRF_HOLE, csrf) if ordering else body)  # noqa: S704

@@ -9,11 +9,11 @@ from flask import Response, g, render_template, request
 from config.clock import bakery_today
 from config.extensions import db
 from portal import bp
-from portal.access import buyer_required
-from portal.catalog_rows import catalog_rows
+from portal.access import buyer_required, may
+from portal.catalog_rows import catalog_body
 from tenants.catalog.browse import browse_catalog
 from tenants.catalog.buyer_export import buyer_catalog_csv, buyer_catalog_pdf
-from tenants.catalog.quotes import customer_catalog
+from tenants.catalog.quotes import priced_catalog
 from tenants.plans import has_feature
 
 
@@ -44,15 +44,15 @@ def catalog():
 def render_catalog(errors: dict | None = None):
     """The catalog page, narrowed by the `q` (name or SKU) and `category` query parameters;
     `errors` maps a product id to the refusal of its quantity input."""
-    lines = customer_catalog(db.session, g.tenant, customer=g.customer, on=bakery_today(g.tenant))
+    priced = priced_catalog(db.session, g.tenant, customer=g.customer, on=bakery_today(g.tenant))
     found = browse_catalog(
-        lines,
+        list(priced.lines),
         search=request.args.get("q", ""),
         category=request.args.get("category", ""),
     )
     return render_template(
         "portal/catalog.html",
-        rows=catalog_rows(found.lines, g.tenant, errors),
+        body=catalog_body(priced, found, g.tenant, ordering=may("create_orders"), errors=errors),
         browse=found,
         can_export=has_feature(g.tenant, "catalog_export"),
     )

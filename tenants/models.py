@@ -87,6 +87,12 @@ class Tenant(db.Model):
     stripe_account_status: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     stripe_account_due: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     stripe_account_disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Changes (a new random value) whenever the bakery's catalog, prices or assortments change:
+    # database triggers keep it (migrations/catalog_stamp.py), the catalog memo reads it
+    # (tenants/catalog/memo.py). Deferred: nothing else needs it, and no code writes it.
+    catalog_stamp: Mapped[str] = mapped_column(
+        String(32), nullable=False, server_default="", deferred=True
+    )
 
     plan: Mapped[Plan] = relationship(foreign_keys=[plan_id], lazy="joined")
     override_plan: Mapped[Plan | None] = relationship(

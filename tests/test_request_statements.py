@@ -64,5 +64,10 @@ def test_a_page_loads_the_bakery_and_the_signed_in_person_once_and_repeats_no_st
     texts = [" ".join(s.split()) for s in counter.statements]
     repeated = [s for s, n in Counter(texts).items() if n > 1]
     assert repeated == []
-    assert sum(t.startswith("SELECT tenants.") for t in texts) == 1
+    # The bakery itself (its row, the entity) once; catalog pages also read its catalog
+    # stamp, one column, once (tenants.catalog.memo).
+    assert sum(t.startswith("SELECT tenants.id,") for t in texts) == 1
+    stamps = sum(t.startswith("SELECT tenants.catalog_stamp") for t in texts)
+    assert stamps == (1 if "/catalog" in page and who == "buyer" else 0)
+    assert sum(t.startswith("SELECT tenants.") for t in texts) == 1 + stamps
     assert sum(t.startswith(f"SELECT {people}.") for t in texts) == 1

@@ -3,8 +3,9 @@
 `price_cart` prices many lines at once: one query for the catalog settings, one for the
 candidate price lists (the customer's own, then the bakery default as fallback), one for the
 products, one for their tiers on those lists, and one for the assortment when the customer has
-one, however many lines or products there are.
-Nothing is cached, so a price change shows on the next request.
+one, however many lines or products there are, and always afresh.
+A customer's whole catalog (`customer_catalog`) is remembered until the bakery's catalog changes
+(tenants.catalog.memo), so a price change still shows on the next request.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date
 from sqlalchemy import ARRAY, Uuid, any_, bindparam, select
 from sqlalchemy.types import TypeDecorator
 
+from tenants.catalog.memo import catalog_key, remembered
 from tenants.catalog.models import (
     AssortmentItem,
     CatalogSettings,
@@ -241,6 +243,22 @@ def price_cart(
     return quotes
 
 
+@dataclass(frozen=True, slots=True)
+class PricedCatalog:
+    """A customer's priced catalog and its memo key (None: not kept, see tenants.catalog.memo);
+    pages that build more from the lines key what they build on it."""
+
+    key: tuple | None
+    lines: tuple[CatalogLine, ...]
+
+
+def priced_catalog(session, tenant, *, customer, on: date) -> PricedCatalog:
+    """`customer_catalog`, with the key it is remembered under."""
+    key = catalog_key(session, tenant, customer=customer, on=on)
+    lines = remembered(key, lambda: tuple(_price_catalog(session, tenant, customer, on)))
+    return PricedCatalog(key, lines)
+
+
 def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine]:
     """The active, in-season products `customer` may see, in category order, each priced for
     one unit (or the minimum order quantity), in a constant number of queries.
@@ -250,7 +268,13 @@ def customer_catalog(session, tenant, *, customer, on: date) -> list[CatalogLine
     expects what they can order now, not last Christmas's stollen. Sold-out marks are not
     applied: they belong to a delivery date, and this list has none; pages that know the
     delivery date ask unavailable_on() and show "sold out on that day" as a note.
+
+    Remembered until the bakery's catalog changes (tenants.catalog.memo): one query when it is.
     """
+    return list(priced_catalog(session, tenant, customer=customer, on=on).lines)
+
+
+def _price_catalog(session, tenant, customer, on: date) -> list[CatalogLine]:
     check_bound(session, tenant)
     settings = catalog_settings(session)
     hide_unpriced = bool(settings and settings.hide_unpriced)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from config.extensions import db
 from tenants.catalog.exports import products_csv
@@ -78,4 +78,45 @@ def test_lists_counts_catalogs_and_exports_see_only_the_bakerys_products(sqlite_
         lines = customer_catalog(db.session, tenant, customer=customer, on=date(2026, 6, 1))
         assert len(lines) == count
         assert products_csv(db.session, tenant).count(slug) == count
+        db.session.remove()
+
+
+def test_the_remembered_catalog_follows_every_write_at_once_on_sqlite(sqlite_app):
+    """SQLite's triggers restamp the bakery as each row is written, so the writer's own next
+    read (and everyone's after its commit) sees the change; the other bakery keeps its stamp."""
+    from migrations.catalog_stamp import CATALOG_TABLES
+    from tenants.customers.models import Customer
+
+    with sqlite_app.app_context():
+        names = set(
+            db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all()
+        )
+        for table in CATALOG_TABLES:
+            assert {f"{table}_catalog_{e}" for e in ("insert", "update", "delete")} <= names
+        south_stamp = db.session.scalar(
+            select(Tenant.catalog_stamp).where(Tenant.slug == "south-bakery")
+        )
+        tenant = _as(sqlite_app, "north-bakery")
+        customer = db.session.scalar(select(Customer))
+        day = date(2026, 6, 1)
+
+        def prices():
+            lines = customer_catalog(db.session, tenant, customer=customer, on=day)
+            return sorted(line.quote.unit_price_minor for line in lines)
+
+        assert prices() == [100, 100]
+        assert prices() == [100, 100]  # from the memo
+        db.session.execute(
+            text("UPDATE products SET base_price_minor = 120 WHERE tenant_id = :t"),
+            {"t": tenant.id.hex},
+        )
+        assert prices() == [120, 120]  # the writer's own read, before its commit
+        db.session.rollback()
+        tenant = _as(sqlite_app, "north-bakery")
+        customer = db.session.scalar(select(Customer))
+        assert prices() == [100, 100]  # rolled back: its stamp went with it
+        assert (
+            db.session.scalar(select(Tenant.catalog_stamp).where(Tenant.slug == "south-bakery"))
+            == south_stamp
+        )
         db.session.remove()
