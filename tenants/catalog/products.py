@@ -186,7 +186,8 @@ class ProductPage:
 def search_products(
     session, *, q: str = "", category_id=None, status: str = "", page: int = 1
 ) -> ProductPage:
-    """Products matching a search, a category and a status, a page at a time (two queries)."""
+    """Products matching a search, a category and a status, a page at a time (one query; two
+    for a page past the end, which shows the last page)."""
     conditions = []
     if q.strip():
         like = f"%{q.strip().lower()}%"
@@ -197,13 +198,11 @@ def search_products(
         conditions.append(Product.category_id == category_id)
     if status in ("active", "inactive"):
         conditions.append(Product.active.is_(status == "active"))
-    # count(Product.id), not count() FROM products: the tenant filter only reaches statements
-    # whose columns come from the entity (select_from alone escapes it on SQLite).
-    total = session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    # One statement: the page's rows carry the number of matches (a window over the filtered
+    # products, counted before LIMIT). Only a page past the end (an old link after products
+    # went away) needs the count on its own, to show the last page instead.
     stmt = (
-        select(*_SUMMARY_COLUMNS, Category.name)
+        select(*_SUMMARY_COLUMNS, Category.name, func.count(Product.id).over())
         .outerjoin(
             Category,
             (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
@@ -211,9 +210,18 @@ def search_products(
         .where(*conditions)
         .order_by(Product.name, Product.sku)
         .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
     )
-    rows = [(ProductSummary(*columns), name or "") for *columns, name in session.execute(stmt)]
+    page = max(page, 1)
+    found = session.execute(stmt.offset((page - 1) * PAGE_SIZE)).all()
+    if not found and page > 1:
+        # count(Product.id), not count() FROM products: the tenant filter only reaches
+        # statements whose columns come from the entity (select_from alone escapes it on SQLite).
+        total = session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
+        page = max(1, -(-total // PAGE_SIZE))
+        found = session.execute(stmt.offset((page - 1) * PAGE_SIZE)).all() if total else []
+    total = found[0][-1] if found else 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    rows = [(ProductSummary(*columns), name or "") for *columns, name, _ in found]
     return ProductPage(rows, total, page, pages)
 
 

@@ -419,3 +419,31 @@ def test_huge_whole_numbers_on_the_product_form_are_refused_next_to_their_fields
         assert f'id="{name}-error">' in response.get_data(as_text=True)
     with tenant_session(client.application, north.id) as session:
         assert session.scalar(select(Product.id)) is None
+
+
+def test_product_pages_count_this_bakerys_matches_and_a_page_past_the_end_shows_the_last(
+    client, two_bakeries
+):
+    north, south = two_bakeries
+    app = client.application
+    with tenant_session(app, north.id) as session:
+        session.add_all(
+            Product(sku=f"N-{i:03d}", name=f"Loaf {i:03d}", base_price_minor=100)
+            for i in range(120)
+        )
+        session.add(Product(sku="ROLL-1", name="Roll", base_price_minor=80))
+    add_product(app, south, sku="S-1", name="Loaf south")
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/catalog"
+
+    def skus(query):
+        page = client.get(url + query).get_data(as_text=True)
+        return page, [s for s in page.split('name="product_ids" value="')[1:]]
+
+    page, rows = skus("?q=loaf&page=3")
+    assert len(rows) == 20  # 120 loaves of this bakery, 50 a page: the third holds 20
+    assert "120 product(s), page 3 of 3." in " ".join(page.split()) and "Loaf 119" in page
+    page, rows = skus("?q=loaf&page=9")  # an old link past the end: the last page
+    assert len(rows) == 20 and "120 product(s), page 3 of 3." in " ".join(page.split())
+    page, rows = skus("?q=nothing-like-this")
+    assert rows == [] and "No products match" in page
