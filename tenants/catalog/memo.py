@@ -64,8 +64,9 @@ class _Memo:
             self._weight = 0
 
 
-# About 1 kB of Python objects a priced line: 40,000 lines is about 40 MB per process.
-_LINES = _Memo(40_000)
+# About 1 kB of Python objects a priced line: 60,000 lines is about 60 MB per process (and no
+# one entry above 15,000 lines).
+_LINES = _Memo(60_000)
 # Rendered page parts, in characters (portal/catalog_rows.py): about 32 MB per process.
 _TEXTS = _Memo(16_000_000)
 
@@ -93,8 +94,14 @@ def _stamp(session, tenant_id: uuid.UUID) -> tuple[str, bool]:
 
 
 def remembered(key: tuple | None, compute):
-    """`compute()`'s lines (a tuple), kept under `key` (computed every time when it is None)."""
+    """`compute()`'s value (lines, or anything whose len() is its weight in lines), kept under
+    `key` (computed every time when it is None)."""
     return _remember(_LINES, key, compute, len)
+
+
+def keep(key: tuple, value) -> None:
+    """Keep `value` under `key` (again: a kept value that grew is weighed anew)."""
+    _LINES.put(key, value, len(value))
 
 
 def remembered_text(key: tuple | None, compute) -> str:

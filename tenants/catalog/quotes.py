@@ -3,13 +3,16 @@
 `price_cart` prices many lines at once: one query for the catalog settings, one for the
 candidate price lists (the customer's own, then the bakery default as fallback), one for the
 products, one for their tiers on those lists, and one for the assortment when the customer has
-one, however many lines or products there are, and always afresh.
-A customer's whole catalog (`customer_catalog`) is remembered until the bakery's catalog changes
-(tenants.catalog.memo), so a price change still shows on the next request.
+one, however many lines or products there are.
+Both are remembered until the bakery's catalog changes (tenants.catalog.memo): a customer's whole
+catalog (`customer_catalog`), and the price book carts are priced from (`price_cart`, which
+grows with the products carts hold). A warm request sends one query, the catalog stamp, and a
+price change still counts on the very next request.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from datetime import date
 from sqlalchemy import ARRAY, Uuid, any_, bindparam, select
 from sqlalchemy.types import TypeDecorator
 
-from tenants.catalog.memo import catalog_key, remembered
+from tenants.catalog.memo import catalog_key, keep, remembered
 from tenants.catalog.models import (
     AssortmentItem,
     CatalogSettings,
@@ -191,6 +194,62 @@ def _assortment_ids(session, customer) -> set[uuid.UUID] | None:
     )
 
 
+class _PriceBook:
+    """What pricing a customer's carts on a day reads: the bakery's "hide unpriced" setting,
+    the assortment (None: everything), the customer's lists and, for every product looked up so
+    far (`known`), its base price (when active) and its tiers on those lists.
+
+    A cart's products not yet known are loaded (two queries, for those products only) and added,
+    so a book kept in the memo grows with what buyers order and never loads what nobody orders.
+    """
+
+    def __init__(self, hide_unpriced: bool, lists: list[PriceList], allowed):
+        self.hide_unpriced = hide_unpriced
+        self.allowed: set[uuid.UUID] | None = allowed
+        self.lists = [
+            ListSnapshot(pl.id, pl.name, pl.valid_from, pl.valid_until, {}) for pl in lists
+        ]
+        self.first, self.fallback = _pair(self.lists)
+        self.base_prices: dict[uuid.UUID, int] = {}
+        self.known: set[uuid.UUID] = set()
+        self._lock = threading.Lock()  # threaded servers share a kept book
+
+    @classmethod
+    def load(cls, session, customer, on: date) -> _PriceBook:
+        settings = catalog_settings(session)
+        default_id = settings.default_price_list_id if settings else None
+        return cls(
+            bool(settings and settings.hide_unpriced),
+            _choose_lists(session, customer, default_id, on),
+            _assortment_ids(session, customer),
+        )
+
+    def cover(self, session, ids: set[uuid.UUID]) -> bool:
+        """Load the products of `ids` not yet known; whether there were any."""
+        missing = ids - self.known
+        if not missing:
+            return False
+        # Only what the engine needs: loading 500 whole Product objects cost more than pricing
+        # them.
+        base_prices = session.execute(
+            select(Product.id, Product.base_price_minor).where(
+                ids_in(session, Product.id, missing), Product.active.is_(True)
+            )
+        ).all()
+        snapshots = load_snapshots(session, self.lists, missing)
+        with self._lock:
+            self.base_prices.update(base_prices)
+            for kept, loaded in zip(self.lists, snapshots, strict=True):
+                kept.tiers.update(loaded.tiers)
+            self.known |= missing  # last: a product in `known` has its prices in place
+        return True
+
+    def __len__(self) -> int:
+        # Its weight in the memo, in catalog lines (about 1 kB each): a product's base price
+        # and tiers take about a quarter of that.
+        return len(self.known) // 4 + 1
+
+
 def price_cart(
     session,
     tenant,
@@ -208,22 +267,18 @@ def price_cart(
     the bakery hides them go there instead, and the other lines are quoted.
     """
     check_bound(session, tenant)
-    settings = catalog_settings(session)
-    hide_unpriced = bool(settings and settings.hide_unpriced)
-    lists = _choose_lists(
-        session, customer, settings.default_price_list_id if settings else None, on
-    )
     ids = {pid for pid, _ in lines}
-    # Only what the engine needs: loading 500 whole Product objects cost more than pricing them.
-    base_prices = dict(
-        session.execute(
-            select(Product.id, Product.base_price_minor).where(
-                ids_in(session, Product.id, ids), Product.active.is_(True)
-            )
-        ).all()
-    )
-    allowed = _assortment_ids(session, customer)
-    first, fallback = _pair(load_snapshots(session, lists, ids))
+    key = catalog_key(session, tenant, customer=customer, on=on)
+    if key is None:  # this transaction changed the catalog: a book of its own, not kept
+        book = _PriceBook.load(session, customer, on)
+        book.cover(session, ids)
+    else:
+        key = ("price_book", *key)
+        book = remembered(key, lambda: _PriceBook.load(session, customer, on))
+        if book.cover(session, ids):
+            keep(key, book)  # weighed again, now that it holds more
+    hide_unpriced, base_prices, allowed = book.hide_unpriced, book.base_prices, book.allowed
+    first, fallback = book.first, book.fallback
     quotes = []
     for number, (pid, quantity) in enumerate(lines, start=1):
         base_price = base_prices.get(pid)

@@ -23,8 +23,9 @@ from tenants.catalog.memo import catalog_key
 from tenants.catalog.models import Product
 from tenants.catalog.price_lists import BreakInput, get_price_list, set_entry
 from tenants.catalog.products import get_product
-from tenants.catalog.quotes import customer_catalog, priced_catalog
+from tenants.catalog.quotes import customer_catalog, price_cart, priced_catalog
 from tenants.customers.models import Customer
+from tenants.errors import ValidationFailed
 from tenants.models import Tenant
 from tests.support import databases
 from tests.support.catalog import (
@@ -188,3 +189,42 @@ def test_every_catalog_table_carries_both_triggers(app):
     assert {(table, f"{table}_catalog_dirty") for table in CATALOG_TABLES} | {
         (table, f"{table}_catalog_restamp") for table in CATALOG_TABLES
     } == set(rows)
+
+
+def _cart(app, bakery, customer_id, lines, on=DAY):
+    with tenant_session(app, bakery.id) as session:
+        customer = session.get(Customer, (bakery.id, customer_id))
+        tenant = tenant_of(session, bakery)
+        with count_queries(db.engine) as counter:
+            quotes = price_cart(session, tenant, customer=customer, lines=lines, on=on)
+        return [q.unit_price_minor for q in quotes], len(counter.statements)
+
+
+def test_carts_are_priced_from_a_kept_book_that_grows_and_follows_every_change(base_app, stocked):
+    app = base_app
+    north, south, data = stocked
+    cafe, bread = data[north.slug]["cafe"], data[north.slug]["bread"]
+    roll = add_product(app, north, sku="ROL-01", name="Roll", price=80)
+    assert _cart(app, north, cafe, [(bread, 1), (bread, 12)])[0] == [250, 220]
+    # Kept: one query (the stamp) for the same products, three for one it has not seen.
+    assert _cart(app, north, cafe, [(bread, 3)]) == ([250], 1)
+    assert _cart(app, north, cafe, [(bread, 1), (roll, 2)]) == ([250, 80], 3)
+    assert _cart(app, north, cafe, [(roll, 1)]) == ([80], 1)
+    # Another bakery's product is not available, whatever this bakery's book holds.
+    with pytest.raises(ValidationFailed):
+        _cart(app, north, cafe, [(data[south.slug]["bread"], 1)])
+    # A change counts on the very next cart: a new price, a product switched off.
+    with tenant_session(app, north.id) as session:
+        set_entry(
+            session,
+            tenant_of(session, north),
+            actor=None,
+            price_list=get_price_list(session, data[north.slug]["list"]),
+            product=get_product(session, bread),
+            unit_price_minor=240,
+        )
+        get_product(session, roll).active = False
+    assert _cart(app, north, cafe, [(bread, 1)])[0] == [240]
+    with pytest.raises(ValidationFailed):
+        _cart(app, north, cafe, [(roll, 1)])
+    assert _cart(app, south, data[south.slug]["cafe"], [(data[south.slug]["bread"], 1)])[0] == [250]
