@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from config.extensions import db
 from tenants.scoping import bind_tenant
@@ -37,15 +37,7 @@ def committed(base_app, pg_database, redis_conn):
     shops = [make_shop(base_app, bakery) for bakery in bakeries]
     yield shops
     base_app.extensions["job_backend"] = original
-    owner = create_engine(databases.url(databases.OWNER_ROLE, pg_database))
-    try:
-        with owner.begin() as connection:
-            connection.execute(
-                text("DELETE FROM tenants WHERE id = ANY(:ids)"),
-                {"ids": [b.id for b in bakeries]},
-            )
-    finally:
-        owner.dispose()
+    databases.delete_bakeries(pg_database, [b.id for b in bakeries])
 
 
 def _issue(app, shop, order_id):

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from config.extensions import db
 from tenants.scoping import bind_tenant
@@ -35,15 +35,7 @@ def committed(base_app, pg_database):
     suffix = uuid.uuid4().hex[:8]
     bakeries = [make_bakery(base_app, f"pay-{name}-{suffix}") for name in ("north", "south")]
     yield [(bakery, make_customer(base_app, bakery, "Café Aurora")["id"]) for bakery in bakeries]
-    owner = create_engine(databases.url(databases.OWNER_ROLE, pg_database))
-    try:
-        with owner.begin() as connection:
-            connection.execute(
-                text("DELETE FROM tenants WHERE id = ANY(:ids)"),
-                {"ids": [b.id for b in bakeries]},
-            )
-    finally:
-        owner.dispose()
+    databases.delete_bakeries(pg_database, [b.id for b in bakeries])
 
 
 def _in_parallel(count, work):

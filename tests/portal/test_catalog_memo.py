@@ -12,7 +12,6 @@ import re
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from tenants.catalog.price_lists import BreakInput, get_price_list, set_entry
 from tenants.catalog.products import get_product
@@ -50,16 +49,8 @@ def shops(base_app, pg_database):
         add_contact(base_app, bakery, deli, email="deli@example.com", grants=("view_orders",))
         data[bakery.slug] = {"bread": bread, "list": cafes}
     yield bakeries, data
-    owner = create_engine(databases.url(databases.OWNER_ROLE, pg_database))
-    try:
-        with owner.begin() as connection:
-            connection.execute(
-                text("DELETE FROM tenants WHERE id = ANY(:ids)"),
-                {"ids": [b.id for b in bakeries]},
-            )
-    finally:
-        owner.dispose()
-        base_app.config["WTF_CSRF_ENABLED"] = False
+    base_app.config["WTF_CSRF_ENABLED"] = False
+    databases.delete_bakeries(pg_database, [b.id for b in bakeries])
 
 
 def _buyer(app, bakery, email):

@@ -15,7 +15,7 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from config.extensions import db
 from migrations.catalog_stamp import CATALOG_TABLES
@@ -59,15 +59,7 @@ def stocked(base_app, pg_database):
         cafe = make_customer(app, bakery, "Café Aurora", price_list_id=cafes)["id"]
         data[bakery.slug] = {"bread": bread, "list": cafes, "cafe": cafe}
     yield *two_bakeries, data
-    owner = create_engine(databases.url(databases.OWNER_ROLE, pg_database))
-    try:
-        with owner.begin() as connection:
-            connection.execute(
-                text("DELETE FROM tenants WHERE id = ANY(:ids)"),
-                {"ids": [b.id for b in two_bakeries]},
-            )
-    finally:
-        owner.dispose()
+    databases.delete_bakeries(pg_database, [b.id for b in two_bakeries])
 
 
 def _stamp(app, bakery) -> str:

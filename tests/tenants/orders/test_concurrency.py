@@ -15,7 +15,7 @@ import uuid
 from datetime import UTC, date, datetime, time
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from config.extensions import db
 from tenants.orders.errors import OrderConflict
@@ -48,15 +48,7 @@ def committed(base_app, pg_database, redis_conn):
         shops.append((bakery, make_cafe(base_app, bakery)))
     yield shops
     base_app.extensions["job_backend"] = original
-    owner = create_engine(databases.url(databases.OWNER_ROLE, pg_database))
-    try:
-        with owner.begin() as connection:
-            connection.execute(
-                text("DELETE FROM tenants WHERE id = ANY(:ids)"),
-                {"ids": [b.id for b in bakeries]},
-            )
-    finally:
-        owner.dispose()
+    databases.delete_bakeries(pg_database, [b.id for b in bakeries])
 
 
 def _in_parallel(count, work):
