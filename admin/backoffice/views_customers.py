@@ -45,7 +45,6 @@ def customer_list():
         rows=rows,
         search=search,
         portal_available=has_feature(g.tenant, "wholesale_portal"),
-        default_list=default_price_list(db.session),
     )
 
 

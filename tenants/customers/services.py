@@ -10,10 +10,11 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from config.clock import utcnow
 from tenants.actors import kind_of, require
-from tenants.catalog.models import Assortment, PriceList
+from tenants.catalog.models import Assortment, CatalogSettings, PriceList
 from tenants.customers.activity import log_activity
 from tenants.customers.models import PAYMENT_TERMS, Contact, Customer, DeliveryLocation
 from tenants.errors import ValidationFailed
@@ -200,11 +201,17 @@ class CustomerRow:
     active_contacts: int
     price_list: str | None = None  # None: the bakery's default list
     assortment: str | None = None  # None: the full active catalog
+    default_list: str | None = None  # the bakery's default list's name, if it has one
+
+
+# The default list, apart from the customer's own list the overview joins.
+DefaultList = aliased(PriceList, name="default_list")
 
 
 def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
-    """Customers with their location and contact counts and their price list and assortment
-    names, in one query however many there are."""
+    """Customers with their location and contact counts, their price list and assortment names
+    and the bakery's default list's name (for customers on it), in one query however many
+    there are."""
     locations = (
         select(func.count(DeliveryLocation.id))
         .where(
@@ -230,8 +237,26 @@ def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
         .correlate(Customer)
         .scalar_subquery()
     )
+    # Not correlated: the server computes it once for the whole list.
+    default_list = (
+        select(DefaultList.name)
+        .join(
+            CatalogSettings,
+            (CatalogSettings.tenant_id == DefaultList.tenant_id)
+            & (CatalogSettings.default_price_list_id == DefaultList.id),
+        )
+        .scalar_subquery()
+    )
     stmt = (
-        select(*_SUMMARY_COLUMNS, locations, contacts, active, PriceList.name, Assortment.name)
+        select(
+            *_SUMMARY_COLUMNS,
+            locations,
+            contacts,
+            active,
+            PriceList.name,
+            Assortment.name,
+            default_list,
+        )
         .outerjoin(
             PriceList,
             (PriceList.tenant_id == Customer.tenant_id) & (PriceList.id == Customer.price_list_id),
