@@ -39,8 +39,10 @@ def session_store():
     return _SESSION_STORE[0]
 
 
-def register_realm(realm: str, loader: Callable[[str], object | None]) -> None:
-    """`loader(rest_of_id)` returns the user or None; it must check the request's tenant."""
+def register_realm(realm: str, loader: Callable[[str, str], tuple | None]) -> None:
+    """`loader(rest_of_id, secret)` returns (user, live session record) or None; it must check
+    the request's tenant, and loads both in one statement (`tenants.sign_in_sessions.
+    with_live_session`): the record the cookie's session `secret` names, still live."""
     _LOADERS[realm] = loader
 
 
@@ -50,21 +52,22 @@ def enter_realm(realm: str) -> None:
 
 
 def load_identity(user_id: str, realm: str | None):
-    """The user a cookie identity names in `realm`, or None if it is stale or of another realm."""
+    """The user a cookie identity names in `realm`, or None if it is stale, of another realm,
+    or its server-side session is no longer live."""
     body, _, _stamp = (user_id or "").partition("|")
     named_realm, _, rest = body.partition(":")
     if named_realm != realm or realm not in _LOADERS:
         return None
-    user = _LOADERS[realm](rest)
-    if user is None or not compare_digest(user.get_id(), user_id):
+    secret = session.get(SESSION_KEY)
+    if not secret:
+        return None  # a cookie without a session record's secret is no sign-in
+    found = _LOADERS[realm](rest, secret)
+    if found is None:
+        return None  # no such user, or signed out, lapsed, or ended from another device
+    user, record = found
+    if user is None or record is None or not compare_digest(user.get_id(), user_id):
         return None
-    store = session_store()
-    record = store.live_session(
-        db.session, realm=realm, user_id=user.id, secret=session.get(SESSION_KEY)
-    )
-    if record is None:
-        return None  # signed out, lapsed, or ended from another device
-    if store.needs_touch(record):
+    if session_store().needs_touch(record):
         g.touch_sign_in_session = (realm, record.id)
     return user
 

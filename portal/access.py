@@ -26,12 +26,12 @@ from tenants.customers.view_as import VIEW_AS_KEY
 _BEFORE_PASSWORD_CHANGE = {"portal.change_password", "portal.logout"}
 
 
-def _load_buyer(rest: str):
+def _load_buyer(rest: str, secret: str):
     tenant_id, _, contact_id = rest.partition(":")
     tenant = g.get("tenant")
     if tenant is None or str(tenant.id) != tenant_id:
         return None  # a cookie from another bakery is anonymous here
-    return load_buyer(db.session, contact_id)
+    return load_buyer(db.session, contact_id, secret)
 
 
 register_realm("buyer", _load_buyer)

@@ -16,7 +16,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, String, Uuid, select, update
+from sqlalchemy import Index, String, Uuid, and_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from config.clock import utcnow
@@ -108,23 +108,27 @@ def _live(model, now: datetime):
     )
 
 
-def live_session(
-    session, *, realm: str, user_id: uuid.UUID, secret: str | None, now: datetime | None = None
-):
-    """The live record the cookie's `secret` names for this user, or None (ended, idle for
-    too long, past its absolute lifetime, or another person's)."""
-    if not secret:
-        return None
-    model = _model(realm)
-    now = now or utcnow()
-    return session.scalar(
-        select(model).where(
-            model.secret_hash == _hash(secret),
-            model.realm == realm,
-            model.user_id == user_id,
-            *_live(model, now),
-        )
+def _names(model, *, realm: str, user_id, secret: str, now: datetime | None):
+    """The conditions under which a record is the live one `secret` names for `user_id` (the
+    user's id column of the statement it is joined to): not ended, not idle for too long, not
+    past its absolute lifetime, and this person's."""
+    return (
+        model.secret_hash == _hash(secret),
+        model.realm == realm,
+        model.user_id == user_id,
+        *_live(model, now or utcnow()),
     )
+
+
+def with_live_session(
+    user_select, *, realm: str, user_id_column, secret: str, now: datetime | None = None
+):
+    """`user_select` (a select of one user) with the live record `secret` names for that user
+    as a second column, joined: a request loads the signed-in person and checks their session
+    in one statement. No row: no such user, or no live session (ended, lapsed, another's)."""
+    model = _model(realm)
+    names = _names(model, realm=realm, user_id=user_id_column, secret=secret, now=now)
+    return user_select.add_columns(model).join(model, and_(*names))
 
 
 def needs_touch(record, now: datetime | None = None) -> bool:

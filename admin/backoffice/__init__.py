@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from config.auth import enter_realm, register_realm
 from config.extensions import db
+from tenants.sign_in_sessions import with_live_session
 from tenants.staff.models import StaffUser
 from tenants.web import load_request_tenant
 
@@ -25,7 +26,7 @@ def _add_slug(endpoint, values):
         values["slug"] = g.tenant.slug
 
 
-def _load_staff(rest: str):
+def _load_staff(rest: str, secret: str):
     tenant_id, _, user_id = rest.partition(":")
     tenant = g.get("tenant")
     if tenant is None or str(tenant.id) != tenant_id:
@@ -34,8 +35,15 @@ def _load_staff(rest: str):
         user_uuid = uuid.UUID(user_id)
     except ValueError:
         return None
-    user = db.session.scalar(select(StaffUser).where(StaffUser.id == user_uuid))
-    return user if user is not None and user.is_active else None
+    found = db.session.execute(
+        with_live_session(
+            select(StaffUser).where(StaffUser.id == user_uuid),
+            realm="staff",
+            user_id_column=StaffUser.id,
+            secret=secret,
+        )
+    ).first()
+    return found if found is not None and found[0].is_active else None
 
 
 register_realm("staff", _load_staff)

@@ -5,10 +5,12 @@ from functools import wraps
 
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from config.auth import enter_realm, register_realm
 from config.extensions import db
 from tenants.operators import Operator
+from tenants.sign_in_sessions import with_live_session
 
 bp = Blueprint("platform", __name__, url_prefix="/platform", template_folder="templates")
 
@@ -18,12 +20,20 @@ def _realm():
     enter_realm("operator")
 
 
-def _load_operator(rest: str):
+def _load_operator(rest: str, secret: str):
     try:
-        operator = db.session.get(Operator, uuid.UUID(rest))
+        operator_id = uuid.UUID(rest)
     except ValueError:
         return None
-    return operator if operator is not None and operator.active else None
+    found = db.session.execute(
+        with_live_session(
+            select(Operator).where(Operator.id == operator_id),
+            realm="operator",
+            user_id_column=Operator.id,
+            secret=secret,
+        )
+    ).first()
+    return found if found is not None and found[0].active else None
 
 
 register_realm("operator", _load_operator)
