@@ -49,6 +49,30 @@ def remembered_url_for(endpoint: str, **values) -> str:
     return built
 
 
+# Stands in for the varying value while a row URL's pattern is built; UUID text never needs
+# quoting in a path, so the value is put where this stood as it is.
+_ROW_VALUE = "00000000-0000-0000-0000-00000000cafe"
+
+
+def row_url(endpoint: str, name: str, **values):
+    """For list pages: a function of a UUID giving `url_for(endpoint, **{name: id}, **values)`.
+
+    The URL is built once with a stand-in id and split around it, so each of a page's rows
+    costs a string join instead of a build (about 10 µs). Anything but a UUID goes to
+    `remembered_url_for`, and so does an endpoint whose URL does not hold the value in its path.
+    """
+    built = remembered_url_for(endpoint, **{name: _ROW_VALUE}, **values)
+    head, found, tail = built.partition(_ROW_VALUE)
+
+    def url(value) -> str:
+        if found and type(value) is uuid.UUID:
+            return f"{head}{value}{tail}"
+        return remembered_url_for(endpoint, **{name: value}, **values)
+
+    return url
+
+
 def install(app) -> None:
-    """Templates of `app` build URLs with `remembered_url_for`."""
+    """Templates of `app` build URLs with `remembered_url_for`, and rows' with `row_url`."""
     app.jinja_env.globals["url_for"] = remembered_url_for
+    app.jinja_env.globals["row_url"] = row_url

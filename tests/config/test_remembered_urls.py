@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import g, url_for
 
-from config.root.urls import remembered_url_for
+from config.root.urls import remembered_url_for, row_url
 
 
 def test_templates_use_the_remembering_url_for(app):
@@ -55,3 +55,23 @@ def test_a_relative_endpoint_is_resolved_in_the_requests_blueprint(app, client, 
         g.tenant = north
         app.preprocess_request()  # matches the route, so the request has a blueprint
         assert remembered_url_for(".customer_list") == f"/admin/{north.slug}/customers"
+
+
+def test_row_urls_are_what_url_for_builds_for_every_row_and_bakery(app, two_bakeries):
+    north, south = two_bakeries
+    ids = [uuid.uuid4() for _ in range(3)]
+    for bakery in (north, south):
+        with app.test_request_context(f"/admin/{bakery.slug}/"):
+            g.tenant = bakery
+            assert app.jinja_env.globals["row_url"] is row_url
+            product_url = row_url("backoffice.catalog_product", "product_id")
+            for product in ids:
+                assert product_url(product) == url_for(
+                    "backoffice.catalog_product", product_id=product
+                )
+                assert f"/admin/{bakery.slug}/" in product_url(product)
+            # Not a UUID: built the ordinary way, quoted as Flask quotes it.
+            assert product_url("a b/c") == url_for("backoffice.catalog_product", product_id="a b/c")
+            # A value that ends up in the query string, not the path, is still right.
+            page_url = row_url("backoffice.catalog_products", "q")
+            assert page_url(ids[0]) == url_for("backoffice.catalog_products", q=ids[0])
