@@ -71,3 +71,34 @@ def test_a_page_loads_the_bakery_and_the_signed_in_person_once_and_repeats_no_st
     assert stamps == (1 if "/catalog" in page and who == "buyer" else 0)
     assert sum(t.startswith("SELECT tenants.") for t in texts) == 1 + stamps
     assert sum(t.startswith(f"SELECT {people}.") for t in texts) == 1
+
+
+def test_the_bakery_look_up_sets_the_row_level_security_tenant_in_the_same_statement(
+    app, client, priced
+):
+    """One round trip fewer per request: the slug's select sets `app.tenant_id` itself, and
+    binding the session sends no set_config of its own; the rows still show (the app's role
+    sees nothing without the setting)."""
+    from sqlalchemy import event
+
+    north, _ = priced
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/customers"
+    client.get(url)
+    with app.app_context():
+        engine = db.engine
+    sent = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        sent.append((" ".join(statement.split()), parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        page = client.get(url).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert "Café Aurora" in page and "Corner Deli" in page
+    look_ups = [s for s, _ in sent if s.startswith("SELECT tenants.id,")]
+    assert len(look_ups) == 1 and "set_config" in look_ups[0]
+    own = [p for s, p in sent if s.startswith("SELECT set_config") and str(north.id) in str(p)]
+    assert own == []
