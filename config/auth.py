@@ -42,7 +42,7 @@ def session_store():
 def register_realm(realm: str, loader: Callable[[str, str], tuple | None]) -> None:
     """`loader(rest_of_id, secret)` returns (user, live session record) or None; it must check
     the request's tenant, and loads both in one statement (`tenants.sign_in_sessions.
-    with_live_session`): the record the cookie's session `secret` names, still live."""
+    signed_in_select`): the record the cookie's session `secret` names, still live."""
     _LOADERS[realm] = loader
 
 

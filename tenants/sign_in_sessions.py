@@ -16,7 +16,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, String, Uuid, and_, select, update
+from sqlalchemy import Index, String, Uuid, and_, bindparam, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from config.clock import utcnow
@@ -108,27 +108,40 @@ def _live(model, now: datetime):
     )
 
 
-def _names(model, *, realm: str, user_id, secret: str, now: datetime | None):
-    """The conditions under which a record is the live one `secret` names for `user_id` (the
-    user's id column of the statement it is joined to): not ended, not idle for too long, not
-    past its absolute lifetime, and this person's."""
+def signed_in_select(user_entity, *, realm: str):
+    """select(user, record): the user whose id is the parameter `signed_in_user_id`, with the
+    live record of theirs the cookie's secret names (not ended, not idle for too long, not past
+    its absolute lifetime), joined, so a request loads the signed-in person and checks their
+    session in one statement. No row: no such user, or no live session.
+
+    Built once per realm (its loader keeps it); each request passes `signed_in_params`."""
+    model = _model(realm)
     return (
-        model.secret_hash == _hash(secret),
-        model.realm == realm,
-        model.user_id == user_id,
-        *_live(model, now or utcnow()),
+        select(user_entity, model)
+        .join(
+            model,
+            and_(
+                model.secret_hash == bindparam("signed_in_secret_hash"),
+                model.realm == realm,
+                model.user_id == user_entity.id,
+                model.ended_at.is_(None),
+                model.last_seen_at > bindparam("signed_in_idle_since"),
+                model.started_at > bindparam("signed_in_started_since"),
+            ),
+        )
+        .where(user_entity.id == bindparam("signed_in_user_id"))
     )
 
 
-def with_live_session(
-    user_select, *, realm: str, user_id_column, secret: str, now: datetime | None = None
-):
-    """`user_select` (a select of one user) with the live record `secret` names for that user
-    as a second column, joined: a request loads the signed-in person and checks their session
-    in one statement. No row: no such user, or no live session (ended, lapsed, another's)."""
-    model = _model(realm)
-    names = _names(model, realm=realm, user_id=user_id_column, secret=secret, now=now)
-    return user_select.add_columns(model).join(model, and_(*names))
+def signed_in_params(user_id: uuid.UUID, secret: str, now: datetime | None = None) -> dict:
+    """The parameters of a `signed_in_select` for this user and cookie secret at `now`."""
+    now = now or utcnow()
+    return {
+        "signed_in_user_id": user_id,
+        "signed_in_secret_hash": _hash(secret),
+        "signed_in_idle_since": now - IDLE_LIFETIME,
+        "signed_in_started_since": now - ABSOLUTE_LIFETIME,
+    }
 
 
 def needs_touch(record, now: datetime | None = None) -> bool:

@@ -3,11 +3,10 @@
 import uuid
 
 from flask import Blueprint, g
-from sqlalchemy import select
 
 from config.auth import enter_realm, register_realm
 from config.extensions import db
-from tenants.sign_in_sessions import with_live_session
+from tenants.sign_in_sessions import signed_in_params, signed_in_select
 from tenants.staff.models import StaffUser
 from tenants.web import load_request_tenant
 
@@ -26,6 +25,9 @@ def _add_slug(endpoint, values):
         values["slug"] = g.tenant.slug
 
 
+_SIGNED_IN = signed_in_select(StaffUser, realm="staff")
+
+
 def _load_staff(rest: str, secret: str):
     tenant_id, _, user_id = rest.partition(":")
     tenant = g.get("tenant")
@@ -35,14 +37,7 @@ def _load_staff(rest: str, secret: str):
         user_uuid = uuid.UUID(user_id)
     except ValueError:
         return None
-    found = db.session.execute(
-        with_live_session(
-            select(StaffUser).where(StaffUser.id == user_uuid),
-            realm="staff",
-            user_id_column=StaffUser.id,
-            secret=secret,
-        )
-    ).first()
+    found = db.session.execute(_SIGNED_IN, signed_in_params(user_uuid, secret)).first()
     return found if found is not None and found[0].is_active else None
 
 

@@ -5,12 +5,11 @@ from functools import wraps
 
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from config.auth import enter_realm, register_realm
 from config.extensions import db
 from tenants.operators import Operator
-from tenants.sign_in_sessions import with_live_session
+from tenants.sign_in_sessions import signed_in_params, signed_in_select
 
 bp = Blueprint("platform", __name__, url_prefix="/platform", template_folder="templates")
 
@@ -20,19 +19,15 @@ def _realm():
     enter_realm("operator")
 
 
+_SIGNED_IN = signed_in_select(Operator, realm="operator")
+
+
 def _load_operator(rest: str, secret: str):
     try:
         operator_id = uuid.UUID(rest)
     except ValueError:
         return None
-    found = db.session.execute(
-        with_live_session(
-            select(Operator).where(Operator.id == operator_id),
-            realm="operator",
-            user_id_column=Operator.id,
-            secret=secret,
-        )
-    ).first()
+    found = db.session.execute(_SIGNED_IN, signed_in_params(operator_id, secret)).first()
     return found if found is not None and found[0].active else None
 
 

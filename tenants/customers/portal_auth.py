@@ -27,7 +27,7 @@ from tenants.outbox import queue_email, token_link
 from tenants.passwords import check_password_strength, hash_password, verify_password
 from tenants.scoping import check_bound
 from tenants.security_notices import password_changed
-from tenants.sign_in_sessions import end_all_sessions, with_live_session
+from tenants.sign_in_sessions import end_all_sessions, signed_in_params, signed_in_select
 from tenants.tokens import consume_token, peek_token, revoke_all_tokens
 
 MAGIC_TTL = timedelta(minutes=20)
@@ -45,6 +45,9 @@ def can_sign_in(contact: Contact | None) -> bool:
     return contact is not None and contact.is_active and contact.customer.portal_enabled
 
 
+_SIGNED_IN = signed_in_select(Contact, realm="buyer")
+
+
 def load_buyer(session, contact_id: str, secret: str):
     """(the signed-in contact, its live session record) for a session cookie, in one
     statement; None once access was taken away or the session ended."""
@@ -52,14 +55,7 @@ def load_buyer(session, contact_id: str, secret: str):
         contact_uuid = uuid.UUID(contact_id)
     except ValueError:
         return None
-    found = session.execute(
-        with_live_session(
-            select(Contact).where(Contact.id == contact_uuid),
-            realm="buyer",
-            user_id_column=Contact.id,
-            secret=secret,
-        )
-    ).first()
+    found = session.execute(_SIGNED_IN, signed_in_params(contact_uuid, secret)).first()
     return found if found is not None and can_sign_in(found[0]) else None
 
 
