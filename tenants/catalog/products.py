@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import func, or_, select, update
 
@@ -183,6 +184,21 @@ class ProductPage:
     pages: int
 
 
+@cache
+def _page_statement():
+    """A page of the product list with its category names and the number of matches, built
+    once (each request adds its filters and offset)."""
+    return (
+        select(*_SUMMARY_COLUMNS, Category.name, func.count(Product.id).over())
+        .outerjoin(
+            Category,
+            (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
+        )
+        .order_by(Product.name, Product.sku)
+        .limit(PAGE_SIZE)
+    )
+
+
 def search_products(
     session, *, q: str = "", category_id=None, status: str = "", page: int = 1
 ) -> ProductPage:
@@ -201,16 +217,9 @@ def search_products(
     # One statement: the page's rows carry the number of matches (a window over the filtered
     # products, counted before LIMIT). Only a page past the end (an old link after products
     # went away) needs the count on its own, to show the last page instead.
-    stmt = (
-        select(*_SUMMARY_COLUMNS, Category.name, func.count(Product.id).over())
-        .outerjoin(
-            Category,
-            (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
-        )
-        .where(*conditions)
-        .order_by(Product.name, Product.sku)
-        .limit(PAGE_SIZE)
-    )
+    stmt = _page_statement()
+    if conditions:
+        stmt = stmt.where(*conditions)
     page = max(page, 1)
     found = session.execute(stmt.offset((page - 1) * PAGE_SIZE)).all()
     if not found and page > 1:

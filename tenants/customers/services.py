@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -212,6 +213,23 @@ def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
     """Customers with their location and contact counts, their price list and assortment names
     and the bakery's default list's name (for customers on it), in one query however many
     there are."""
+    stmt = _overview_statement()
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        stmt = stmt.where(
+            func.lower(Customer.business_name).like(pattern)
+            | func.lower(Customer.trading_name).like(pattern)
+        )
+    width = len(_SUMMARY_COLUMNS)
+    return [
+        CustomerRow(CustomerSummary(*row[:width]), *row[width:]) for row in session.execute(stmt)
+    ]
+
+
+@cache
+def _overview_statement():
+    """The overview's statement, built once: building its subqueries and joins cost more than
+    running it."""
     locations = (
         select(func.count(DeliveryLocation.id))
         .where(
@@ -247,7 +265,7 @@ def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
         )
         .scalar_subquery()
     )
-    stmt = (
+    return (
         select(
             *_SUMMARY_COLUMNS,
             locations,
@@ -268,16 +286,6 @@ def customer_overview(session, *, search: str = "") -> list[CustomerRow]:
         )
         .order_by(Customer.business_name)
     )
-    if search.strip():
-        pattern = f"%{search.strip().lower()}%"
-        stmt = stmt.where(
-            func.lower(Customer.business_name).like(pattern)
-            | func.lower(Customer.trading_name).like(pattern)
-        )
-    width = len(_SUMMARY_COLUMNS)
-    return [
-        CustomerRow(CustomerSummary(*row[:width]), *row[width:]) for row in session.execute(stmt)
-    ]
 
 
 def _check_unique_name(session, business_name: str, *, other_than=None) -> None:
