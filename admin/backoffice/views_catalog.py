@@ -69,11 +69,11 @@ def catalog_products():
         page = int(request.args.get("page", 1))
     except ValueError:
         page = 1
-    category_id = request.args.get("category") or None
-    try:
-        category = products.get_category(db.session, category_id) if category_id else None
-    except NotFound:
-        category = None
+    categories = products.list_categories(db.session)
+    # The filter's category from the list the page shows anyway (no look-up of its own); an
+    # unknown, malformed or other bakery's id filters nothing.
+    chosen = request.args.get("category") or ""
+    category = next((c for c in categories if str(c.id) == chosen), None)
     result = products.search_products(
         db.session,
         q=request.args.get("q", ""),
@@ -85,7 +85,7 @@ def catalog_products():
         "backoffice/catalog/products.html",
         result=result,
         bulk=BulkForm(),
-        categories=products.list_categories(db.session),
+        categories=categories,
         args=request.args,
     )
 

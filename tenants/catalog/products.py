@@ -285,9 +285,12 @@ def sold_out_days(session, product: Product, *, from_day: date) -> list[date]:
 # Categories ---------------------------------------------------------------------------------
 
 
+_CATEGORIES = select(Category).order_by(Category.position, Category.name)
+
+
 def list_categories(session) -> list[Category]:
     """Categories in their display order."""
-    return list(session.scalars(select(Category).order_by(Category.position, Category.name)))
+    return list(session.scalars(_CATEGORIES))
 
 
 def save_category(

@@ -447,3 +447,23 @@ def test_product_pages_count_this_bakerys_matches_and_a_page_past_the_end_shows_
     assert len(rows) == 20 and "120 product(s), page 3 of 3." in " ".join(page.split())
     page, rows = skus("?q=nothing-like-this")
     assert rows == [] and "No products match" in page
+
+
+def test_the_product_list_filters_by_this_bakerys_category_and_ignores_anyone_elses(
+    client, two_bakeries
+):
+    north, south = two_bakeries
+    app = client.application
+    breads = add_category(app, north, "Breads")
+    cakes = add_category(app, north, "Cakes")
+    foreign = add_category(app, south, "Breads")
+    add_product(app, north, sku="BRD-1", name="Rye loaf", category_id=breads)
+    add_product(app, north, sku="CAK-1", name="Cheesecake", category_id=cakes)
+    sign_in_staff(client, north)
+    url = f"/admin/{north.slug}/catalog"
+    page = client.get(f"{url}?category={cakes}").get_data(as_text=True)
+    assert "Cheesecake" in page and "Rye loaf" not in page
+    assert f'<option value="{cakes}" selected' in page
+    for other in (foreign, "not-an-id"):
+        page = client.get(f"{url}?category={other}").get_data(as_text=True)
+        assert "Cheesecake" in page and "Rye loaf" in page
