@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from babel.numbers import get_currency_precision
@@ -69,23 +70,26 @@ def catalog_products():
         page = int(request.args.get("page", 1))
     except ValueError:
         page = 1
-    categories = products.list_categories(db.session)
-    # The filter's category from the list the page shows anyway (no look-up of its own); an
-    # unknown, malformed or other bakery's id filters nothing.
-    chosen = request.args.get("category") or ""
-    category = next((c for c in categories if str(c.id) == chosen), None)
-    result = products.search_products(
-        db.session,
-        q=request.args.get("q", ""),
-        category_id=category.id if category else None,
-        status=request.args.get("status", ""),
-        page=page,
-    )
+    # The page's filter offers the categories its statement brought along. A category id that
+    # is malformed, another bakery's or gone filters nothing.
+    try:
+        chosen = uuid.UUID(request.args.get("category") or "")
+    except ValueError:
+        chosen = None
+    search = {
+        "q": request.args.get("q", ""),
+        "status": request.args.get("status", ""),
+        "page": page,
+        "with_categories": True,
+    }
+    result = products.search_products(db.session, category_id=chosen, **search)
+    if chosen is not None and all(c.id != chosen for c in result.categories):
+        result = products.search_products(db.session, **search)
     return render_template(
         "backoffice/catalog/products.html",
         result=result,
         bulk=BulkForm(),
-        categories=categories,
+        categories=result.categories,
         args=request.args,
     )
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Text, cast, func, or_, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
 
 from config.clock import utcnow
 from tenants.actors import require
@@ -176,20 +180,34 @@ _SUMMARY_COLUMNS = tuple(getattr(Product, field) for field in ProductSummary.__s
 
 @dataclass(frozen=True)
 class ProductPage:
-    """One page of the product list with the category name of each row."""
+    """One page of the product list with the category name of each row, and (when asked for)
+    every category of the bakery in display order, for the page's filter."""
 
     rows: list[tuple[ProductSummary, str]]
     total: int
     page: int
     pages: int
+    categories: list[CategoryChoice] | None = None
+
+
+class CategoryChoice(NamedTuple):
+    """A category as a filter offers it."""
+
+    id: uuid.UUID
+    name: str
 
 
 @cache
-def _page_statement():
+def _page_statement(dialect: str, with_categories: bool):
     """A page of the product list with its category names and the number of matches, built
-    once (each request adds its filters and offset)."""
+    once (each request adds its filters and offset). `with_categories`: each row also carries
+    the bakery's categories as JSON text (computed once by the server, parsed once here), so
+    the page's filter needs no statement of its own."""
+    columns = [*_SUMMARY_COLUMNS, Category.name, func.count(Product.id).over()]
+    if with_categories:
+        columns.append(_categories_json(dialect))
     return (
-        select(*_SUMMARY_COLUMNS, Category.name, func.count(Product.id).over())
+        select(*columns)
         .outerjoin(
             Category,
             (Category.tenant_id == Product.tenant_id) & (Category.id == Product.category_id),
@@ -199,11 +217,43 @@ def _page_statement():
     )
 
 
+def _categories_json(dialect: str):
+    """[[id, name], ...] of the bakery's categories in display order, as one text value.
+
+    The categories are an entity select of their own (inside the aggregate), so the tenancy
+    hook's loader criteria reach them: a table read only inside a function would escape them
+    (and, on SQLite, show every bakery's categories)."""
+    choices = aliased(Category, name="choices")
+    inner = select(choices.id, choices.name, choices.position)
+    if dialect == "postgresql":
+        rows = inner.subquery()
+        pairs = func.json_agg(
+            aggregate_order_by(
+                func.json_build_array(rows.c.id, rows.c.name), rows.c.position, rows.c.name
+            )
+        )
+        return select(func.coalesce(cast(pairs, Text), "[]")).scalar_subquery()
+    rows = inner.order_by(choices.position, choices.name).subquery()
+    pairs = func.json_group_array(func.json_array(rows.c.id, rows.c.name))
+    return select(func.coalesce(pairs, "[]")).scalar_subquery()
+
+
+def _category_choices(text: str) -> list[CategoryChoice]:
+    return [CategoryChoice(uuid.UUID(str(i)), name) for i, name in json.loads(text)]
+
+
 def search_products(
-    session, *, q: str = "", category_id=None, status: str = "", page: int = 1
+    session,
+    *,
+    q: str = "",
+    category_id=None,
+    status: str = "",
+    page: int = 1,
+    with_categories: bool = False,
 ) -> ProductPage:
-    """Products matching a search, a category and a status, a page at a time (one query; two
-    for a page past the end, which shows the last page)."""
+    """Products matching a search, a category and a status, a page at a time: one statement,
+    two for a page past the end (which shows the last page) and for an empty page that asked
+    for the categories (`with_categories`: every category of the bakery, for the filter)."""
     conditions = []
     if q.strip():
         like = f"%{q.strip().lower()}%"
@@ -217,7 +267,8 @@ def search_products(
     # One statement: the page's rows carry the number of matches (a window over the filtered
     # products, counted before LIMIT). Only a page past the end (an old link after products
     # went away) needs the count on its own, to show the last page instead.
-    stmt = _page_statement()
+    dialect = session.get_bind().dialect.name
+    stmt = _page_statement(dialect, with_categories)
     if conditions:
         stmt = stmt.where(*conditions)
     page = max(page, 1)
@@ -228,10 +279,19 @@ def search_products(
         total = session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
         page = max(1, -(-total // PAGE_SIZE))
         found = session.execute(stmt.offset((page - 1) * PAGE_SIZE)).all() if total else []
+    categories = None
+    if with_categories and found:
+        categories = _category_choices(found[0][-1])
+        found = [row[:-1] for row in found]
+    elif with_categories:
+        # An entity select, never the JSON subquery alone: a statement naming no entity gets
+        # no tenant filter from the loader criteria (the subquery's own would not apply).
+        ordered = select(Category.id, Category.name).order_by(Category.position, Category.name)
+        categories = [CategoryChoice(*row) for row in session.execute(ordered)]
     total = found[0][-1] if found else 0
     pages = max(1, -(-total // PAGE_SIZE))
     rows = [(ProductSummary(*columns), name or "") for *columns, name, _ in found]
-    return ProductPage(rows, total, page, pages)
+    return ProductPage(rows, total, page, pages, categories)
 
 
 def set_active(

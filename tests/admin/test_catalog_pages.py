@@ -456,7 +456,7 @@ def test_the_product_list_filters_by_this_bakerys_category_and_ignores_anyone_el
     app = client.application
     breads = add_category(app, north, "Breads")
     cakes = add_category(app, north, "Cakes")
-    foreign = add_category(app, south, "Breads")
+    foreign = add_category(app, south, "South only")
     add_product(app, north, sku="BRD-1", name="Rye loaf", category_id=breads)
     add_product(app, north, sku="CAK-1", name="Cheesecake", category_id=cakes)
     sign_in_staff(client, north)
@@ -464,6 +464,12 @@ def test_the_product_list_filters_by_this_bakerys_category_and_ignores_anyone_el
     page = client.get(f"{url}?category={cakes}").get_data(as_text=True)
     assert "Cheesecake" in page and "Rye loaf" not in page
     assert f'<option value="{cakes}" selected' in page
+    assert "South only" not in page  # the filter offers this bakery's categories only
     for other in (foreign, "not-an-id"):
         page = client.get(f"{url}?category={other}").get_data(as_text=True)
         assert "Cheesecake" in page and "Rye loaf" in page
+    # A search that matches nothing still offers every category, in their order.
+    page = client.get(f"{url}?q=nothing-like-this").get_data(as_text=True)
+    assert "No products match" in page
+    assert page.index(f'<option value="{breads}"') < page.index(f'<option value="{cakes}"')
+    assert "South only" not in page

@@ -120,3 +120,24 @@ def test_the_remembered_catalog_follows_every_write_at_once_on_sqlite(sqlite_app
             == south_stamp
         )
         db.session.remove()
+
+
+def test_the_product_lists_category_choices_are_the_bakerys_own_on_sqlite(sqlite_app):
+    """The choices travel inside the page's statement; on SQLite the ORM filter is the only
+    guard, so another bakery's categories must not come along."""
+    from tenants.catalog.products import save_category
+
+    with sqlite_app.app_context():
+        for slug, names in (("north-bakery", ["Rolls", "Breads"]), ("south-bakery", ["Cakes"])):
+            tenant = _as(sqlite_app, slug)
+            for position, name in enumerate(names):
+                save_category(db.session, tenant, actor=None, name=name, position=position)
+            db.session.commit()
+            db.session.remove()
+        _as(sqlite_app, "north-bakery")
+        page = search_products(db.session, with_categories=True)
+        assert [c.name for c in page.categories] == ["Rolls", "Breads"]
+        empty = search_products(db.session, q="nothing-like-this", with_categories=True)
+        assert empty.rows == [] and [c.name for c in empty.categories] == ["Rolls", "Breads"]
+        db.session.rollback()
+        db.session.remove()
