@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import delete, event  # noqa: E402
 
 from scripts.bench_catalog import seed_priced_catalog  # noqa: E402
 
@@ -166,7 +166,7 @@ def main() -> None:
         finally:
             db.session.remove()
             with engine.begin() as connection:  # the bench bakery goes, with all it holds
-                connection.execute(text("DELETE FROM tenants WHERE id = :id"), {"id": tenant_id})
+                connection.execute(delete(Tenant.__table__).where(Tenant.id == tenant_id))
 
     print(
         f"database: {dialect}; catalog: {args.products} products, {n_entries} list entries, "
