@@ -13,10 +13,9 @@ import uuid
 
 import pytest
 
-from tenants.catalog.price_lists import BreakInput, get_price_list, set_entry
-from tenants.catalog.products import get_product
+from tenants.catalog.price_lists import BreakInput
 from tests.support import databases
-from tests.support.catalog import add_category, add_price_list, add_product, tenant_of
+from tests.support.catalog import add_category, add_price_list, add_product, set_list_price
 from tests.support.factories import (
     add_contact,
     make_bakery,
@@ -105,14 +104,7 @@ def test_a_price_change_shows_on_the_next_page_load(base_app, shops):
     assert "2.50" in _bread_price(_page(buyer, north))  # kept
     assert "9.00" in _bread_price(_page(other, south))  # the other bakery's own rows
     with tenant_session(base_app, north.id) as session:
-        set_entry(
-            session,
-            tenant_of(session, north),
-            actor=None,
-            price_list=get_price_list(session, data[north.slug]["list"]),
-            product=get_product(session, data[north.slug]["bread"]),
-            unit_price_minor=240,
-        )
+        set_list_price(session, north, data[north.slug]["list"], data[north.slug]["bread"], 240)
     assert "2.40" in _bread_price(_page(buyer, north))
     assert "9.00" in _bread_price(_page(other, south))
 

@@ -128,3 +128,19 @@ def _south_state(app, south):
         )
         entries = sorted(session.execute(select(PriceListEntry.unit_price_minor)).all())
         return products, entries
+
+
+def set_list_price(session, bakery, price_list_id, product_id, unit_price_minor):
+    """Put `product_id` on `price_list_id` at a fixed price, through the service (in an open
+    tenant session, so a test can change more in the same transaction)."""
+    from tenants.catalog.price_lists import get_price_list, set_entry
+    from tenants.catalog.products import get_product
+
+    set_entry(
+        session,
+        tenant_of(session, bakery),
+        actor=None,
+        price_list=get_price_list(session, price_list_id),
+        product=get_product(session, product_id),
+        unit_price_minor=unit_price_minor,
+    )

@@ -21,7 +21,7 @@ from config.extensions import db
 from migrations.catalog_stamp import CATALOG_TABLES
 from tenants.catalog.memo import catalog_key
 from tenants.catalog.models import Product
-from tenants.catalog.price_lists import BreakInput, get_price_list, set_entry
+from tenants.catalog.price_lists import BreakInput
 from tenants.catalog.products import get_product
 from tenants.catalog.quotes import customer_catalog, price_cart, priced_catalog
 from tenants.customers.models import Customer
@@ -33,6 +33,7 @@ from tests.support.catalog import (
     add_category,
     add_price_list,
     add_product,
+    set_list_price,
     tenant_of,
 )
 from tests.support.factories import make_bakery, make_customer, tenant_session
@@ -115,14 +116,7 @@ def test_a_price_change_shows_on_the_next_read_after_the_memo_is_warm(base_app, 
             customer_catalog(session, tenant, customer=customer, on=DAY)
     assert len(counter.statements) == 1
     with tenant_session(app, north.id) as session:
-        set_entry(
-            session,
-            tenant_of(session, north),
-            actor=None,
-            price_list=get_price_list(session, data[north.slug]["list"]),
-            product=get_product(session, data[north.slug]["bread"]),
-            unit_price_minor=240,
-        )
+        set_list_price(session, north, data[north.slug]["list"], data[north.slug]["bread"], 240)
     assert _prices(app, north, cafe) == [240]
     assert _prices(app, south, data[south.slug]["cafe"]) == [250]
 
@@ -207,14 +201,7 @@ def test_carts_are_priced_from_a_kept_book_that_grows_and_follows_every_change(b
         _cart(app, north, cafe, [(data[south.slug]["bread"], 1)])
     # A change counts on the very next cart: a new price, a product switched off.
     with tenant_session(app, north.id) as session:
-        set_entry(
-            session,
-            tenant_of(session, north),
-            actor=None,
-            price_list=get_price_list(session, data[north.slug]["list"]),
-            product=get_product(session, bread),
-            unit_price_minor=240,
-        )
+        set_list_price(session, north, data[north.slug]["list"], bread, 240)
         get_product(session, roll).active = False
     assert _cart(app, north, cafe, [(bread, 1)])[0] == [240]
     with pytest.raises(ValidationFailed):
