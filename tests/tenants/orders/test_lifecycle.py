@@ -60,11 +60,14 @@ def _timeline(app, shop, order_id):
     )
 
 
-def test_an_order_moves_through_its_statuses_and_each_change_is_on_the_timeline(app, shops):
+def test_an_order_moves_through_its_statuses_and_each_change_is_on_the_timeline(app, shops, frozen):
     north, _ = shops
     staff = add_staff(app, north.bakery, email="s@example.com", role="sales", name="Dana")
     order = place(app, north).order
     for version, to in enumerate(("in_production", "out_for_delivery", "delivered"), start=1):
+        # A minute between changes, as in a bakery: under a frozen clock they would share one
+        # instant, and the timeline (oldest first) would have no order among them.
+        frozen.tick(60)
         assert _status(app, north, order.id, to, staff=staff, version=version) == to
     assert _timeline(app, north, order.id) == [
         ("placed", "", "confirmed", "Alex Buyer", ""),
