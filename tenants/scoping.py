@@ -53,25 +53,19 @@ def bind_tenant(session, tenant_id: uuid.UUID) -> None:
 
 
 # (transaction, tenant id) when the statement that found the bakery also set its row-level
-# security tenant (`with_rls_tenant`), so binding needs no statement of its own.
+# security tenant (`find_bakery`), so binding needs no statement of its own.
 _RLS_SET_BY_QUERY = "rls_tenant_set_by_query"
 
 
-def with_rls_tenant(session, tenant_select, id_column):
-    """`tenant_select` (the select of one bakery a request starts with) that, on PostgreSQL,
-    also sets the transaction's row-level security tenant to the bakery it finds: one round
-    trip instead of two. Run it with `run_bakery_select`."""
-    if _real(session).get_bind().dialect.name != "postgresql":
-        return tenant_select
-    return tenant_select.add_columns(
-        func.set_config("app.tenant_id", cast(id_column, String), True).label("rls_tenant")
-    )
-
-
-def run_bakery_select(session, tenant_select):
-    """Run a `with_rls_tenant` select; the bakery it found (or None). When the setting came
-    with it, the `bind_tenant` that follows in this transaction sends nothing."""
+def find_bakery(session, tenant_select, id_column):
+    """Run `tenant_select` (the select of one bakery a request starts with); the bakery it finds
+    or None. On PostgreSQL the same statement sets the transaction's row-level security tenant
+    to that bakery (one round trip instead of two), so the `bind_tenant` that follows in this
+    transaction sends nothing."""
     real = _real(session)
+    if real.get_bind().dialect.name == "postgresql":
+        rls = func.set_config("app.tenant_id", cast(id_column, String), True)
+        tenant_select = tenant_select.add_columns(rls.label("rls_tenant"))
     row = real.execute(tenant_select).first()
     if row is None:
         return None

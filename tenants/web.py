@@ -11,7 +11,7 @@ from sqlalchemy import select
 from config.extensions import db
 from tenants.errors import TenantSuspended
 from tenants.models import Tenant
-from tenants.scoping import bind_tenant, run_bakery_select, with_rls_tenant
+from tenants.scoping import bind_tenant, find_bakery
 from tenants.slugs import SLUG_RE
 
 
@@ -29,8 +29,10 @@ def load_request_tenant(slug: str) -> Tenant:
     trip, not two)."""
     tenant = None
     if SLUG_RE.match(slug or ""):
-        found = select(Tenant).where(Tenant.slug == slug)
-        tenant = run_bakery_select(db.session, with_rls_tenant(db.session, found, Tenant.id))
+        # The request is about to be bound to this bakery: the look-up sets its row-level
+        # security tenant too (tenant_by_slug, for pages that only name a bakery, does not).
+        by_slug = select(Tenant).where(Tenant.slug == slug)
+        tenant = find_bakery(db.session, by_slug, Tenant.id)
     if tenant is None:
         abort(404)
     g.tenant = tenant

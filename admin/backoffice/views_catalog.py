@@ -70,21 +70,18 @@ def catalog_products():
         page = int(request.args.get("page", 1))
     except ValueError:
         page = 1
-    # The page's filter offers the categories its statement brought along. A category id that
-    # is malformed, another bakery's or gone filters nothing.
-    try:
+    try:  # a malformed category id filters nothing
         chosen = uuid.UUID(request.args.get("category") or "")
     except ValueError:
         chosen = None
-    search = {
-        "q": request.args.get("q", ""),
-        "status": request.args.get("status", ""),
-        "page": page,
-        "with_categories": True,
-    }
-    result = products.search_products(db.session, category_id=chosen, **search)
-    if chosen is not None and all(c.id != chosen for c in result.categories):
-        result = products.search_products(db.session, **search)
+    result = products.search_products(
+        db.session,
+        q=request.args.get("q", ""),
+        category_id=chosen,
+        status=request.args.get("status", ""),
+        page=page,
+        with_categories=True,
+    )
     return render_template(
         "backoffice/catalog/products.html",
         result=result,

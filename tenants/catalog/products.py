@@ -253,7 +253,9 @@ def search_products(
 ) -> ProductPage:
     """Products matching a search, a category and a status, a page at a time: one statement,
     two for a page past the end (which shows the last page) and for an empty page that asked
-    for the categories (`with_categories`: every category of the bakery, for the filter)."""
+    for the categories (`with_categories`: every category of the bakery, for the filter; then
+    a category that is not among them, another bakery's or one since removed, filters
+    nothing)."""
     conditions = []
     if q.strip():
         like = f"%{q.strip().lower()}%"
@@ -288,6 +290,9 @@ def search_products(
         # no tenant filter from the loader criteria (the subquery's own would not apply).
         ordered = select(Category.id, Category.name).order_by(Category.position, Category.name)
         categories = [CategoryChoice(*row) for row in session.execute(ordered)]
+    if categories is not None and category_id and all(c.id != category_id for c in categories):
+        # Another bakery's category, or one since removed: the filter filters nothing.
+        return search_products(session, q=q, status=status, page=page, with_categories=True)
     total = found[0][-1] if found else 0
     pages = max(1, -(-total // PAGE_SIZE))
     rows = [(ProductSummary(*columns), name or "") for *columns, name, _ in found]
